@@ -1,0 +1,219 @@
+"""Measurements in a long-format CSV, merged into a plan.
+
+Columns: ``kpi_id,date,value`` and, optionally, ``series,approximate,numerator,
+denominator,source,note,label``. Dates may be Japanese ("R4.5", "2022年4月末") or ISO.
+Every bad row is reported at once, with its line number.
+
+>>> rows = loads_measurements("kpi_id,date,value\\nkpi2,2022-05-31,46.1\\n")
+>>> rows[0].kpi_id, rows[0].measurement.value, rows[0].line
+('kpi2', 46.1, 2)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from maebashi_dx.dates import parse_date
+from maebashi_dx.errors import DateParseError, PlanError, Problem
+from maebashi_dx.model import KPI, Measurement, Plan
+
+__all__ = ["MeasurementRow", "load_measurements", "loads_measurements", "merge_measurements"]
+
+REQUIRED = ("kpi_id", "date", "value")
+OPTIONAL = ("series", "approximate", "numerator", "denominator", "source", "note", "label")
+_TRUE = {"1", "true", "yes", "y", "t", "約", "approx", "approximate"}
+_FALSE = {"", "0", "false", "no", "n", "f"}
+
+
+@attrs.frozen(kw_only=True)
+class MeasurementRow:
+    """One CSV row: the KPI it belongs to, the measurement, and where it was read."""
+
+    kpi_id: str
+    measurement: Measurement
+    line: int
+    source: str | None = None
+
+
+def _number(text: str, column: str) -> float:
+    try:
+        value = float(text.replace(",", "").removesuffix("%"))
+    except ValueError:
+        msg = f"{column}: {text!r} is not a number"
+        raise ValueError(msg) from None
+    if not math.isfinite(value):
+        msg = f"{column}: {text!r} is not a finite number"
+        raise ValueError(msg)
+    return value
+
+
+def _value(text: str) -> tuple[float | str, bool]:
+    """The value, and whether it was written as approximate (約3.5)."""
+    text = text.strip()
+    approximate = text.startswith("約")
+    text = text.removeprefix("約").strip()
+    if not text:
+        msg = "value: empty"
+        raise ValueError(msg)
+    try:
+        return _number(text, "value"), approximate
+    except ValueError:
+        if approximate or text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity"}:
+            raise
+        return text, False  # a stage id of a staged KPI; checked against the ladder on merge
+
+
+def _row(fields: dict[str, str], line: int, source: str | None) -> MeasurementRow:
+    get = {k: (v or "").strip() for k, v in fields.items() if k is not None}
+    kpi_id = get.get("kpi_id", "")
+    if not kpi_id:
+        msg = "kpi_id: empty"
+        raise ValueError(msg)
+    try:
+        when = parse_date(get.get("date", ""))
+    except DateParseError as exc:
+        msg = f"date: {exc}"
+        raise ValueError(msg) from None
+    approx = get.get("approximate", "").lower()
+    if approx not in _TRUE | _FALSE:
+        msg = f"approximate: {approx!r} is not true/false"
+        raise ValueError(msg)
+    numerator = get.get("numerator", "")
+    denominator = get.get("denominator", "")
+    value, about = _value(get.get("value", ""))
+    measurement = Measurement(
+        when=when,
+        value=value,
+        series=get.get("series") or None,
+        approximate=about or approx in _TRUE,
+        numerator=_number(numerator, "numerator") if numerator else None,
+        denominator=_number(denominator, "denominator") if denominator else None,
+        source=get.get("source") or None,
+        note=get.get("note") or None,
+        label=get.get("label") or None,
+    )
+    return MeasurementRow(kpi_id=kpi_id, measurement=measurement, line=line, source=source)
+
+
+def loads_measurements(text: str, *, source: str | None = None) -> tuple[MeasurementRow, ...]:
+    """Read measurement rows from CSV text; a leading BOM is allowed.
+
+    Raises:
+        PlanError: Every bad row, each with its line number (the header is line 1).
+    """
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or ()]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown column(s) {', '.join(unknown)}")
+        raise PlanError([Problem("header", "; ".join(parts), 1)], source=source)
+    reader.fieldnames = header
+    rows: list[MeasurementRow] = []
+    problems: list[Problem] = []
+    for fields in reader:
+        line = reader.line_num
+        if None in fields:
+            problems.append(Problem(f"line {line}", "more cells than columns", line))
+            continue
+        if not any((v or "").strip() for v in fields.values()):
+            continue  # a blank line
+        try:
+            rows.append(_row(fields, line, source))
+        except (ValueError, TypeError) as exc:
+            problems.append(Problem(f"line {line}", str(exc), line))
+    if problems:
+        raise PlanError(problems, source=source)
+    return tuple(rows)
+
+
+def load_measurements(path: str | os.PathLike[str]) -> tuple[MeasurementRow, ...]:
+    """Read a measurements CSV file (UTF-8, with or without BOM)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlanError([Problem("$", "file not found")], source=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError([Problem("$", f"cannot read: {exc}")], source=str(path)) from None
+    return loads_measurements(text, source=str(path))
+
+
+def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
+    """A new plan with the rows added to their KPIs, each series kept in date order.
+
+    A row identical to a measurement already in the plan is skipped; a row with the same
+    KPI, series and date but another value is an error, as is an unknown KPI id or a value
+    of the wrong kind (checked by the plan itself).
+
+    Raises:
+        PlanError: Every problem, each naming the CSV line.
+    """
+    rows = tuple(rows)
+    by_kpi: dict[str, list[MeasurementRow]] = {}
+    problems: list[Problem] = []
+    known = {k.id: k for k in plan.kpis}
+    for row in rows:
+        if row.kpi_id not in known:
+            close = ", ".join(sorted(known)) or "none"
+            problems.append(
+                Problem(
+                    f"line {row.line}", f"unknown KPI {row.kpi_id!r} (known: {close})", row.line
+                )
+            )
+        else:
+            by_kpi.setdefault(row.kpi_id, []).append(row)
+    new_kpis = []
+    for kpi in plan.kpis:
+        added = by_kpi.get(kpi.id, [])
+        if added:
+            merged, found = _merge_one(kpi, added)
+            problems += found
+            kpi = attrs.evolve(kpi, measurements=merged)
+        new_kpis.append(kpi)
+    source = next((r.source for r in rows if r.source), None)
+    if problems:
+        raise PlanError(problems, source=source)
+    try:
+        return attrs.evolve(plan, kpis=tuple(new_kpis))
+    except PlanError as exc:
+        raise exc.with_source(source) if source else exc from None
+
+
+def _merge_one(
+    kpi: KPI, rows: list[MeasurementRow]
+) -> tuple[tuple[Measurement, ...], list[Problem]]:
+    problems: list[Problem] = []
+    existing = {(m.series, m.as_of): m for m in kpi.measurements}
+    if kpi.baseline is not None:
+        existing[(None, kpi.baseline.as_of)] = kpi.baseline
+    new: dict[tuple[str | None, object], Measurement] = {}
+    for row in rows:
+        m = row.measurement
+        key = (m.series, m.as_of)
+        old = existing.get(key) or new.get(key)
+        if old is not None:
+            if old.value != m.value:
+                problems.append(
+                    Problem(
+                        f"line {row.line}",
+                        f"KPI {kpi.id!r} already has {old.value!r} for {m.as_of}"
+                        f"{'' if m.series is None else f' (series {m.series})'}; got {m.value!r}",
+                        row.line,
+                    )
+                )
+            continue
+        new[key] = m
+    # A stable sort by date keeps the plan's own order where nothing new is added.
+    merged = sorted([*kpi.measurements, *new.values()], key=lambda m: m.as_of)
+    return tuple(merged), problems

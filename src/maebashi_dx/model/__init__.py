@@ -1,0 +1,38 @@
+"""The domain model: frozen attrs entities and value types, with checks that need no
+calculation."""
+
+from maebashi_dx.model.kpi import (
+    DEFAULT_STAGES,
+    KPI,
+    Direction,
+    Frequency,
+    KPIKind,
+    Measurement,
+    Series,
+    Stage,
+    Target,
+    Value,
+)
+from maebashi_dx.model.plan import Pillar, Plan, PriorityProject, plan_problems
+from maebashi_dx.model.schedule import LifecycleStage, Milestone, StageRecord, WorkingGroup
+
+__all__ = [
+    "DEFAULT_STAGES",
+    "KPI",
+    "Direction",
+    "Frequency",
+    "KPIKind",
+    "LifecycleStage",
+    "Measurement",
+    "Milestone",
+    "Pillar",
+    "Plan",
+    "PriorityProject",
+    "Series",
+    "Stage",
+    "StageRecord",
+    "Target",
+    "Value",
+    "WorkingGroup",
+    "plan_problems",
+]

@@ -1,0 +1,319 @@
+"""KPIs (重要業績指標), their targets, stages and measurements."""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+import attrs
+from attrs import validators as v
+
+from maebashi_dx.dates import DateSpan
+from maebashi_dx.errors import PlanError
+
+__all__ = [
+    "DEFAULT_STAGES",
+    "KPI",
+    "Direction",
+    "Frequency",
+    "KPIKind",
+    "Measurement",
+    "Series",
+    "Stage",
+    "Target",
+    "Value",
+]
+
+#: A measured value: a number for a quantitative KPI, a stage id for a staged one.
+Value = float | str
+
+
+def finite_or_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: a finite number (never NaN or infinity, never bool) or a text."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        msg = f"{attribute.name} must be a number or a stage name, not {type(value).__name__}"
+        raise TypeError(msg)
+    if isinstance(value, float) and not math.isfinite(value):
+        msg = f"{attribute.name} must be finite, not {value}"
+        raise ValueError(msg)
+
+
+def finite_or_none(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: None or a finite number."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{attribute.name} must be a number, not {type(value).__name__}"
+        raise TypeError(msg)
+    if not math.isfinite(value):
+        msg = f"{attribute.name} must be finite, not {value}"
+        raise ValueError(msg)
+
+
+def _value(value: Value) -> Value:
+    """Store ints as floats so that 90 and 90.0 compare and serialise alike."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _optional_number(value: float | None) -> float | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _number(value: float) -> float:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _measurements(items: Iterable[Measurement]) -> tuple[Measurement, ...]:
+    return tuple(items)
+
+
+def _stages(items: Iterable[Stage]) -> tuple[Stage, ...]:
+    return tuple(items)
+
+
+def _series(items: Iterable[Series]) -> tuple[Series, ...]:
+    return tuple(items)
+
+
+class Direction(enum.Enum):
+    """Whether a KPI improves as it rises or as it falls."""
+
+    INCREASE = "increase"  # 増加が望ましい
+    DECREASE = "decrease"  # 減少が望ましい
+
+    @property
+    def sign(self) -> int:
+        """+1 for INCREASE, -1 for DECREASE."""
+        return 1 if self is Direction.INCREASE else -1
+
+
+class KPIKind(enum.Enum):
+    """A KPI is a number with a target, or an ordered ladder of stages."""
+
+    QUANTITATIVE = "quantitative"  # 定量
+    STAGED = "staged"  # 定性（段階）
+
+
+class Frequency(enum.Enum):
+    """How often a KPI is expected to be updated (for staleness)."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+
+    @property
+    def months(self) -> int:
+        """Months between expected updates."""
+        return {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}[self.value]
+
+
+@attrs.frozen(kw_only=True)
+class Stage:
+    """One rung of a staged KPI's ladder.
+
+    Attributes:
+        id: Stable identifier used in measurements, e.g. ``under_study``.
+        label: Japanese label, e.g. 検討中.
+        label_en: English label.
+        tangible: False for stages with nothing to show yet (未着手, 検討中); the
+            committee writes those as "— (未着手)".
+    """
+
+    id: str = attrs.field(validator=v.min_len(1))
+    label: str
+    label_en: str = ""
+    tangible: bool = True
+
+
+#: The ladder of DOMAIN.md: 未着手 → 検討中 → 事業化中 → 事業化 → 達成.
+DEFAULT_STAGES: tuple[Stage, ...] = (
+    Stage(id="not_started", label="未着手", label_en="not started", tangible=False),
+    Stage(id="under_study", label="検討中", label_en="under study", tangible=False),
+    Stage(id="implementing", label="事業化中", label_en="being implemented"),
+    Stage(id="implemented", label="事業化", label_en="implemented"),
+    Stage(id="achieved", label="達成", label_en="achieved"),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Series:
+    """A secondary series reported beside a KPI's own, e.g. 申請 (applied) beside 交付."""
+
+    id: str = attrs.field(validator=v.min_len(1))
+    label: str
+    label_en: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Measurement:
+    """One reported value of a KPI.
+
+    Attributes:
+        when: The date or period it describes; calculations read it as of ``when.end``.
+        value: A number, or a stage id for a staged KPI.
+        series: None for the KPI's own series, or a secondary series id ("applied").
+        approximate: Reported as 約 (about).
+        numerator: What was counted (e.g. cards issued), if known.
+        denominator: What it was divided by (e.g. residents), if known.
+        source: Where the figure comes from.
+        note: Free text.
+        label: The source's own words for a non-numeric value (e.g. "R4年度～ 事業化"),
+            shown in tables in place of the stage's label.
+    """
+
+    when: DateSpan = attrs.field(validator=v.instance_of(DateSpan))
+    value: Value = attrs.field(converter=_value, validator=finite_or_text)
+    series: str | None = None
+    approximate: bool = False
+    numerator: float | None = attrs.field(
+        default=None, converter=_optional_number, validator=finite_or_none
+    )
+    denominator: float | None = attrs.field(
+        default=None, converter=_optional_number, validator=finite_or_none
+    )
+    source: str | None = None
+    note: str | None = None
+    label: str | None = None
+
+    @property
+    def as_of(self) -> date:
+        """The day the value is read as of: the end of its span."""
+        return self.when.end
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """What a KPI aims for, and by when.
+
+    Attributes:
+        value: The target number, or the target stage id of a staged KPI.
+        deadline: When it is due; read as of its end (2025年度 → 2026-03-31).
+        label: The plan's words for the target, e.g. フルデジタル化実現.
+        label_en: The same in English.
+    """
+
+    value: Value = attrs.field(converter=_value, validator=finite_or_text)
+    deadline: DateSpan = attrs.field(validator=v.instance_of(DateSpan))
+    label: str | None = None
+    label_en: str | None = None
+
+    @property
+    def due(self) -> date:
+        """The last day on which the target can still be met."""
+        return self.deadline.end
+
+
+@attrs.frozen(kw_only=True)
+class KPI:
+    """A key performance indicator (重要業績指標).
+
+    A KPI may belong to several priority projects (【再掲】, "listed again"); the projects
+    name it in their ``kpi_ids``.
+
+    Attributes:
+        id: Stable identifier.
+        name: Official Japanese name.
+        name_en: English name.
+        unit: Unit of the values, e.g. "%".
+        direction: Whether higher is better.
+        kind: Quantitative, or staged.
+        baseline: The value at the plan's start (策定時), or None.
+        target: Target value and deadline.
+        measurements: Reported values after the baseline, oldest first in each series.
+        stages: The ladder of a staged KPI; empty means :data:`DEFAULT_STAGES`.
+        series: Secondary series reported beside the KPI's own.
+        value_label: Japanese name of the KPI's own series where the table names it (交付).
+        value_label_en: English name of the same.
+        bounds: Natural limits of the value (0..100 for a share of people), if any.
+        weight: Weight in roll-ups (normalised there).
+        update_frequency: How often new figures are expected.
+    """
+
+    id: str = attrs.field(validator=v.min_len(1))
+    name: str
+    name_en: str = ""
+    unit: str = ""
+    direction: Direction = Direction.INCREASE
+    kind: KPIKind = KPIKind.QUANTITATIVE
+    baseline: Measurement | None = None
+    target: Target
+    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_measurements)
+    stages: tuple[Stage, ...] = attrs.field(default=(), converter=_stages)
+    series: tuple[Series, ...] = attrs.field(default=(), converter=_series)
+    value_label: str | None = None
+    value_label_en: str | None = None
+    bounds: tuple[float, float] | None = None
+    weight: float = attrs.field(default=1.0, converter=_number, validator=[finite_or_none, v.ge(0)])
+    update_frequency: Frequency | None = None
+
+    def __attrs_post_init__(self) -> None:
+        from maebashi_dx.model.checks import kpi_problems  # avoids a cycle
+
+        problems = kpi_problems(self)
+        if problems:
+            raise PlanError(problems)
+
+    @property
+    def ladder(self) -> tuple[Stage, ...]:
+        """The stages of a staged KPI, in order."""
+        return self.stages or DEFAULT_STAGES
+
+    def stage_index(self, stage_id: str) -> int:
+        """Position of a stage on the ladder (0 for the first)."""
+        for i, stage in enumerate(self.ladder):
+            if stage.id == stage_id:
+                return i
+        msg = f"KPI {self.id!r} has no stage {stage_id!r}"
+        raise KeyError(msg)
+
+    def stage(self, stage_id: str) -> Stage:
+        """The :class:`Stage` with this id."""
+        return self.ladder[self.stage_index(stage_id)]
+
+    def series_of(self, series: str | None = None) -> tuple[Measurement, ...]:
+        """The measurements of one series (None: the KPI's own), oldest first."""
+        return tuple(m for m in self.measurements if m.series == series)
+
+    def history(self, as_of: date | None = None) -> tuple[Measurement, ...]:
+        """Baseline then own-series measurements, up to ``as_of`` inclusive."""
+        points = ((self.baseline,) if self.baseline is not None else ()) + self.series_of(None)
+        if as_of is None:
+            return points
+        return tuple(m for m in points if m.as_of <= as_of)
+
+    def latest(self, as_of: date | None = None, series: str | None = None) -> Measurement | None:
+        """The newest measurement of a series read on or before ``as_of``.
+
+        For the KPI's own series the baseline counts as a measurement.
+        """
+        if series is None:
+            points: tuple[Measurement, ...] = self.history(as_of)
+        else:
+            points = tuple(m for m in self.series_of(series) if as_of is None or m.as_of <= as_of)
+        return points[-1] if points else None
+
+    def series_label(self, series: str | None, lang: str = "ja") -> str | None:
+        """The display label of a series (None: the KPI's own)."""
+        if series is None:
+            return self.value_label_en if lang == "en" else self.value_label
+        for s in self.series:
+            if s.id == series:
+                return s.label_en if lang == "en" and s.label_en else s.label
+        return None
+
+    def iter_values(self) -> Iterator[tuple[str, Measurement]]:
+        """Every measurement with a readable name of where it sits (for validation)."""
+        if self.baseline is not None:
+            yield "baseline", self.baseline
+        for i, m in enumerate(self.measurements):
+            yield f"measurements[{i}]", m

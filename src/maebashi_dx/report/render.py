@@ -1,0 +1,111 @@
+"""Renderers for a :class:`~maebashi_dx.report.table.Table`: text, Markdown, CSV, JSON.
+
+Text is laid out for a plain terminal and counts full-width (Japanese) characters as two
+columns. Machine formats (CSV, JSON) stay plain.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Literal
+
+from maebashi_dx.errors import UnknownPluginError
+from maebashi_dx.report.table import Table
+
+__all__ = ["RENDER_FORMATS", "RenderFormat", "display_width", "render"]
+
+RenderFormat = Literal["text", "markdown", "csv", "json"]
+RENDER_FORMATS: tuple[RenderFormat, ...] = ("text", "markdown", "csv", "json")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: wide and full-width characters count two.
+
+    >>> display_width("約1.8%"), display_width("abc")
+    (6, 3)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def render_text(table: Table) -> str:
+    """One block per row: the first column as a heading, the others as labelled lines."""
+    head, *rest = table.columns
+    width = max((display_width(c.label) for c in rest), default=0)
+    lines = [table.title]
+    if table.subtitle:
+        lines.append(table.subtitle)
+    for row in table.rows:
+        lines.append("")
+        lines.append(row.cells.get(head.key, ""))
+        lines.extend(f"  {_pad(c.label, width)}  {row.cells.get(c.key, '')}" for c in rest)
+    if table.notes:
+        lines.append("")
+        lines.extend(f"※ {note}" for note in table.notes)
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def render_markdown(table: Table) -> str:
+    """A GitHub-flavoured Markdown table under a heading."""
+    lines = [f"## {table.title}", ""]
+    if table.subtitle:
+        lines += [table.subtitle, ""]
+    lines.append("| " + " | ".join(_md_cell(c.label) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---" for _ in table.columns) + "|")
+    for row in table.rows:
+        cells = (_md_cell(row.cells.get(c.key, "")) for c in table.columns)
+        lines.append("| " + " | ".join(cells) + " |")
+    if table.notes:
+        lines.append("")
+        lines.extend(f"- {note}" for note in table.notes)
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(table: Table) -> str:
+    """CSV with the localised labels as header and a leading ``kpi_id`` column."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["kpi_id", *(c.label for c in table.columns)])
+    for row in table.rows:
+        writer.writerow([row.kpi_id, *(row.cells.get(c.key, "") for c in table.columns)])
+    return out.getvalue()
+
+
+def render_json(table: Table) -> str:
+    """JSON with the display text and the raw data of every row."""
+    payload = {
+        "title": table.title,
+        "subtitle": table.subtitle,
+        "lang": table.lang,
+        "columns": [{"key": c.key, "label": c.label} for c in table.columns],
+        "rows": [{"kpi_id": r.kpi_id, "cells": r.cells, "data": r.data} for r in table.rows],
+        "notes": list(table.notes),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+_RENDERERS = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "csv": render_csv,
+    "json": render_json,
+}
+
+
+def render(table: Table, format: RenderFormat = "text") -> str:  # CLI's word
+    """Render a table as "text", "markdown", "csv" or "json"."""
+    try:
+        renderer = _RENDERERS[format]
+    except KeyError:
+        raise UnknownPluginError("format", format, RENDER_FORMATS) from None
+    return renderer(table)

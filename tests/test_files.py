@@ -1,0 +1,177 @@
+"""Plan files: TOML, JSON and YAML round trips, errors with paths, atomic writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from maebashi_dx import (
+    Plan,
+    PlanError,
+    dump_plan,
+    dumps_plan,
+    load_plan,
+    loads_plan,
+    plan_from_dict,
+    plan_to_dict,
+)
+from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.io import files
+from tests.strategies import plans
+
+FORMATS = ["toml", "json", "yaml"]
+
+
+class TestRoundTrip:
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_bundled_plan(self, fmt: str) -> None:
+        plan = maebashi_2022()
+        assert loads_plan(dumps_plan(plan, fmt), fmt) == plan  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    @given(plan=plans())
+    def test_generated_plans(self, fmt: str, plan: Plan) -> None:
+        """load ∘ dump is the identity for every valid plan and format."""
+        assert loads_plan(dumps_plan(plan, fmt), fmt) == plan  # type: ignore[arg-type]
+
+    @given(plan=plans())
+    def test_dict_form(self, plan: Plan) -> None:
+        assert plan_from_dict(plan_to_dict(plan)) == plan
+
+    def test_dates_keep_the_officials_wording(self) -> None:
+        text = dumps_plan(maebashi_2022(), "toml")
+        assert 'deadline = "2025（令和7）年度"' in text
+        assert 'when = "R4.7月頃～R5.2月頃"' in text
+        assert 'text = "5/17～"' in text
+
+    def test_file_round_trip_by_suffix(self, tmp_path: Path) -> None:
+        plan = maebashi_2022()
+        for suffix in (".toml", ".json", ".yaml", ".yml"):
+            path = tmp_path / f"plan{suffix}"
+            dump_plan(plan, path)
+            assert load_plan(path) == plan
+
+
+THREE_MISTAKES = """\
+id = "x"
+name = "○○市DX推進計画"
+period = "2021年4月～2026年3月"
+
+[[kpis]]
+id = "kpi1"
+name = "オンライン化"
+unit = "%"
+target = { value = 100, deadline = "令和7年度末" }
+baseline = { when = "2020年7月", value = 1.8 }
+measurements = [{ when = "R4.13", value = 3.5 }]
+
+[[kpis]]
+id = "kpi2"
+name = "カード"
+target = { value = 90, deadline = "2022年度" }
+baseline = { when = "2021年3月末", value = 27.91, colour = "red" }
+
+[[pillars]]
+id = "pillar1"
+name = "住民の利便性向上"
+projects = [{ id = "p1", name = "行政手続のオンライン化", kpi_ids = ["kpi1", "kpi3"] }]
+"""
+
+
+class TestErrors:
+    def test_three_mistakes_in_one_error_with_paths_and_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "city.toml"
+        path.write_text(THREE_MISTAKES, encoding="utf-8")
+        with pytest.raises(PlanError) as info:
+            load_plan(path)
+        err = info.value
+        assert err.source == str(path)
+        paths = [p.path for p in err.problems]
+        assert sorted(paths) == [
+            "$.kpis[0].measurements[0].when",
+            "$.kpis[1].baseline",
+            "$.pillars[0].projects[0].kpi_ids[1]",
+        ]
+        text = str(err)
+        assert str(path) in text
+        assert "R4.13" in text
+        assert "colour" in text
+        assert "unknown KPI 'kpi3'" in text
+        assert "3 problems" in text
+
+    def test_text_target_for_a_quantitative_kpi(self) -> None:
+        data = plan_to_dict(maebashi_2022())
+        data["kpis"][0]["target"]["value"] = "ninety"
+        with pytest.raises(PlanError, match=r"\$\.kpis\[0\]\.target\.value: expected a number"):
+            plan_from_dict(data)
+
+    def test_cross_reference_mistakes_are_all_listed(self) -> None:
+        data = plan_to_dict(maebashi_2022())
+        data["kpis"][0]["target"]["deadline"] = "2019年度"  # before baseline: KPI fails
+        data["milestones"][4]["owner"] = "wg99"
+        data["pillars"][0]["projects"][0]["kpi_ids"] = ["kpi7"]
+        with pytest.raises(PlanError) as info:
+            plan_from_dict(data)
+        paths = {p.path for p in info.value.problems}
+        assert paths == {
+            "$.pillars[0].projects[0].kpi_ids[0]",
+            "$.milestones[4].owner",
+            "$.kpis[0].baseline.when",
+        }
+
+    @pytest.mark.parametrize(
+        ("fmt", "text", "line"),
+        [
+            ("toml", 'id = "x"\nname = \n', 2),
+            ("json", '{\n  "id": "x",\n  "name": \n}', 4),
+            ("yaml", "id: x\nname: [unclosed\n", 3),
+        ],
+    )
+    def test_syntax_errors_give_the_line(self, fmt: str, text: str, line: int) -> None:
+        with pytest.raises(PlanError) as info:
+            loads_plan(text, fmt)  # type: ignore[arg-type]
+        assert info.value.problems[0].line == line
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(PlanError, match="file not found"):
+            load_plan(tmp_path / "nope.toml")
+
+    def test_unknown_suffix(self, tmp_path: Path) -> None:
+        with pytest.raises(PlanError, match="cannot tell the format"):
+            load_plan(tmp_path / "plan.txt")
+
+    def test_nan_in_json_is_rejected(self) -> None:
+        data = plan_to_dict(maebashi_2022())
+        data["kpis"][0]["baseline"]["value"] = float("nan")
+        with pytest.raises(PlanError, match=r"\$\.kpis\[0\]\.baseline\.value"):
+            loads_plan(json.dumps(data), "json")
+
+    def test_root_must_be_a_mapping(self) -> None:
+        with pytest.raises(PlanError, match="table/mapping"):
+            loads_plan("[1, 2]", "json")
+
+
+class TestAtomicWrite:
+    def test_failure_leaves_the_old_file_whole(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        path = tmp_path / "plan.toml"
+        path.write_text("old", encoding="utf-8")
+
+        def boom(*_: object) -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(files.os, "replace", boom)
+        with pytest.raises(OSError, match="disk full"):
+            dump_plan(maebashi_2022(), path)
+        assert path.read_text(encoding="utf-8") == "old"
+        assert [p.name for p in tmp_path.iterdir()] == ["plan.toml"]  # no temp file left
+
+    def test_serialisation_error_writes_nothing(self, tmp_path: Path) -> None:
+        path = tmp_path / "plan.unknown"
+        with pytest.raises(PlanError):
+            dump_plan(maebashi_2022(), path)
+        assert not path.exists()
