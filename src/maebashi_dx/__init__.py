@@ -7,6 +7,8 @@ datetime.date(2023, 3, 31)
 
 from importlib.metadata import PackageNotFoundError, version
 
+from maebashi_dx.achievement import achievement, elapsed, expected_share, expected_value
+from maebashi_dx.assess import Assessment, KPIRow, assess
 from maebashi_dx.dates import DateSpan, FiscalYear, Precision, format_span, parse_date
 from maebashi_dx.errors import (
     CalculationError,
@@ -17,6 +19,8 @@ from maebashi_dx.errors import (
     Problem,
     UnknownPluginError,
 )
+from maebashi_dx.forecast import FORECASTERS, Forecast, Forecaster, forecast
+from maebashi_dx.grades import RATING_SCALES, Grade, GradeScale, RatingScale
 from maebashi_dx.io import (
     dump_plan,
     dumps_plan,
@@ -44,6 +48,8 @@ from maebashi_dx.model import (
     Target,
     WorkingGroup,
 )
+from maebashi_dx.rollup import Rollup
+from maebashi_dx.status import Metrics, Status, StatusPolicy
 
 try:
     __version__ = version("maebashi-dx")
@@ -51,17 +57,26 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 __all__ = [
+    "FORECASTERS",
     "KPI",
+    "RATING_SCALES",
+    "Assessment",
     "CalculationError",
     "DateParseError",
     "DateSpan",
     "Direction",
     "FiscalYear",
+    "Forecast",
+    "Forecaster",
     "Frequency",
+    "Grade",
+    "GradeScale",
     "KPIKind",
+    "KPIRow",
     "LifecycleStage",
     "MaebashiDXError",
     "Measurement",
+    "Metrics",
     "Milestone",
     "MissingDependencyError",
     "Pillar",
@@ -70,15 +85,25 @@ __all__ = [
     "Precision",
     "PriorityProject",
     "Problem",
+    "RatingScale",
+    "Rollup",
     "Series",
     "Stage",
     "StageRecord",
+    "Status",
+    "StatusPolicy",
     "Target",
     "UnknownPluginError",
     "WorkingGroup",
     "__version__",
+    "achievement",
+    "assess",
     "dump_plan",
     "dumps_plan",
+    "elapsed",
+    "expected_share",
+    "expected_value",
+    "forecast",
     "format_span",
     "load_measurements",
     "load_plan",

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import attrs
 
+from maebashi_dx.assess import Assessment, KPIRow
 from maebashi_dx.dates import FiscalYear, Precision, format_span
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan, Target
 
@@ -174,7 +175,13 @@ def _measurement_data(m: Measurement | None) -> dict[str, Any] | None:
     }
 
 
-def progress_table(plan: Plan, *, as_of: date | None = None, lang: Lang = "ja") -> Table:
+def progress_table(
+    plan: Plan,
+    *,
+    as_of: date | None = None,
+    lang: Lang = "ja",
+    assessment: Assessment | None = None,
+) -> Table:
     """Build the committee's KPI progress table.
 
     Args:
@@ -182,6 +189,8 @@ def progress_table(plan: Plan, *, as_of: date | None = None, lang: Lang = "ja") 
         as_of: The day the 現状 column stands as of; the plan's report date by default,
             else every measurement.
         lang: "ja" (the committee's labels) or "en".
+        assessment: When given, the table gains the computed columns 達成率, 経過率,
+            期限時点の予測値 and 状況 (and 評価 when the assessment used a grade scale).
     """
     as_of = as_of or plan.report_date
     index = 0 if lang == "ja" else 1
@@ -222,6 +231,77 @@ def progress_table(plan: Plan, *, as_of: date | None = None, lang: Lang = "ja") 
         subtitle = f"{plan_name}　{as_of.year}年{as_of.month}月{as_of.day}日現在"
     else:
         subtitle = f"{plan_name}, as of {as_of.isoformat()}"
-    return Table(
+    table = Table(
         title=_TITLE[index], subtitle=subtitle, columns=columns, rows=tuple(rows), lang=lang
     )
+    if assessment is not None:
+        table = _with_assessment(table, plan, assessment, lang)
+    return table
+
+
+_COMPUTED = {
+    "achievement": ("達成率", "Achievement"),
+    "elapsed": ("経過率", "Elapsed"),
+    "forecast": ("期限時点の予測値", "Forecast at deadline"),
+    "status": ("状況", "Status"),
+    "grade": ("評価", "Grade"),
+}
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _forecast_cell(kpi: KPI, row: KPIRow, lang: Lang) -> str:
+    fc = row.forecast
+    if kpi.kind is KPIKind.STAGED or fc.value is None or fc.interval is None:
+        return "—"
+    low, high = fc.interval
+    return (
+        f"{fc.value:.1f}{kpi.unit} ({fc.level:.0%}: {low:.1f}–{high:.1f})"
+        if lang == "en"
+        else f"{fc.value:.1f}{kpi.unit}（{fc.level:.0%}区間 {low:.1f}～{high:.1f}）"
+    )
+
+
+def _with_assessment(table: Table, plan: Plan, assessment: Assessment, lang: Lang) -> Table:
+    index = 0 if lang == "ja" else 1
+    keys = ["achievement", "elapsed", "forecast", "status"]
+    if assessment.scale is not None:
+        keys.append("grade")
+    columns = tuple(Column(key=k, label=_COMPUTED[k][index]) for k in keys)
+    values: dict[str, dict[str, str]] = {}
+    data: dict[str, dict[str, Any]] = {}
+    for row in assessment.rows:
+        kpi = plan.kpi(row.kpi_id)
+        grade = row.grade
+        cells = {
+            "achievement": _percent(row.achievement),
+            "elapsed": _percent(row.elapsed),
+            "forecast": _forecast_cell(kpi, row, lang),
+            "status": row.status.label(lang),
+        }
+        if assessment.scale is not None:
+            cells["grade"] = grade.code if grade is not None else "—"
+        values[row.kpi_id] = cells
+        fc = row.forecast
+        data[row.kpi_id] = {
+            "as_of": assessment.as_of.isoformat(),
+            "achievement": row.achievement,
+            "elapsed": row.elapsed,
+            "expected": row.expected,
+            "status": row.status.value,
+            "grade": grade.code if grade is not None else None,
+            "stale": row.stale,
+            "forecast": {
+                "method": fc.method,
+                "value": fc.value,
+                "interval": list(fc.interval) if fc.interval else None,
+                "level": fc.level,
+                "attainment_date": fc.attainment_date.isoformat() if fc.attainment_date else None,
+                "observed_pace": fc.observed_pace,
+                "required_pace": fc.required_pace,
+                "note": fc.note or None,
+            },
+        }
+    return table.with_columns(columns, values, data)

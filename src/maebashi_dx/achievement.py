@@ -1,0 +1,167 @@
+"""How far a KPI has come: achievement ratio (達成率), elapsed share and pro-rating.
+
+Pure functions of a KPI and a day; they read no clock and do no I/O.
+
+>>> from datetime import date
+>>> from maebashi_dx.datasets import maebashi_2022
+>>> kpi = maebashi_2022().kpi("kpi2")
+>>> round(achievement(kpi, date(2022, 5, 31)), 4)
+0.282
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from maebashi_dx.dates import FiscalYear
+from maebashi_dx.model import KPI, KPIKind, Measurement
+
+__all__ = [
+    "AchievementMethod",
+    "achievement",
+    "elapsed",
+    "expected_share",
+    "expected_value",
+    "numeric",
+    "start_of",
+]
+
+AchievementMethod = Literal["baseline", "simple"]
+
+
+def numeric(kpi: KPI, m: Measurement) -> float:
+    """A measurement as a number: its value, or its position on a staged KPI's ladder."""
+    if kpi.kind is KPIKind.STAGED:
+        return float(kpi.stage_index(str(m.value)))
+    assert isinstance(m.value, float)
+    return m.value
+
+
+def target_number(kpi: KPI) -> float:
+    """The target as a number (a ladder position for a staged KPI)."""
+    if kpi.kind is KPIKind.STAGED:
+        return float(kpi.stage_index(str(kpi.target.value)))
+    assert isinstance(kpi.target.value, float)
+    return kpi.target.value
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def achievement(
+    kpi: KPI,
+    as_of: date,
+    *,
+    method: AchievementMethod = "baseline",
+    clamp: bool = False,
+) -> float | None:
+    """The achievement ratio (達成率) of a KPI as of a day, 1.0 meaning the target is met.
+
+    Conventions:
+
+    - ``"baseline"``: (latest − baseline) / (target − baseline), the 達成率 most Japanese
+      municipalities publish (also ServiceNow's and okr-tracker's linear progress).
+      Direction takes care of itself: for a falling target both differences are
+      negative.
+    - ``"simple"``: latest / target for a rising KPI, target / latest for a falling one
+      (the usual 達成率 for 「低いほど良い」 indicators).
+    - A staged KPI uses positions on its ladder in place of values.
+
+    Defined answers where the formula would fail:
+
+    - no measurement on or before ``as_of`` (nor a baseline): None;
+    - ``"baseline"`` with no baseline: None;
+    - only the baseline so far: 0.0 (no progress yet);
+    - a zero denominator (target equal to baseline, or a zero target/latest for
+      ``"simple"``): None. The model already refuses a target equal to its baseline.
+
+    Args:
+        kpi: The KPI.
+        as_of: Only measurements read on or before this day count.
+        method: "baseline" or "simple".
+        clamp: Limit the ratio to 0..1.
+
+    >>> from maebashi_dx.datasets import maebashi_2022
+    >>> kpi1 = maebashi_2022().kpi("kpi1")
+    >>> round(achievement(kpi1, date(2022, 5, 31)), 4)  # (3.5 − 1.8) / (100 − 1.8)
+    0.0173
+    """
+    latest = kpi.latest(as_of)
+    if latest is None:
+        return None
+    value = numeric(kpi, latest)
+    target = target_number(kpi)
+    if method == "baseline":
+        if kpi.baseline is None:
+            return None
+        base = numeric(kpi, kpi.baseline)
+        if target == base:
+            return None
+        ratio = (value - base) / (target - base)
+    elif method == "simple":
+        num, den = (value, target) if kpi.direction.sign > 0 else (target, value)
+        if den == 0:
+            return None
+        ratio = num / den
+    else:
+        msg = f"unknown achievement method {method!r}; use 'baseline' or 'simple'"
+        raise ValueError(msg)
+    return _clamp(ratio) if clamp else ratio
+
+
+def start_of(kpi: KPI, fallback: date | None = None) -> date | None:
+    """When a KPI's period starts: its baseline's day, else ``fallback`` (the plan's)."""
+    if kpi.baseline is not None:
+        return kpi.baseline.as_of
+    return fallback
+
+
+def elapsed(kpi: KPI, as_of: date, *, start: date | None = None) -> float | None:
+    """Share of the KPI's period gone by at ``as_of`` (経過率), from 0 to 1.
+
+    The period runs from the baseline (or ``start``, the plan's start, when the KPI has
+    no baseline) to the target's deadline: (as_of − start) / (deadline − start), in days,
+    limited to 0..1. None when there is no start or the period is empty.
+    """
+    first = start_of(kpi, start)
+    if first is None:
+        return None
+    total = (kpi.target.due - first).days
+    if total <= 0:
+        return None
+    return _clamp((as_of - first).days / total)
+
+
+def expected_share(kpi: KPI, as_of: date, *, start: date | None = None) -> float | None:
+    """The pro-rated share expected by ``as_of``, counted in whole fiscal years.
+
+    Tama City's rule (多摩市まち・ひと・しごと創生総合戦略の評価方法): in year k of an
+    n-year period the KPI is held to k/n of the way (20% in year 1 of 5, 40% in year 2...).
+    Years are fiscal years (年度); the period runs from the fiscal year of the start
+    (the baseline, or ``start``) to that of the deadline.
+    """
+    first = start_of(kpi, start)
+    if first is None:
+        return None
+    fy0 = FiscalYear.of(first).year
+    n = FiscalYear.of(kpi.target.due).year - fy0 + 1
+    k = FiscalYear.of(as_of).year - fy0 + 1
+    if n <= 0:
+        return None
+    return _clamp(k / n)
+
+
+def expected_value(kpi: KPI, as_of: date, *, start: date | None = None) -> float | None:
+    """The value a KPI should show by ``as_of`` if it moved evenly to its target.
+
+    baseline + elapsed × (target − baseline), with the elapsed share in days
+    (okr-tracker's linear scaling between start and target). For a staged KPI the
+    result is a ladder position. None without a baseline.
+    """
+    share = elapsed(kpi, as_of, start=start)
+    if share is None or kpi.baseline is None:
+        return None
+    base = numeric(kpi, kpi.baseline)
+    return base + share * (target_number(kpi) - base)

@@ -1,0 +1,612 @@
+"""On-track forecasting: will a KPI meet its target by its deadline, and when.
+
+Every built-in forecaster fits a straight line to the KPI's history in a transformed
+space and projects it forward:
+
+======== ============ ======================================= ==============================
+name     space        points                                  convention / source
+======== ============ ======================================= ==============================
+two_point identity    baseline and latest                     a committee's own reckoning
+linear   identity     all since the baseline (least squares)  ordinary least squares
+recent   identity     trailing window, 12 months by default   least squares on recent data
+cagr     log          baseline and latest                     Open SDG / Statistics Canada
+aroc     log          all (least squares), capped at bounds   WHO-style annual rate of change
+logistic logit        all (least squares), within bounds      saturation toward a bound
+======== ============ ======================================= ==============================
+
+Intervals: with three or more points, the least-squares prediction interval at the
+requested level (Student's t with n − 2 degrees of freedom), mapped back from the
+transformed space. With only two points there is no residual to learn from, so the
+interval is a stated heuristic, not a calibrated one: the pace may stall (low) or double
+(high) from the latest value.
+
+>>> from datetime import date
+>>> from maebashi_dx.datasets import maebashi_2022
+>>> f = forecast(maebashi_2022().kpi("kpi2"), date(2022, 5, 31), method="two_point")
+>>> round(f.value, 2), f.attainment_date
+(60.27, datetime.date(2025, 1, 30))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Literal, Protocol, runtime_checkable
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from maebashi_dx.achievement import numeric, target_number
+from maebashi_dx.errors import CalculationError
+from maebashi_dx.model import KPI, Direction, KPIKind
+from maebashi_dx.plugins import Registry
+
+__all__ = [
+    "DEFAULT_FORECASTER",
+    "DEFAULT_LEVEL",
+    "FORECASTERS",
+    "Forecast",
+    "Forecaster",
+    "Point",
+    "SeriesInput",
+    "Trend",
+    "TrendForecaster",
+    "forecast",
+    "series_input",
+    "student_t_quantile",
+]
+
+YEAR_DAYS = 365.25
+DEFAULT_LEVEL = 0.8
+#: The forecaster used when none is named.
+DEFAULT_FORECASTER = "linear"
+_HORIZON_YEARS = 100
+
+
+@attrs.frozen(order=True)
+class Point:
+    """One dated value of a series."""
+
+    day: date
+    value: float
+
+
+@attrs.frozen(kw_only=True)
+class SeriesInput:
+    """What a forecaster sees: the history up to ``as_of`` and the target.
+
+    Attributes:
+        kpi_id: The KPI's id.
+        points: Baseline then measurements, oldest first, none after ``as_of``.
+        target: The target value (a ladder position for a staged KPI).
+        deadline: The last day the target may be met.
+        as_of: The day the forecast is made.
+        direction: Whether higher is better.
+        bounds: Natural limits of the value, if any.
+    """
+
+    kpi_id: str
+    points: tuple[Point, ...]
+    target: float
+    deadline: date
+    as_of: date
+    direction: Direction = Direction.INCREASE
+    bounds: tuple[float, float] | None = None
+
+    def meets(self, value: float) -> bool:
+        """Whether a value meets the target, in the KPI's direction."""
+        return self.direction.sign * (value - self.target) >= 0
+
+
+class Trend(Protocol):
+    """A fitted model: a value for any day, and an interval around it."""
+
+    @property
+    def basis(self) -> str:
+        """What was fitted to what, in words."""
+        ...
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        """The points the fit used."""
+        ...
+
+    def predict(self, day: date) -> float:
+        """The expected value on ``day``."""
+        ...
+
+    def interval(self, day: date, level: float) -> tuple[float, float]:
+        """A (low, high) interval on ``day`` at the given confidence ``level``."""
+        ...
+
+    def pace(self, day: date) -> float:
+        """The rate of change on ``day``, in value units per year."""
+        ...
+
+
+@runtime_checkable
+class Forecaster(Protocol):
+    """The protocol every forecaster (built-in or plugin) satisfies."""
+
+    @property
+    def name(self) -> str:
+        """The registered name."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for listings."""
+        ...
+
+    def fit(self, data: SeriesInput) -> Trend:
+        """Fit a trend to ``data``; raise CalculationError if the data do not allow it."""
+        ...
+
+
+def _check_forecaster(obj: object) -> None:
+    if not isinstance(obj, Forecaster):
+        msg = f"{obj!r} is not a Forecaster (needs name, description and fit())"
+        raise TypeError(msg)
+
+
+#: Forecasters by name; plugins join through the ``maebashi_dx.forecasters`` entry point.
+FORECASTERS: Registry[Forecaster] = Registry(
+    "forecaster", "maebashi_dx.forecasters", check=_check_forecaster
+)
+
+
+# ----------------------------------------------------------------------------- Student t
+
+
+def _t_two_sided(t: float, df: int) -> float:
+    """P(|T| <= t) for Student's t with integer ``df`` (Abramowitz & Stegun 26.7.3-4)."""
+    theta = math.atan(t / math.sqrt(df))
+    s, c = math.sin(theta), math.cos(theta)
+    if df % 2 == 1:
+        total, term = 0.0, c
+        for k in range(1, (df - 1) // 2 + 1):
+            if k > 1:
+                term *= c * c * (2 * k - 2) / (2 * k - 1)
+            total += term
+        return 2 / math.pi * (theta + s * total) if df > 1 else 2 * theta / math.pi
+    total, term = 1.0, 1.0
+    for k in range(1, df // 2):
+        term *= c * c * (2 * k - 1) / (2 * k)
+        total += term
+    return s * total
+
+
+def student_t_quantile(p: float, df: int) -> float:
+    """The p-quantile of Student's t with ``df`` degrees of freedom (exact, by bisection).
+
+    >>> round(student_t_quantile(0.9, 3), 4), round(student_t_quantile(0.975, 10), 4)
+    (1.6377, 2.2281)
+    """
+    if not 0 < p < 1 or df < 1:
+        msg = f"need 0 < p < 1 and df >= 1, got p={p}, df={df}"
+        raise ValueError(msg)
+    if p == 0.5:
+        return 0.0
+    want = abs(2 * p - 1)
+    lo, hi = 0.0, 1.0
+    while _t_two_sided(hi, df) < want:
+        hi *= 2
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if _t_two_sided(mid, df) < want:
+            lo = mid
+        else:
+            hi = mid
+    q = (lo + hi) / 2
+    return q if p > 0.5 else -q
+
+
+# -------------------------------------------------------------------------- transforms
+
+Space = Literal["identity", "log", "logit"]
+Selection = Literal["endpoints", "all", "window"]
+_EPS = 1e-4  # how close to a bound a logistic value may sit (logit of 0 or 1 is infinite)
+
+
+@attrs.frozen
+class _Transform:
+    space: Space
+    lower: float = 0.0
+    upper: float = 1.0
+
+    def forward(self, y: float) -> float:
+        if self.space == "identity":
+            return y
+        if self.space == "log":
+            return math.log(y)
+        p = (y - self.lower) / (self.upper - self.lower)
+        p = min(1 - _EPS, max(_EPS, p))
+        return math.log(p / (1 - p))
+
+    def back(self, z: float) -> float:
+        if self.space == "identity":
+            return z
+        if self.space == "log":
+            return math.exp(min(z, 700.0))
+        return self.lower + (self.upper - self.lower) / (1 + math.exp(-max(-700.0, min(z, 700.0))))
+
+
+def _years(day: date, origin: date) -> float:
+    return (day - origin).days / YEAR_DAYS
+
+
+@attrs.frozen(kw_only=True)
+class _LineTrend:
+    """A least-squares line z = a + b·x in a transformed space, x in years from origin."""
+
+    basis: str
+    points: tuple[Point, ...]
+    transform: _Transform
+    origin: date
+    a: float
+    b: float
+    n: int
+    sigma: float  # residual standard deviation in the transformed space (0 with n == 2)
+    x_mean: float
+    sxx: float
+    bounds: tuple[float, float] | None
+
+    def _cap(self, value: float) -> float:
+        if self.bounds is None:
+            return value
+        return min(self.bounds[1], max(self.bounds[0], value))
+
+    def predict(self, day: date) -> float:
+        return self._cap(self.transform.back(self.a + self.b * _years(day, self.origin)))
+
+    def interval(self, day: date, level: float) -> tuple[float, float]:
+        x = _years(day, self.origin)
+        z = self.a + self.b * x
+        if self.n >= 3:
+            t = student_t_quantile((1 + level) / 2, self.n - 2)
+            se = self.sigma * math.sqrt(1 + 1 / self.n + (x - self.x_mean) ** 2 / self.sxx)
+            ends = (z - t * se, z + t * se)
+        else:
+            # Two points: the pace may stall or double from the latest value (heuristic).
+            last = self.points[-1]
+            z_last = self.transform.forward(last.value)
+            dx = max(0.0, x - _years(last.day, self.origin))
+            ends = (z_last, z_last + 2 * self.b * dx)
+        low, high = sorted(self._cap(self.transform.back(e)) for e in ends)
+        return low, high
+
+    def solve(self, target: float, sign: int, after: date) -> date | None:
+        """The first day from ``after`` on which the trend meets ``target``, in closed
+        form: the line z = a + b·x crosses f(target) at x = (f(target) − a) / b."""
+
+        def meets(day: date) -> bool:
+            return sign * (self.predict(day) - target) >= 0
+
+        if meets(after):
+            return after
+        if self.bounds is not None and not self.bounds[0] <= target <= self.bounds[1]:
+            return None
+        space = self.transform.space
+        if space == "log" and target <= 0:
+            return None
+        if space == "logit" and not self.transform.lower < target < self.transform.upper:
+            return None  # an S-curve never reaches its bound
+        if self.b == 0:
+            return None
+        x = (self.transform.forward(target) - self.a) / self.b
+        if x > _years(after, self.origin) + _HORIZON_YEARS:
+            return None
+        day = self.origin + timedelta(days=max(0, math.ceil(x * YEAR_DAYS)))
+        day = max(day, after)
+        # Guard the rounding of days either way.
+        while day > after and meets(day - timedelta(days=1)):
+            day -= timedelta(days=1)
+        while not meets(day):
+            day += timedelta(days=1)
+            if (day - after).days > _HORIZON_YEARS * YEAR_DAYS:
+                return None
+        return day
+
+    def pace(self, day: date) -> float:
+        if self.transform.space == "identity":
+            return self.b
+        step = timedelta(days=15)
+        before = self.transform.back(self.a + self.b * _years(day - step, self.origin))
+        after = self.transform.back(self.a + self.b * _years(day + step, self.origin))
+        return (after - before) / (30 / YEAR_DAYS)
+
+
+@attrs.frozen(kw_only=True)
+class TrendForecaster:
+    """A forecaster that fits a line to (transformed) points and projects it.
+
+    Attributes:
+        name: Registered name.
+        description: One line for listings.
+        space: "identity", "log" (constant annual rate) or "logit" (saturation).
+        selection: "endpoints" (first and last), "all", or "window" (trailing months).
+        window_months: The trailing window for ``selection="window"``.
+        source: Where the convention comes from.
+    """
+
+    name: str
+    description: str
+    space: Space = "identity"
+    selection: Selection = "all"
+    window_months: int = 12
+    source: str = ""
+
+    def _select(self, data: SeriesInput) -> tuple[tuple[Point, ...], str]:
+        pts = data.points
+        if self.selection == "endpoints":
+            return (pts[0], pts[-1]), "the first and the latest point"
+        if self.selection == "window":
+            since = data.as_of - relativedelta(months=self.window_months)
+            recent = tuple(p for p in pts if p.day > since)
+            if len(recent) >= 2:
+                return recent, f"{len(recent)} points in the last {self.window_months} months"
+            return pts[-2:], (
+                f"the last 2 points (fewer than 2 in the last {self.window_months} months)"
+            )
+        return pts, f"all {len(pts)} points"
+
+    def _transform(self, data: SeriesInput) -> _Transform:
+        if self.space == "logit":
+            if data.bounds is None:
+                msg = f"{self.name}: needs the KPI's natural bounds (e.g. 0..100 for a %)"
+                raise CalculationError(msg)
+            return _Transform("logit", *data.bounds)
+        return _Transform(self.space)
+
+    def fit(self, data: SeriesInput) -> _LineTrend:
+        """Fit the line; CalculationError when the data cannot support it."""
+        if len(data.points) < 2:
+            msg = f"{self.name}: needs at least two points, has {len(data.points)}"
+            raise CalculationError(msg)
+        pts, chosen = self._select(data)
+        transform = self._transform(data)
+        if transform.space == "log" and any(p.value <= 0 for p in pts):
+            msg = f"{self.name}: a constant-rate model needs values above zero"
+            raise CalculationError(msg)
+        origin = pts[0].day
+        xs = [_years(p.day, origin) for p in pts]
+        zs = [transform.forward(p.value) for p in pts]
+        n = len(pts)
+        x_mean = sum(xs) / n
+        z_mean = sum(zs) / n
+        sxx = sum((x - x_mean) ** 2 for x in xs)
+        if sxx == 0:
+            msg = f"{self.name}: the points share one date"
+            raise CalculationError(msg)
+        b = sum((x - x_mean) * (z - z_mean) for x, z in zip(xs, zs, strict=True)) / sxx
+        a = z_mean - b * x_mean
+        sigma = 0.0
+        if n >= 3:
+            ssr = sum((z - (a + b * x)) ** 2 for x, z in zip(xs, zs, strict=True))
+            sigma = math.sqrt(ssr / (n - 2))
+        space = {"identity": "", "log": " of the logarithm", "logit": " of the logit"}[
+            transform.space
+        ]
+        how = "a line through" if n == 2 else "least squares on"
+        return _LineTrend(
+            basis=f"{self.name}: {how} {chosen}{space}",
+            points=pts,
+            transform=transform,
+            origin=origin,
+            a=a,
+            b=b,
+            n=n,
+            sigma=sigma,
+            x_mean=x_mean,
+            sxx=sxx,
+            bounds=data.bounds,
+        )
+
+
+for _f in (
+    TrendForecaster(
+        name="two_point",
+        description="straight line from the baseline through the latest value",
+        selection="endpoints",
+        source="a committee's own reckoning",
+    ),
+    TrendForecaster(
+        name="linear",
+        description="least-squares line through every point since the baseline",
+        source="ordinary least squares",
+    ),
+    TrendForecaster(
+        name="recent",
+        description="least-squares line through the last 12 months",
+        selection="window",
+        source="ordinary least squares on a trailing window",
+    ),
+    TrendForecaster(
+        name="cagr",
+        description="compound annual growth rate from the baseline to the latest value",
+        space="log",
+        selection="endpoints",
+        source="Open SDG / Statistics Canada progress methodology",
+    ),
+    TrendForecaster(
+        name="aroc",
+        description="annual rate of change (log-linear fit), capped at natural bounds",
+        space="log",
+        source="WHO-style annual rate of change (billionaiRe)",
+    ),
+    TrendForecaster(
+        name="logistic",
+        description="S-curve saturating toward the KPI's natural bound",
+        space="logit",
+        source="logistic growth, fitted by least squares on the logit",
+    ),
+):
+    FORECASTERS.register(_f.name, _f)
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@attrs.frozen(kw_only=True)
+class Forecast:
+    """A forecast of one KPI, with everything needed to redo it by hand.
+
+    Attributes:
+        kpi_id: The KPI.
+        method: The forecaster's name.
+        as_of: The day it was made; no data after it was used.
+        deadline: The target's deadline.
+        target: The target value.
+        value: The projected value at the deadline, or None when it cannot be made.
+        interval: (low, high) around ``value`` at confidence ``level``, or None.
+        level: The interval's confidence level.
+        interval_basis: How the interval was made (prediction interval or heuristic).
+        observed_pace: The trend's rate of change at ``as_of``, per year.
+        required_pace: The rate needed from the latest value to the target, per year.
+        attainment_date: When the trend meets the target, or None if it never does.
+        points: The points the method used.
+        basis: What the method did, in words.
+        note: Why there is no value, when there is none.
+    """
+
+    kpi_id: str
+    method: str
+    as_of: date
+    deadline: date
+    target: float
+    value: float | None = None
+    interval: tuple[float, float] | None = None
+    level: float = DEFAULT_LEVEL
+    interval_basis: str = ""
+    observed_pace: float | None = None
+    required_pace: float | None = None
+    attainment_date: date | None = None
+    points: tuple[Point, ...] = ()
+    basis: str = ""
+    note: str = ""
+    direction: Direction = Direction.INCREASE
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether the projected value at the deadline meets the target."""
+        if self.value is None:
+            return None
+        return self.direction.sign * (self.value - self.target) >= 0
+
+
+def series_input(kpi: KPI, as_of: date) -> SeriesInput:
+    """The forecaster's view of a KPI as of a day (never any data after it)."""
+    points = tuple(Point(m.as_of, numeric(kpi, m)) for m in kpi.history(as_of))
+    bounds = kpi.bounds
+    if kpi.kind is KPIKind.STAGED:
+        bounds = (0.0, float(len(kpi.ladder) - 1))
+    return SeriesInput(
+        kpi_id=kpi.id,
+        points=points,
+        target=target_number(kpi),
+        deadline=kpi.target.due,
+        as_of=as_of,
+        direction=kpi.direction,
+        bounds=bounds,
+    )
+
+
+def _attainment(data: SeriesInput, trend: Trend) -> date | None:
+    for p in data.points:
+        if data.meets(p.value):
+            return p.day
+    if isinstance(trend, _LineTrend):
+        return trend.solve(data.target, data.direction.sign, data.as_of)
+    # A plugin's trend: assume it is monotone in time and bisect up to the horizon.
+    lo = data.as_of
+    hi = data.as_of + timedelta(days=int(_HORIZON_YEARS * YEAR_DAYS))
+    if not data.meets(trend.predict(hi)):
+        return None
+    if data.meets(trend.predict(lo)):
+        return lo
+    while (hi - lo).days > 1:
+        mid = lo + (hi - lo) / 2
+        if data.meets(trend.predict(mid)):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def run_forecaster(
+    forecaster: Forecaster, data: SeriesInput, *, level: float = DEFAULT_LEVEL
+) -> Forecast:
+    """Apply one forecaster to prepared data (the core of :func:`forecast`)."""
+    base = Forecast(
+        kpi_id=data.kpi_id,
+        method=forecaster.name,
+        as_of=data.as_of,
+        deadline=data.deadline,
+        target=data.target,
+        level=level,
+        direction=data.direction,
+    )
+    if not data.points:
+        return attrs.evolve(base, note="no data on or before this day")
+    latest = data.points[-1]
+    years_left = (data.deadline - latest.day).days / YEAR_DAYS
+    required = (data.target - latest.value) / years_left if years_left > 0 else None
+    base = attrs.evolve(base, required_pace=required)
+    try:
+        trend = forecaster.fit(data)
+    except CalculationError as exc:
+        return attrs.evolve(base, points=data.points, note=str(exc))
+    value = trend.predict(data.deadline)
+    interval = trend.interval(data.deadline, level)
+    if len(trend.points) >= 3:
+        basis = f"{level:.0%} least-squares prediction interval (Student's t)"
+    else:
+        basis = "heuristic from two points: the pace stalls (low) or doubles (high)"
+    for v in (value, *interval):
+        if not math.isfinite(v):
+            return attrs.evolve(base, points=trend.points, note="the projection overflowed")
+    return attrs.evolve(
+        base,
+        value=value,
+        interval=interval,
+        interval_basis=basis,
+        observed_pace=trend.pace(data.as_of),
+        attainment_date=_attainment(data, trend),
+        points=trend.points,
+        basis=trend.basis,
+    )
+
+
+def forecast(
+    kpi: KPI,
+    as_of: date,
+    *,
+    method: str | None = None,
+    level: float = DEFAULT_LEVEL,
+) -> Forecast:
+    """Project a KPI to its deadline, using only data read on or before ``as_of``.
+
+    Args:
+        kpi: The KPI (a staged KPI is projected on its ladder positions).
+        as_of: The day of the forecast.
+        method: A registered forecaster's name; :data:`DEFAULT_FORECASTER` if None.
+        level: Confidence level of the interval (0 < level < 1).
+
+    Returns:
+        A :class:`Forecast`. With fewer than two points, or data a method cannot use,
+        its ``value`` is None and ``note`` says why; it never returns NaN.
+
+    Raises:
+        UnknownPluginError: ``method`` is not registered; the message lists the names.
+    """
+    if not 0 < level < 1:
+        msg = f"level must be between 0 and 1, got {level}"
+        raise ValueError(msg)
+    forecaster = FORECASTERS.get(method or DEFAULT_FORECASTER)
+    return run_forecaster(forecaster, series_input(kpi, as_of), level=level)
+
+
+def points_of(values: Sequence[tuple[date, float]]) -> tuple[Point, ...]:
+    """Points from (day, value) pairs, sorted by day (a convenience for callers)."""
+    return tuple(sorted(Point(d, v) for d, v in values))

@@ -1,0 +1,333 @@
+"""KPI status (状況): the words a committee uses, and the policy that chooses them.
+
+The policy is data (:class:`StatusPolicy`); the default, in order:
+
+1. no value on or before ``as_of`` → NO_DATA (データなし);
+2. the latest value meets the target → ACHIEVED (達成);
+3. the deadline has passed → MISSED (未達成（期限超過）);
+4. a staged KPI still on its first rung, or a quantitative KPI with nothing since its
+   baseline → NOT_STARTED (未着手) / NO_DATA;
+5. quantitative: the forecast's projected achievement at the deadline,
+   (forecast − baseline) / (target − baseline): ≥ 1.0 ON_TRACK (順調), ≥ 0.8 AT_RISK
+   (要注意), below OFF_TRACK (遅れ);
+6. staged: stage progress against elapsed time, achievement ÷ elapsed share: ≥ 1.0
+   ON_TRACK, ≥ 0.5 AT_RISK, below OFF_TRACK.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable
+from datetime import date
+
+import attrs
+
+from maebashi_dx.achievement import (
+    achievement,
+    elapsed,
+    expected_share,
+    numeric,
+    target_number,
+)
+from maebashi_dx.forecast import YEAR_DAYS, Forecast
+from maebashi_dx.model import KPI, KPIKind
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "Metrics",
+    "Status",
+    "StatusPolicy",
+    "classify",
+    "measure",
+    "open_sdg_ratio",
+    "open_sdg_score",
+    "worst_status",
+]
+
+
+class Status(enum.Enum):
+    """A KPI's status, with its Japanese and English labels."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    MISSED = "missed"
+    NOT_STARTED = "not_started"
+    NO_DATA = "no_data"
+
+    def label(self, lang: str = "ja") -> str:
+        """達成 / 順調 / 要注意 / 遅れ / 未達成（期限超過） / 未着手 / データなし, or English."""
+        return (_EN if lang == "en" else _JA)[self]
+
+    @property
+    def ja(self) -> str:
+        """The Japanese label."""
+        return _JA[self]
+
+    @property
+    def en(self) -> str:
+        """The English label."""
+        return _EN[self]
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse: the order used by worst-status roll-ups."""
+        return _SEVERITY[self]
+
+
+_JA = {
+    Status.ACHIEVED: "達成",
+    Status.ON_TRACK: "順調",
+    Status.AT_RISK: "要注意",
+    Status.OFF_TRACK: "遅れ",
+    Status.MISSED: "未達成（期限超過）",
+    Status.NOT_STARTED: "未着手",
+    Status.NO_DATA: "データなし",
+}
+_EN = {
+    Status.ACHIEVED: "achieved",
+    Status.ON_TRACK: "on track",
+    Status.AT_RISK: "at risk",
+    Status.OFF_TRACK: "off track",
+    Status.MISSED: "missed (deadline passed)",
+    Status.NOT_STARTED: "not started",
+    Status.NO_DATA: "no data",
+}
+# Worst first: a missed deadline outranks a forecast shortfall, which outranks a KPI that
+# has not started; "no data" says nothing about progress and ranks just above "on track".
+_SEVERITY = {
+    Status.MISSED: 6,
+    Status.OFF_TRACK: 5,
+    Status.AT_RISK: 4,
+    Status.NOT_STARTED: 3,
+    Status.NO_DATA: 2,
+    Status.ON_TRACK: 1,
+    Status.ACHIEVED: 0,
+}
+
+
+def worst_status(statuses: Iterable[Status]) -> Status | None:
+    """The worst status (ServiceNow's "worst status wins").
+
+    NO_DATA counts only when every status is NO_DATA: a missing figure must not hide
+    the known state of the others. None for an empty input.
+    """
+    known = list(statuses)
+    if not known:
+        return None
+    informative = [s for s in known if s is not Status.NO_DATA]
+    return max(informative or known, key=lambda s: s.severity)
+
+
+@attrs.frozen(kw_only=True)
+class StatusPolicy:
+    """Thresholds that turn numbers into a status; data, not code.
+
+    Attributes:
+        on_track: Projected achievement at the deadline at or above which a
+            quantitative KPI is ON_TRACK.
+        at_risk: ... at or above which it is AT_RISK (below: OFF_TRACK).
+        staged_on_track: Stage progress ÷ elapsed share for ON_TRACK (staged KPIs).
+        staged_at_risk: ... for AT_RISK.
+        stale_after: A KPI is stale when its latest value is older than this many
+            update intervals (its ``update_frequency``).
+        method: The forecaster; None for the default.
+    """
+
+    on_track: float = 1.0
+    at_risk: float = 0.8
+    staged_on_track: float = 1.0
+    staged_at_risk: float = 0.5
+    stale_after: float = 1.5
+    method: str | None = None
+
+
+DEFAULT_POLICY = StatusPolicy()
+
+
+@attrs.frozen(kw_only=True)
+class Metrics:
+    """Every number a status or grade is decided from, for one KPI as of one day.
+
+    Attributes:
+        achievement: (latest − baseline) / (target − baseline).
+        achievement_simple: latest / target (target / latest when falling).
+        elapsed: Share of the KPI's period gone by, in days.
+        expected_share: Tama's k/n share, in fiscal years.
+        pace_ratio: achievement ÷ elapsed.
+        fiscal_pace_ratio: achievement ÷ expected_share.
+        forecast_achievement: (forecast at deadline − baseline) / (target − baseline).
+        relative_change: Direction-adjusted change since the baseline, as a share of
+            the baseline's size.
+        change: Direction-adjusted change since the baseline, in the KPI's unit.
+        cagr_ratio: Open SDG's R, observed ÷ required compound annual growth.
+        achieved: The latest value meets the target.
+        started: Something has been reported since the baseline (and, for a staged
+            KPI, it has left its first rung).
+        has_data: There is a value on or before the day.
+        past_deadline: The day is after the target's deadline.
+    """
+
+    achievement: float | None = None
+    achievement_simple: float | None = None
+    elapsed: float | None = None
+    expected_share: float | None = None
+    pace_ratio: float | None = None
+    fiscal_pace_ratio: float | None = None
+    forecast_achievement: float | None = None
+    relative_change: float | None = None
+    change: float | None = None
+    cagr_ratio: float | None = None
+    achieved: bool = False
+    started: bool = False
+    has_data: bool = False
+    past_deadline: bool = False
+
+    def get(self, name: str) -> float | None:
+        """A metric by name (for grade rules)."""
+        value: object = getattr(self, name)
+        if value is None:
+            return None
+        if isinstance(value, float) and not isinstance(value, bool):
+            return float(value)
+        msg = f"{name!r} is not a numeric metric"
+        raise AttributeError(msg)
+
+    @property
+    def open_sdg_score(self) -> float | None:
+        """Open SDG's −5..+5 progress score from ``cagr_ratio``."""
+        return open_sdg_score(self.cagr_ratio, achieved=self.achieved)
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    if num is None or den is None or den == 0:
+        return None
+    return num / den
+
+
+def open_sdg_ratio(
+    base: float,
+    base_day: date,
+    latest: float,
+    latest_day: date,
+    target: float,
+    due: date,
+    sign: int,
+) -> float | None:
+    """Open SDG's progress ratio R = d·CAGR_observed / |CAGR_required|.
+
+    Statistics Canada's methodology, as used by Open SDG: CAGR = (y_t / y_0)^(1/(t − t0)) − 1;
+    zeros are replaced by 0.001; a series with negative values cannot be assessed (None).
+    """
+    years_seen = (latest_day - base_day).days / YEAR_DAYS
+    years_all = (due - base_day).days / YEAR_DAYS
+    if years_seen <= 0 or years_all <= 0:
+        return None
+    if min(base, latest, target) < 0:
+        return None
+    y0, yi, yt = (v if v != 0 else 0.001 for v in (base, latest, target))
+    observed = math.pow(yi / y0, 1 / years_seen) - 1
+    required = math.pow(yt / y0, 1 / years_all) - 1
+    if required == 0:
+        return None
+    return sign * observed / abs(required)
+
+
+def open_sdg_score(ratio: float | None, *, achieved: bool = False) -> float | None:
+    """Open SDG's progress score, −5 (deterioration) .. +5 (substantial progress).
+
+    Piecewise linear in R: −5 at R ≤ −0.6, 0 at R = 0.6, +5 at R ≥ 1.3; a KPI whose target
+    is achieved scores 5 (Open SDG progress methodology, "indicators with quantitative
+    targets"). The category edges R = 0.95 / 0.6 / 0 fall on scores 2.5 / 0 / −2.5.
+
+    >>> open_sdg_score(0.95), open_sdg_score(0.0), open_sdg_score(2.0)
+    (2.5, -2.5, 5.0)
+    """
+    if achieved:
+        return 5.0
+    if ratio is None:
+        return None
+    if ratio <= -0.6:
+        return -5.0
+    if ratio < 0.6:
+        return -5.0 + (ratio + 0.6) / 1.2 * 5.0
+    if ratio < 1.3:
+        return (ratio - 0.6) / 0.7 * 5.0
+    return 5.0
+
+
+def measure(
+    kpi: KPI, as_of: date, forecast: Forecast | None = None, *, start: date | None = None
+) -> Metrics:
+    """Compute every metric of a KPI as of a day (``start``: the plan's, for KPIs
+    without a baseline)."""
+    latest = kpi.latest(as_of)
+    if latest is None:
+        return Metrics(past_deadline=as_of > kpi.target.due)
+    value = numeric(kpi, latest)
+    target = target_number(kpi)
+    sign = kpi.direction.sign
+    ach = achievement(kpi, as_of)
+    share = elapsed(kpi, as_of, start=start)
+    fiscal = expected_share(kpi, as_of, start=start)
+    base = kpi.baseline
+    change = relative = cagr = forecast_ach = None
+    if base is not None:
+        b = numeric(kpi, base)
+        change = sign * (value - b)
+        relative = change / abs(b) if b != 0 else None
+        if kpi.kind is KPIKind.QUANTITATIVE and latest is not base:
+            cagr = open_sdg_ratio(b, base.as_of, value, latest.as_of, target, kpi.target.due, sign)
+        if forecast is not None and forecast.value is not None and target != b:
+            forecast_ach = (forecast.value - b) / (target - b)
+    staged = kpi.kind is KPIKind.STAGED
+    started = (latest is not base) and not (staged and kpi.stage_index(str(latest.value)) == 0)
+    values = (ach, change, relative, cagr, forecast_ach)
+    assert all(v is None or math.isfinite(v) for v in values), "a metric is not finite"
+    return Metrics(
+        achievement=ach,
+        achievement_simple=achievement(kpi, as_of, method="simple"),
+        elapsed=share,
+        expected_share=fiscal,
+        pace_ratio=_ratio(ach, share),
+        fiscal_pace_ratio=_ratio(ach, fiscal),
+        forecast_achievement=forecast_ach,
+        relative_change=relative,
+        change=change,
+        cagr_ratio=cagr,
+        achieved=sign * (value - target) >= 0,
+        started=started,
+        has_data=True,
+        past_deadline=as_of > kpi.target.due,
+    )
+
+
+def classify(kpi: KPI, metrics: Metrics, policy: StatusPolicy = DEFAULT_POLICY) -> Status:
+    """The status of a KPI from its metrics, under a policy (see the module's rules)."""
+    if not metrics.has_data:
+        return Status.NO_DATA
+    if metrics.achieved:
+        return Status.ACHIEVED
+    if metrics.past_deadline:
+        return Status.MISSED
+    if kpi.kind is KPIKind.STAGED:
+        if not metrics.started:
+            return Status.NOT_STARTED
+        if metrics.elapsed == 0:
+            return Status.ON_TRACK  # nothing was due yet
+        ratio = metrics.pace_ratio
+        if ratio is None:
+            return Status.NO_DATA
+        if ratio >= policy.staged_on_track:
+            return Status.ON_TRACK
+        return Status.AT_RISK if ratio >= policy.staged_at_risk else Status.OFF_TRACK
+    if not metrics.started:
+        return Status.NO_DATA
+    projected = metrics.forecast_achievement
+    if projected is None:
+        return Status.NO_DATA
+    if projected >= policy.on_track:
+        return Status.ON_TRACK
+    return Status.AT_RISK if projected >= policy.at_risk else Status.OFF_TRACK
