@@ -202,3 +202,43 @@ def evolve_kpi(plan: Plan, index: int, **changes: object) -> Plan:
     kpis = list(plan.kpis)
     kpis[index] = attrs.evolve(kpis[index], **changes)
     return attrs.evolve(plan, kpis=tuple(kpis))
+
+
+def make_kpi(
+    points: list[tuple[date, float]],
+    *,
+    target: float,
+    deadline: date,
+    direction: Direction = Direction.INCREASE,
+    bounds: tuple[float, float] | None = None,
+    kpi_id: str = "k",
+) -> KPI:
+    """A quantitative KPI whose first point is the baseline."""
+    (d0, v0), *rest = points
+    return KPI(
+        id=kpi_id,
+        name="テスト",
+        unit="%",
+        direction=direction,
+        bounds=bounds,
+        baseline=Measurement(when=DateSpan.day(d0), value=v0),
+        target=Target(value=target, deadline=DateSpan.day(deadline)),
+        measurements=tuple(Measurement(when=DateSpan.day(d), value=v) for d, v in rest),
+    )
+
+
+@st.composite
+def series(
+    draw: st.DrawFn, min_points: int = 2, max_points: int = 8
+) -> tuple[list[tuple[date, float]], float, date]:
+    """Dated values (strictly increasing days), a target away from the baseline, a deadline."""
+    n = draw(st.integers(min_points, max_points))
+    start = draw(st.dates(date(2015, 1, 1), date(2025, 1, 1)))
+    gaps = draw(st.lists(st.integers(1, 200), min_size=n - 1, max_size=n - 1))
+    days_ = [start]
+    for g in gaps:
+        days_.append(days_[-1] + timedelta(days=g))
+    values = draw(st.lists(st.floats(-1e4, 1e4, allow_nan=False), min_size=n, max_size=n))
+    target = draw(st.floats(-1e4, 1e4, allow_nan=False).filter(lambda t: abs(t - values[0]) > 1e-3))
+    deadline = days_[-1] + timedelta(days=draw(st.integers(1, 3000)))
+    return list(zip(days_, values, strict=True)), target, deadline

@@ -5,8 +5,6 @@
 datetime.date(2023, 3, 31)
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from maebashi_dx.achievement import achievement, elapsed, expected_share, expected_value
 from maebashi_dx.assess import Assessment, KPIRow, assess
 from maebashi_dx.dates import DateSpan, FiscalYear, Precision, format_span, parse_date
@@ -51,10 +49,20 @@ from maebashi_dx.model import (
 from maebashi_dx.rollup import Rollup
 from maebashi_dx.status import Metrics, Status, StatusPolicy
 
-try:
-    __version__ = version("maebashi-dx")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # __version__ is read from the installed metadata on first use only: importing
+    # importlib.metadata costs more than the rest of the package (PEP 562, as attrs does).
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("maebashi-dx")
+        except PackageNotFoundError:  # a source tree that is not installed
+            return "0.0.0"
+    msg = f"module 'maebashi_dx' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "FORECASTERS",

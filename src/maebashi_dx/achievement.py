@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from maebashi_dx.dates import FiscalYear
 from maebashi_dx.model import KPI, KPIKind, Measurement
 
 __all__ = [
@@ -24,7 +23,9 @@ __all__ = [
     "expected_share",
     "expected_value",
     "numeric",
+    "ratio_of",
     "start_of",
+    "target_number",
 ]
 
 AchievementMethod = Literal["baseline", "simple"]
@@ -91,7 +92,13 @@ def achievement(
     latest = kpi.latest(as_of)
     if latest is None:
         return None
-    value = numeric(kpi, latest)
+    return ratio_of(kpi, numeric(kpi, latest), method=method, clamp=clamp)
+
+
+def ratio_of(
+    kpi: KPI, value: float, *, method: AchievementMethod = "baseline", clamp: bool = False
+) -> float | None:
+    """The achievement ratio of a given (numeric) latest value; see :func:`achievement`."""
     target = target_number(kpi)
     if method == "baseline":
         if kpi.baseline is None:
@@ -145,12 +152,17 @@ def expected_share(kpi: KPI, as_of: date, *, start: date | None = None) -> float
     first = start_of(kpi, start)
     if first is None:
         return None
-    fy0 = FiscalYear.of(first).year
-    n = FiscalYear.of(kpi.target.due).year - fy0 + 1
-    k = FiscalYear.of(as_of).year - fy0 + 1
+    fy0 = _fiscal_year(first)
+    n = _fiscal_year(kpi.target.due) - fy0 + 1
+    k = _fiscal_year(as_of) - fy0 + 1
     if n <= 0:
         return None
     return _clamp(k / n)
+
+
+def _fiscal_year(day: date) -> int:
+    # The same rule as FiscalYear.of, without building the object (this runs per KPI).
+    return day.year if day.month >= 4 else day.year - 1
 
 
 def expected_value(kpi: KPI, as_of: date, *, start: date | None = None) -> float | None:

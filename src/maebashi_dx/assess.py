@@ -16,8 +16,15 @@ import attrs
 
 from maebashi_dx.achievement import numeric, target_number
 from maebashi_dx.dates import format_span
-from maebashi_dx.forecast import DEFAULT_FORECASTER, Forecast, forecast
-from maebashi_dx.grades import RATING_SCALES, Grade
+from maebashi_dx.forecast import (
+    DEFAULT_FORECASTER,
+    FORECASTERS,
+    Forecast,
+    Forecaster,
+    run_forecaster,
+    series_input,
+)
+from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
 from maebashi_dx.rollup import MissingPolicy, Rollup
 from maebashi_dx.status import (
@@ -118,12 +125,13 @@ def _assess_kpi(
     as_of: date,
     start: date,
     policy: StatusPolicy,
-    scale_name: str | None,
+    forecaster: Forecaster,
+    scale: RatingScale | None,
 ) -> KPIRow:
-    fc = forecast(kpi, as_of, method=policy.method)
+    fc = run_forecaster(forecaster, series_input(kpi, as_of))
     metrics = measure(kpi, as_of, fc, start=start)
     status = classify(kpi, metrics, policy)
-    grade = RATING_SCALES.get(scale_name).grade(metrics) if scale_name else None
+    grade = scale.grade(metrics) if scale is not None else None
     latest = kpi.latest(as_of)
     expected = None
     if kpi.baseline is not None and metrics.elapsed is not None:
@@ -173,10 +181,11 @@ def assess(
     policy = policy or DEFAULT_POLICY
     if method is not None:
         policy = attrs.evolve(policy, method=method)
-    if scale is not None:
-        RATING_SCALES.get(scale)  # fail early with the list of names
+    # Look the plugins up once, and fail early with the list of names.
+    forecaster = FORECASTERS.get(policy.method or DEFAULT_FORECASTER)
+    rating = RATING_SCALES.get(scale) if scale is not None else None
     start = plan.period.start
-    rows = tuple(_assess_kpi(kpi, as_of, start, policy, scale) for kpi in plan.kpis)
+    rows = tuple(_assess_kpi(kpi, as_of, start, policy, forecaster, rating) for kpi in plan.kpis)
     by_id = {row.kpi_id: row for row in rows}
     weights = {kpi.id: kpi.weight for kpi in plan.kpis}
 

@@ -29,15 +29,18 @@ interval is a stated heuristic, not a calibrated one: the pace may stall (low) o
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
+import operator
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from maebashi_dx.achievement import numeric, target_number
+from maebashi_dx.achievement import target_number
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.model import KPI, Direction, KPIKind
 from maebashi_dx.plugins import Registry
@@ -53,6 +56,7 @@ __all__ = [
     "Trend",
     "TrendForecaster",
     "forecast",
+    "run_forecaster",
     "series_input",
     "student_t_quantile",
 ]
@@ -64,9 +68,8 @@ DEFAULT_FORECASTER = "linear"
 _HORIZON_YEARS = 100
 
 
-@attrs.frozen(order=True)
-class Point:
-    """One dated value of a series."""
+class Point(NamedTuple):
+    """One dated value of a series (a named tuple: cheap to build by the million)."""
 
     day: date
     value: float
@@ -78,7 +81,9 @@ class SeriesInput:
 
     Attributes:
         kpi_id: The KPI's id.
-        points: Baseline then measurements, oldest first, none after ``as_of``.
+        days: Days of the baseline then the measurements, oldest first, none after
+            ``as_of``.
+        values: Their values, in the same order.
         target: The target value (a ladder position for a staged KPI).
         deadline: The last day the target may be met.
         as_of: The day the forecast is made.
@@ -87,12 +92,18 @@ class SeriesInput:
     """
 
     kpi_id: str
-    points: tuple[Point, ...]
+    days: tuple[date, ...]
+    values: tuple[float, ...]
     target: float
     deadline: date
     as_of: date
     direction: Direction = Direction.INCREASE
     bounds: tuple[float, float] | None = None
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        """The history as :class:`Point` pairs."""
+        return tuple(map(Point, self.days, self.values))
 
     def meets(self, value: float) -> bool:
         """Whether a value meets the target, in the KPI's direction."""
@@ -177,6 +188,7 @@ def _t_two_sided(t: float, df: int) -> float:
     return s * total
 
 
+@functools.lru_cache(maxsize=1024)
 def student_t_quantile(p: float, df: int) -> float:
     """The p-quantile of Student's t with ``df`` degrees of freedom (exact, by bisection).
 
@@ -241,7 +253,8 @@ class _LineTrend:
     """A least-squares line z = a + b·x in a transformed space, x in years from origin."""
 
     basis: str
-    points: tuple[Point, ...]
+    days: tuple[date, ...]
+    values: tuple[float, ...]
     transform: _Transform
     origin: date
     a: float
@@ -251,6 +264,10 @@ class _LineTrend:
     x_mean: float
     sxx: float
     bounds: tuple[float, float] | None
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        return tuple(map(Point, self.days, self.values))
 
     def _cap(self, value: float) -> float:
         if self.bounds is None:
@@ -269,9 +286,8 @@ class _LineTrend:
             ends = (z - t * se, z + t * se)
         else:
             # Two points: the pace may stall or double from the latest value (heuristic).
-            last = self.points[-1]
-            z_last = self.transform.forward(last.value)
-            dx = max(0.0, x - _years(last.day, self.origin))
+            z_last = self.transform.forward(self.values[-1])
+            dx = max(0.0, x - _years(self.days[-1], self.origin))
             ends = (z_last, z_last + 2 * self.b * dx)
         low, high = sorted(self._cap(self.transform.back(e)) for e in ends)
         return low, high
@@ -292,21 +308,19 @@ class _LineTrend:
             return None
         if space == "logit" and not self.transform.lower < target < self.transform.upper:
             return None  # an S-curve never reaches its bound
-        if self.b == 0:
-            return None
+        if sign * self.b <= 0:
+            return None  # flat, or moving away from the target: never met from here
         x = (self.transform.forward(target) - self.a) / self.b
         if x > _years(after, self.origin) + _HORIZON_YEARS:
             return None
-        day = self.origin + timedelta(days=max(0, math.ceil(x * YEAR_DAYS)))
-        day = max(day, after)
-        # Guard the rounding of days either way.
-        while day > after and meets(day - timedelta(days=1)):
-            day -= timedelta(days=1)
-        while not meets(day):
-            day += timedelta(days=1)
-            if (day - after).days > _HORIZON_YEARS * YEAR_DAYS:
-                return None
-        return day
+        day = max(after, self.origin + timedelta(days=max(0, math.ceil(x * YEAR_DAYS))))
+        # The crossing is within a day of x; settle the rounding on whole days.
+        for _ in range(3):
+            if day > after and meets(day - timedelta(days=1)):
+                day -= timedelta(days=1)
+            elif not meets(day):
+                day += timedelta(days=1)
+        return day if meets(day) else None
 
     def pace(self, day: date) -> float:
         if self.transform.space == "identity":
@@ -337,19 +351,22 @@ class TrendForecaster:
     window_months: int = 12
     source: str = ""
 
-    def _select(self, data: SeriesInput) -> tuple[tuple[Point, ...], str]:
-        pts = data.points
+    def _select(self, data: SeriesInput) -> tuple[tuple[date, ...], tuple[float, ...], str]:
+        days, values = data.days, data.values
         if self.selection == "endpoints":
-            return (pts[0], pts[-1]), "the first and the latest point"
+            return (days[0], days[-1]), (values[0], values[-1]), "the first and the latest point"
         if self.selection == "window":
             since = data.as_of - relativedelta(months=self.window_months)
-            recent = tuple(p for p in pts if p.day > since)
-            if len(recent) >= 2:
-                return recent, f"{len(recent)} points in the last {self.window_months} months"
-            return pts[-2:], (
-                f"the last 2 points (fewer than 2 in the last {self.window_months} months)"
+            i = bisect.bisect_right(days, since)
+            if len(days) - i >= 2:
+                chosen = f"{len(days) - i} points in the last {self.window_months} months"
+                return days[i:], values[i:], chosen
+            return (
+                days[-2:],
+                values[-2:],
+                (f"the last 2 points (fewer than 2 in the last {self.window_months} months)"),
             )
-        return pts, f"all {len(pts)} points"
+        return days, values, f"all {len(days)} points"
 
     def _transform(self, data: SeriesInput) -> _Transform:
         if self.space == "logit":
@@ -361,29 +378,40 @@ class TrendForecaster:
 
     def fit(self, data: SeriesInput) -> _LineTrend:
         """Fit the line; CalculationError when the data cannot support it."""
-        if len(data.points) < 2:
-            msg = f"{self.name}: needs at least two points, has {len(data.points)}"
+        if len(data.days) < 2:
+            msg = f"{self.name}: needs at least two points, has {len(data.days)}"
             raise CalculationError(msg)
-        pts, chosen = self._select(data)
+        days, values, chosen = self._select(data)
         transform = self._transform(data)
-        if transform.space == "log" and any(p.value <= 0 for p in pts):
+        if transform.space == "log" and min(values) <= 0:
             msg = f"{self.name}: a constant-rate model needs values above zero"
             raise CalculationError(msg)
-        origin = pts[0].day
-        xs = [_years(p.day, origin) for p in pts]
-        zs = [transform.forward(p.value) for p in pts]
-        n = len(pts)
+        origin = days[0]
+        first = origin.toordinal()
+        xs = [o - first for o in map(date.toordinal, days)]  # whole days from the origin
+        zs = values if transform.space == "identity" else tuple(map(transform.forward, values))
+        n = len(xs)
+        # Ordinary least squares on centred sums (two passes, for numerical stability),
+        # in days; the line is then expressed in years.
         x_mean = sum(xs) / n
         z_mean = sum(zs) / n
-        sxx = sum((x - x_mean) ** 2 for x in xs)
+        dxs = [x - x_mean for x in xs]
+        dzs = [z - z_mean for z in zs]
+        sxx = sum(map(operator.mul, dxs, dxs))
         if sxx == 0:
             msg = f"{self.name}: the points share one date"
             raise CalculationError(msg)
-        b = sum((x - x_mean) * (z - z_mean) for x, z in zip(xs, zs, strict=True)) / sxx
-        a = z_mean - b * x_mean
+        b_per_day = sum(map(operator.mul, dxs, dzs)) / sxx
+        a = z_mean - b_per_day * x_mean
+        b = b_per_day * YEAR_DAYS
+        x_mean /= YEAR_DAYS
+        sxx /= YEAR_DAYS * YEAR_DAYS
         sigma = 0.0
         if n >= 3:
-            ssr = sum((z - (a + b * x)) ** 2 for x, z in zip(xs, zs, strict=True))
+            # Residual sum of squares: Σ(z − z̄)² − b²·Sxx, never below zero.
+            ssr = max(
+                0.0, sum(map(operator.mul, dzs, dzs)) - b_per_day * b_per_day * sxx * YEAR_DAYS**2
+            )
             sigma = math.sqrt(ssr / (n - 2))
         space = {"identity": "", "log": " of the logarithm", "logit": " of the logit"}[
             transform.space
@@ -391,7 +419,8 @@ class TrendForecaster:
         how = "a line through" if n == 2 else "least squares on"
         return _LineTrend(
             basis=f"{self.name}: {how} {chosen}{space}",
-            points=pts,
+            days=days,
+            values=values,
             transform=transform,
             origin=origin,
             a=a,
@@ -465,7 +494,8 @@ class Forecast:
         observed_pace: The trend's rate of change at ``as_of``, per year.
         required_pace: The rate needed from the latest value to the target, per year.
         attainment_date: When the trend meets the target, or None if it never does.
-        points: The points the method used.
+        point_days: Days of the points the method used (``points`` pairs them up).
+        point_values: Their values.
         basis: What the method did, in words.
         note: Why there is no value, when there is none.
     """
@@ -482,10 +512,16 @@ class Forecast:
     observed_pace: float | None = None
     required_pace: float | None = None
     attainment_date: date | None = None
-    points: tuple[Point, ...] = ()
+    point_days: tuple[date, ...] = ()
+    point_values: tuple[float, ...] = ()
     basis: str = ""
     note: str = ""
     direction: Direction = Direction.INCREASE
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        """The points the method used, oldest first."""
+        return tuple(map(Point, self.point_days, self.point_values))
 
     @property
     def meets_target(self) -> bool | None:
@@ -497,13 +533,14 @@ class Forecast:
 
 def series_input(kpi: KPI, as_of: date) -> SeriesInput:
     """The forecaster's view of a KPI as of a day (never any data after it)."""
-    points = tuple(Point(m.as_of, numeric(kpi, m)) for m in kpi.history(as_of))
+    days, values = kpi.numbers(as_of)
     bounds = kpi.bounds
     if kpi.kind is KPIKind.STAGED:
         bounds = (0.0, float(len(kpi.ladder) - 1))
     return SeriesInput(
         kpi_id=kpi.id,
-        points=points,
+        days=days,
+        values=values,
         target=target_number(kpi),
         deadline=kpi.target.due,
         as_of=as_of,
@@ -513,9 +550,12 @@ def series_input(kpi: KPI, as_of: date) -> SeriesInput:
 
 
 def _attainment(data: SeriesInput, trend: Trend) -> date | None:
-    for p in data.points:
-        if data.meets(p.value):
-            return p.day
+    sign, target = data.direction.sign, data.target
+    best = max(data.values) if sign > 0 else min(data.values)
+    if sign * (best - target) >= 0:  # met already: when first?
+        for day, value in zip(data.days, data.values, strict=True):
+            if sign * (value - target) >= 0:
+                return day
     if isinstance(trend, _LineTrend):
         return trend.solve(data.target, data.direction.sign, data.as_of)
     # A plugin's trend: assume it is monotone in time and bisect up to the horizon.
@@ -538,42 +578,59 @@ def run_forecaster(
     forecaster: Forecaster, data: SeriesInput, *, level: float = DEFAULT_LEVEL
 ) -> Forecast:
     """Apply one forecaster to prepared data (the core of :func:`forecast`)."""
-    base = Forecast(
-        kpi_id=data.kpi_id,
-        method=forecaster.name,
-        as_of=data.as_of,
-        deadline=data.deadline,
-        target=data.target,
-        level=level,
-        direction=data.direction,
-    )
-    if not data.points:
-        return attrs.evolve(base, note="no data on or before this day")
-    latest = data.points[-1]
-    years_left = (data.deadline - latest.day).days / YEAR_DAYS
-    required = (data.target - latest.value) / years_left if years_left > 0 else None
-    base = attrs.evolve(base, required_pace=required)
+
+    def make(**found: Any) -> Forecast:
+        return Forecast(
+            kpi_id=data.kpi_id,
+            method=forecaster.name,
+            as_of=data.as_of,
+            deadline=data.deadline,
+            target=data.target,
+            level=level,
+            direction=data.direction,
+            **found,
+        )
+
+    if not data.days:
+        return make(note="no data on or before this day")
+    years_left = (data.deadline - data.days[-1]).days / YEAR_DAYS
+    required = (data.target - data.values[-1]) / years_left if years_left > 0 else None
     try:
         trend = forecaster.fit(data)
     except CalculationError as exc:
-        return attrs.evolve(base, points=data.points, note=str(exc))
+        return make(
+            required_pace=required,
+            point_days=data.days,
+            point_values=data.values,
+            note=str(exc),
+        )
+    if isinstance(trend, _LineTrend):
+        days, values = trend.days, trend.values
+    else:
+        days = tuple(p.day for p in trend.points)
+        values = tuple(p.value for p in trend.points)
     value = trend.predict(data.deadline)
     interval = trend.interval(data.deadline, level)
-    if len(trend.points) >= 3:
+    if not all(math.isfinite(v) for v in (value, *interval)):
+        return make(
+            required_pace=required,
+            point_days=days,
+            point_values=values,
+            note="the projection overflowed",
+        )
+    if len(days) >= 3:
         basis = f"{level:.0%} least-squares prediction interval (Student's t)"
     else:
         basis = "heuristic from two points: the pace stalls (low) or doubles (high)"
-    for v in (value, *interval):
-        if not math.isfinite(v):
-            return attrs.evolve(base, points=trend.points, note="the projection overflowed")
-    return attrs.evolve(
-        base,
+    return make(
         value=value,
         interval=interval,
         interval_basis=basis,
         observed_pace=trend.pace(data.as_of),
+        required_pace=required,
         attainment_date=_attainment(data, trend),
-        points=trend.points,
+        point_days=days,
+        point_values=values,
         basis=trend.basis,
     )
 

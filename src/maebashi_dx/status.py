@@ -24,10 +24,10 @@ from datetime import date
 import attrs
 
 from maebashi_dx.achievement import (
-    achievement,
     elapsed,
     expected_share,
     numeric,
+    ratio_of,
     target_number,
 )
 from maebashi_dx.forecast import YEAR_DAYS, Forecast
@@ -269,7 +269,7 @@ def measure(
     value = numeric(kpi, latest)
     target = target_number(kpi)
     sign = kpi.direction.sign
-    ach = achievement(kpi, as_of)
+    ach = ratio_of(kpi, value)
     share = elapsed(kpi, as_of, start=start)
     fiscal = expected_share(kpi, as_of, start=start)
     base = kpi.baseline
@@ -288,7 +288,7 @@ def measure(
     assert all(v is None or math.isfinite(v) for v in values), "a metric is not finite"
     return Metrics(
         achievement=ach,
-        achievement_simple=achievement(kpi, as_of, method="simple"),
+        achievement_simple=ratio_of(kpi, value, method="simple"),
         elapsed=share,
         expected_share=fiscal,
         pace_ratio=_ratio(ach, share),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
 import math
 from collections.abc import Iterable, Iterator
@@ -256,12 +257,28 @@ class KPI:
     weight: float = attrs.field(default=1.0, converter=_number, validator=[finite_or_none, v.ge(0)])
     update_frequency: Frequency | None = None
 
+    # The baseline and the KPI's own series, oldest first, and their days: built once, so
+    # that reading a KPI "as of" a day is a binary search, not a scan.
+    _own: tuple[Measurement, ...] = attrs.field(init=False, eq=False, repr=False)
+    _own_days: tuple[date, ...] = attrs.field(init=False, eq=False, repr=False)
+    _own_values: tuple[float, ...] = attrs.field(init=False, eq=False, repr=False)
+
     def __attrs_post_init__(self) -> None:
-        from maebashi_dx.model.checks import kpi_problems  # avoids a cycle
+        from maebashi_dx.model.checks import kpi_problems  # avoids an import cycle
 
         problems = kpi_problems(self)
         if problems:
             raise PlanError(problems)
+        own = ((self.baseline,) if self.baseline is not None else ()) + tuple(
+            m for m in self.measurements if m.series is None
+        )
+        object.__setattr__(self, "_own", own)
+        object.__setattr__(self, "_own_days", tuple(m.when.end for m in own))
+        if self.kind is KPIKind.STAGED:
+            numbers = tuple(float(self.stage_index(str(m.value))) for m in own)
+        else:
+            numbers = tuple(float(m.value) for m in own)
+        object.__setattr__(self, "_own_values", numbers)
 
     @property
     def ladder(self) -> tuple[Stage, ...]:
@@ -286,10 +303,20 @@ class KPI:
 
     def history(self, as_of: date | None = None) -> tuple[Measurement, ...]:
         """Baseline then own-series measurements, up to ``as_of`` inclusive."""
-        points = ((self.baseline,) if self.baseline is not None else ()) + self.series_of(None)
         if as_of is None:
-            return points
-        return tuple(m for m in points if m.as_of <= as_of)
+            return self._own
+        return self._own[: bisect.bisect_right(self._own_days, as_of)]
+
+    def numbers(self, as_of: date | None = None) -> tuple[tuple[date, ...], tuple[float, ...]]:
+        """Days and numeric values of the baseline and own series up to ``as_of``.
+
+        Values are the measured numbers, or ladder positions for a staged KPI. This is
+        what forecasters read: two flat tuples, cheap to slice.
+        """
+        if as_of is None:
+            return self._own_days, self._own_values
+        i = bisect.bisect_right(self._own_days, as_of)
+        return self._own_days[:i], self._own_values[:i]
 
     def latest(self, as_of: date | None = None, series: str | None = None) -> Measurement | None:
         """The newest measurement of a series read on or before ``as_of``.
@@ -297,9 +324,11 @@ class KPI:
         For the KPI's own series the baseline counts as a measurement.
         """
         if series is None:
-            points: tuple[Measurement, ...] = self.history(as_of)
-        else:
-            points = tuple(m for m in self.series_of(series) if as_of is None or m.as_of <= as_of)
+            if as_of is None:
+                return self._own[-1] if self._own else None
+            i = bisect.bisect_right(self._own_days, as_of)
+            return self._own[i - 1] if i else None
+        points = tuple(m for m in self.series_of(series) if as_of is None or m.as_of <= as_of)
         return points[-1] if points else None
 
     def series_label(self, series: str | None, lang: str = "ja") -> str | None:

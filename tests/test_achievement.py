@@ -1,0 +1,160 @@
+"""Achievement ratio (達成率), elapsed share and pro-rating."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from maebashi_dx import Direction, achievement, elapsed, expected_share, expected_value
+from maebashi_dx.datasets import maebashi_2022
+from tests.strategies import make_kpi, series
+
+AS_OF = date(2022, 5, 31)
+
+
+class TestCommitteeFigures:
+    def test_kpi2_my_number_card(self) -> None:
+        """(45.42 − 27.91) / (90 − 27.91) ≈ 28.2%."""
+        value = achievement(maebashi_2022().kpi("kpi2"), AS_OF)
+        assert value == pytest.approx((45.42 - 27.91) / (90 - 27.91))
+        assert round(value * 100, 1) == 28.2
+
+    def test_kpi1_online_procedures(self) -> None:
+        """(3.5 − 1.8) / (100 − 1.8) ≈ 1.7%."""
+        value = achievement(maebashi_2022().kpi("kpi1"), AS_OF)
+        assert round(value * 100, 1) == 1.7
+
+    def test_simple_method(self) -> None:
+        assert achievement(maebashi_2022().kpi("kpi2"), AS_OF, method="simple") == pytest.approx(
+            45.42 / 90
+        )
+
+    def test_staged_kpis_use_ladder_positions(self) -> None:
+        plan = maebashi_2022()
+        assert achievement(plan.kpi("kpi3"), AS_OF) == 0.5  # 事業化中: 2 of 4 rungs
+        assert achievement(plan.kpi("kpi4"), AS_OF) == 0.25  # 検討中: 1 of 4
+
+    def test_before_any_data_is_none(self) -> None:
+        assert achievement(maebashi_2022().kpi("kpi2"), date(2021, 3, 30)) is None
+
+    def test_only_the_baseline_is_zero(self) -> None:
+        assert achievement(maebashi_2022().kpi("kpi2"), date(2021, 4, 1)) == 0.0
+
+    def test_unknown_method(self) -> None:
+        with pytest.raises(ValueError, match="unknown achievement method"):
+            achievement(maebashi_2022().kpi("kpi2"), AS_OF, method="median")  # type: ignore[arg-type]
+
+
+class TestEdgeCases:
+    def test_no_baseline_gives_none_for_baseline_method(self) -> None:
+        kpi = attrs.evolve(maebashi_2022().kpi("kpi2"), baseline=None)
+        assert achievement(kpi, AS_OF) is None
+        assert achievement(kpi, AS_OF, method="simple") == pytest.approx(45.42 / 90)
+
+    def test_zero_latest_for_a_falling_kpi_is_none_not_an_error(self) -> None:
+        kpi = make_kpi(
+            [(date(2021, 1, 1), 10.0), (date(2022, 1, 1), 0.0)],
+            target=5.0,
+            deadline=date(2025, 3, 31),
+            direction=Direction.DECREASE,
+        )
+        assert achievement(kpi, AS_OF, method="simple") is None
+        assert achievement(kpi, AS_OF) == pytest.approx(2.0)
+
+    def test_falling_target(self) -> None:
+        kpi = make_kpi(
+            [(date(2021, 1, 1), 100.0), (date(2022, 1, 1), 80.0)],
+            target=50.0,
+            deadline=date(2025, 3, 31),
+            direction=Direction.DECREASE,
+        )
+        assert achievement(kpi, AS_OF) == pytest.approx(0.4)
+        assert achievement(kpi, AS_OF, method="simple") == pytest.approx(50 / 80)
+
+
+def _last(points: list[tuple[date, float]]) -> date:
+    return points[-1][0]
+
+
+class TestProperties:
+    @given(series(), st.floats(-1e4, 1e4, allow_nan=False), st.floats(0, 1e4, allow_nan=False))
+    def test_monotone_in_the_latest_value(self, data, value, bump) -> None:  # type: ignore[no-untyped-def]
+        """Raising the latest value never lowers achievement on a rising target."""
+        points, target, deadline = data
+        assume(target > points[0][1])
+        low = [*points[:-1], (_last(points), value)]
+        high = [*points[:-1], (_last(points), value + bump)]
+        a = achievement(make_kpi(low, target=target, deadline=deadline), _last(points))
+        b = achievement(make_kpi(high, target=target, deadline=deadline), _last(points))
+        assert a is not None
+        assert b is not None
+        assert b >= a - 1e-9
+
+    @given(series())
+    def test_symmetric_under_a_change_of_direction(self, data) -> None:  # type: ignore[no-untyped-def]
+        """Negating every value and flipping the direction leaves achievement unchanged."""
+        points, target, deadline = data
+        up = make_kpi(points, target=target, deadline=deadline)
+        down = make_kpi(
+            [(d, -v) for d, v in points],
+            target=-target,
+            deadline=deadline,
+            direction=Direction.DECREASE,
+        )
+        assert achievement(up, _last(points)) == pytest.approx(
+            achievement(down, _last(points)), rel=1e-9, abs=1e-9
+        )
+
+    @given(series(), st.floats(1e-3, 1e3))
+    def test_invariant_under_a_change_of_units(self, data, scale) -> None:  # type: ignore[no-untyped-def]
+        """Percent or per-mille, people or thousands: the ratio is the same."""
+        points, target, deadline = data
+        a = make_kpi(points, target=target, deadline=deadline)
+        b = make_kpi([(d, v * scale) for d, v in points], target=target * scale, deadline=deadline)
+        for method in ("baseline", "simple"):
+            x = achievement(a, _last(points), method=method)
+            y = achievement(b, _last(points), method=method)
+            if x is None:
+                assert y is None or abs(target * scale) < 1e-300
+            else:
+                assert y == pytest.approx(x, rel=1e-6, abs=1e-9)
+
+    @given(series())
+    def test_clamped_values_lie_in_0_1(self, data) -> None:  # type: ignore[no-untyped-def]
+        points, target, deadline = data
+        kpi = make_kpi(points, target=target, deadline=deadline)
+        raw = achievement(kpi, _last(points))
+        clamped = achievement(kpi, _last(points), clamp=True)
+        assert raw is not None
+        assert clamped is not None
+        assert 0.0 <= clamped <= 1.0
+        assert clamped == min(1.0, max(0.0, raw))
+
+    @given(series(), st.integers(-400, 4000))
+    def test_elapsed_lies_in_0_1_and_grows(self, data, offset) -> None:  # type: ignore[no-untyped-def]
+        points, target, deadline = data
+        kpi = make_kpi(points, target=target, deadline=deadline)
+        day = points[0][0] + timedelta(days=offset)
+        a = elapsed(kpi, day)
+        b = elapsed(kpi, day + timedelta(days=30))
+        assert a is not None
+        assert b is not None
+        assert 0.0 <= a <= b <= 1.0
+
+
+class TestProRating:
+    def test_tama_k_of_n_in_fiscal_years(self) -> None:
+        kpi = maebashi_2022().kpi("kpi3")  # baseline FY2021, deadline FY2025: n = 5
+        assert expected_share(kpi, date(2021, 12, 1)) == pytest.approx(1 / 5)
+        assert expected_share(kpi, date(2022, 5, 31)) == pytest.approx(2 / 5)
+        assert expected_share(kpi, date(2026, 3, 31)) == pytest.approx(1.0)
+
+    def test_expected_value_is_linear_between_baseline_and_target(self) -> None:
+        kpi = maebashi_2022().kpi("kpi2")
+        share = elapsed(kpi, AS_OF)
+        assert share == pytest.approx(426 / 730)
+        assert expected_value(kpi, AS_OF) == pytest.approx(27.91 + share * (90 - 27.91))

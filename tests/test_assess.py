@@ -1,0 +1,120 @@
+"""assess(): rows, explanations and the committee's table with computed status."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from maebashi_dx import Status, assess
+from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.report import progress_table, render
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2022, 5, 31)
+
+
+@pytest.fixture(scope="module")
+def result():  # type: ignore[no-untyped-def]
+    return assess(maebashi_2022(), AS_OF)
+
+
+class TestRows:
+    def test_one_row_per_kpi_in_plan_order(self, result) -> None:  # type: ignore[no-untyped-def]
+        assert [r.kpi_id for r in result.rows] == [f"kpi{i}" for i in range(1, 7)]
+
+    def test_kpi2(self, result) -> None:  # type: ignore[no-untyped-def]
+        row = result.row("kpi2")
+        assert row.latest.value == 45.42
+        assert round(row.achievement, 3) == 0.282
+        assert row.elapsed == pytest.approx(426 / 730)
+        assert row.status is Status.OFF_TRACK
+        assert row.stale is False  # monthly data, 31 days old
+        assert row.days_since_update == 31
+
+    def test_stale_when_older_than_its_frequency_allows(self) -> None:
+        later = assess(maebashi_2022(), date(2022, 8, 1))
+        assert later.row("kpi2").stale is True  # monthly, 93 days old
+        assert later.row("kpi1").stale is False  # yearly
+
+    def test_missing_kpi(self, result) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(KeyError, match="kpi9"):
+            result.row("kpi9")
+
+    def test_method_changes_the_forecast(self) -> None:
+        linear = assess(maebashi_2022(), AS_OF, method="linear").row("kpi2").forecast
+        cagr = assess(maebashi_2022(), AS_OF, method="cagr").row("kpi2").forecast
+        assert linear.method == "linear"
+        assert cagr.method == "cagr"
+        assert cagr.value > linear.value
+
+
+class TestExplain:
+    def test_shows_the_sums_for_kpi2(self, result) -> None:  # type: ignore[no-untyped-def]
+        text = result.explain("kpi2")
+        assert "(45.42 − 27.91) / (90 − 27.91) = 17.51 / 62.09 = 0.282 → 28.2%" in text
+        assert "426 / 730" in text
+        assert "遅れ" in text
+        assert "2022（令和4）年度" in text
+
+    def test_shows_the_sums_for_kpi1_in_english(self, result) -> None:  # type: ignore[no-untyped-def]
+        text = result.explain("kpi1", lang="en")
+        assert "(3.5 − 1.8) / (100 − 1.8) = 1.7 / 98.2 = 0.0173 → 1.7%" in text
+        assert "off track" in text
+        assert "about 1.8%" in text
+
+    def test_staged_kpi_explains_pace_against_time(self, result) -> None:  # type: ignore[no-untyped-def]
+        text = result.explain("kpi4")
+        assert "(1 − 0) / (4 − 0) = 1 / 4 = 0.25 → 25.0%" in text
+        assert "achievement ÷ elapsed" in text
+
+
+class TestCommitteeTable:
+    def test_computed_columns(self, result) -> None:  # type: ignore[no-untyped-def]
+        table = progress_table(maebashi_2022(), assessment=result)
+        labels = [c.label for c in table.columns]
+        assert labels[-4:] == ["達成率", "経過率", "期限時点の予測値", "状況"]
+        row = table.rows[1].cells
+        assert row["achievement"] == "28.2%"
+        assert row["elapsed"] == "58.4%"
+        assert row["status"] == "遅れ"
+        assert row["forecast"].startswith("60.3%")
+        assert table.rows[0].cells["achievement"] == "1.7%"
+        assert table.rows[2].cells["forecast"] == "—"
+
+    def test_example_prints_status_as_of_the_report_date(self) -> None:
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "examples" / "progress_table.py")],
+            capture_output=True,
+            text=True,
+            check=True,
+            encoding="utf-8",
+        ).stdout
+        assert "2022年5月31日現在" in out
+        assert out.count("遅れ") == 2
+        assert "28.2%" in out
+
+    def test_json_carries_the_numbers(self, result) -> None:  # type: ignore[no-untyped-def]
+        import json
+
+        data = json.loads(render(progress_table(maebashi_2022(), assessment=result), "json"))
+        row = data["rows"][1]["data"]
+        assert row["status"] == "off_track"
+        assert row["forecast"]["method"] == "linear"
+        assert row["achievement"] == pytest.approx(0.282, abs=5e-4)
+
+
+def test_what_if_example_runs() -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "what_if.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    ).stdout
+    assert "2023-04-01" in out
+    assert "未達成（期限超過）" in out
+    assert "cagr" in out

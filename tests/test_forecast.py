@@ -1,0 +1,186 @@
+"""On-track forecasting: exactness, no look-ahead, intervals, attainment."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from maebashi_dx import FORECASTERS, Measurement, UnknownPluginError, forecast
+from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.dates import DateSpan
+from maebashi_dx.forecast import YEAR_DAYS, student_t_quantile
+from tests.strategies import make_kpi, series
+
+AS_OF = date(2022, 5, 31)
+BUILT_IN = ["aroc", "cagr", "linear", "logistic", "recent", "two_point"]
+
+
+def test_built_in_names_are_registered() -> None:
+    assert [n for n in FORECASTERS if n in BUILT_IN] == BUILT_IN
+
+
+def test_unknown_method_lists_the_names() -> None:
+    with pytest.raises(UnknownPluginError, match="two_point") as info:
+        forecast(maebashi_2022().kpi("kpi2"), AS_OF, method="prophet")
+    assert isinstance(info.value, LookupError)
+
+
+class TestCommitteeFigures:
+    def test_two_point_on_kpi2(self) -> None:
+        """27.91% (2021-03-31) → 45.42% (2022-04-30), projected to 2023-03-31."""
+        f = forecast(maebashi_2022().kpi("kpi2"), AS_OF, method="two_point")
+        pace = (45.42 - 27.91) / ((date(2022, 4, 30) - date(2021, 3, 31)).days / YEAR_DAYS)
+        expected = 45.42 + pace * (date(2023, 3, 31) - date(2022, 4, 30)).days / YEAR_DAYS
+        assert f.value == pytest.approx(expected)
+        assert f.observed_pace == pytest.approx(pace)
+        assert f.required_pace == pytest.approx((90 - 45.42) / (335 / YEAR_DAYS))
+        assert f.meets_target is False
+        assert f.interval == pytest.approx((45.42, 45.42 + 2 * (expected - 45.42)))
+        assert "heuristic" in f.interval_basis
+        assert f.attainment_date == date(2025, 1, 30)
+
+    def test_cagr_is_exact_on_the_two_endpoints(self) -> None:
+        f = forecast(maebashi_2022().kpi("kpi2"), AS_OF, method="cagr")
+        years = (date(2022, 4, 30) - date(2021, 3, 31)).days / YEAR_DAYS
+        rate = (45.42 / 27.91) ** (1 / years)
+        ahead = (date(2023, 3, 31) - date(2021, 3, 31)).days / YEAR_DAYS
+        assert f.value == pytest.approx(min(100.0, 27.91 * rate**ahead))
+
+    def test_logistic_stays_under_its_bound(self) -> None:
+        f = forecast(maebashi_2022().kpi("kpi2"), date(2030, 1, 1), method="logistic")
+        assert f.value is not None
+        assert f.value < 100
+        assert f.interval is not None
+        assert f.interval[1] <= 100
+
+    def test_logistic_without_bounds_says_why(self) -> None:
+        kpi = attrs.evolve(maebashi_2022().kpi("kpi2"), bounds=None)
+        f = forecast(kpi, AS_OF, method="logistic")
+        assert f.value is None
+        assert "bounds" in f.note
+
+    def test_one_point_is_not_enough(self) -> None:
+        f = forecast(maebashi_2022().kpi("kpi2"), date(2021, 4, 1))
+        assert f.value is None
+        assert "two points" in f.note
+        assert f.required_pace is not None
+
+    def test_no_data(self) -> None:
+        f = forecast(maebashi_2022().kpi("kpi2"), date(2020, 1, 1))
+        assert f.value is None
+        assert f.points == ()
+
+
+def _linear_series(slope: float, intercept: float, days: list[int]) -> list[tuple[date, float]]:
+    origin = date(2018, 4, 1)
+    return [
+        (origin + timedelta(days=d), intercept + slope * d / YEAR_DAYS) for d in sorted(set(days))
+    ]
+
+
+class TestExactness:
+    @pytest.mark.parametrize("method", ["linear", "two_point", "recent"])
+    @given(
+        slope=st.floats(-50, 50).filter(lambda s: abs(s) > 1e-3),
+        intercept=st.floats(-100, 100),
+        days=st.lists(st.integers(0, 360), min_size=2, max_size=8, unique=True),
+        horizon=st.integers(1, 2000),
+    )
+    def test_exact_linear_data_forecasts_exactly(
+        self, method: str, slope: float, intercept: float, days: list[int], horizon: int
+    ) -> None:
+        points = _linear_series(slope, intercept, days)
+        deadline = points[-1][0] + timedelta(days=horizon)
+        target = intercept + slope * 100
+        kpi = make_kpi(points, target=target, deadline=deadline)
+        f = forecast(kpi, points[-1][0], method=method)
+        x = (deadline - date(2018, 4, 1)).days
+        assert f.value == pytest.approx(intercept + slope * x / YEAR_DAYS, rel=1e-7, abs=1e-7)
+        assert f.observed_pace == pytest.approx(slope, rel=1e-7, abs=1e-7)
+        if len(f.points) >= 3:  # exact data: the prediction interval collapses
+            assert f.interval == pytest.approx((f.value, f.value), rel=1e-6, abs=1e-6)
+
+    def test_attainment_date_on_exact_data(self) -> None:
+        points = [(date(2020, 4, 1), 10.0), (date(2021, 4, 1), 20.0), (date(2022, 4, 1), 30.0)]
+        kpi = make_kpi(points, target=60.0, deadline=date(2030, 3, 31))
+        f = forecast(kpi, date(2022, 4, 1))
+        crossing = date(2020, 4, 1) + timedelta(days=math.ceil(5 * (730 / 2)))
+        assert f.attainment_date is not None
+        assert abs((f.attainment_date - crossing).days) <= 2
+
+    def test_attainment_is_the_first_measurement_that_met_the_target(self) -> None:
+        points = [(date(2020, 4, 1), 10.0), (date(2021, 4, 1), 70.0), (date(2022, 4, 1), 65.0)]
+        kpi = make_kpi(points, target=60.0, deadline=date(2030, 3, 31))
+        assert forecast(kpi, date(2022, 4, 1)).attainment_date == date(2021, 4, 1)
+
+
+class TestNoLookAhead:
+    @pytest.mark.parametrize("method", BUILT_IN)
+    @given(data=series(min_points=2, max_points=6), future=st.floats(-1e4, 1e4))
+    def test_data_after_as_of_never_changes_the_forecast(
+        self, method: str, data, future: float
+    ) -> None:  # type: ignore[no-untyped-def]
+        points, target, deadline = data
+        as_of = points[-1][0]
+        kpi = make_kpi(points, target=target, deadline=deadline, bounds=(-1e5, 1e5))
+        poisoned = attrs.evolve(
+            kpi,
+            measurements=(
+                *kpi.measurements,
+                Measurement(when=DateSpan.day(as_of + timedelta(days=1)), value=future),
+            ),
+        )
+        assert forecast(kpi, as_of, method=method) == forecast(poisoned, as_of, method=method)
+
+
+class TestIntervals:
+    @pytest.mark.parametrize("method", BUILT_IN)
+    @given(data=series(min_points=2, max_points=8))
+    def test_value_lies_inside_its_interval_and_is_finite(self, method: str, data) -> None:  # type: ignore[no-untyped-def]
+        points, target, deadline = data
+        points = [(d, abs(v) + 1) for d, v in points]  # positive, for the log methods
+        kpi = make_kpi(points, target=abs(target) + 2000, deadline=deadline, bounds=(0, 1e5))
+        f = forecast(kpi, points[-1][0], method=method)
+        if f.value is None:
+            assert f.note
+            return
+        assert f.interval is not None
+        low, high = f.interval
+        assert math.isfinite(low)
+        assert math.isfinite(high)
+        assert low - 1e-6 * max(1.0, abs(low)) <= f.value <= high + 1e-6 * max(1.0, abs(high))
+
+    def test_wider_level_gives_a_wider_interval(self) -> None:
+        points = [(date(2020, 4, 1), 10.0), (date(2021, 4, 1), 22.0), (date(2022, 4, 1), 29.0)]
+        kpi = make_kpi(points, target=60.0, deadline=date(2025, 3, 31))
+        narrow = forecast(kpi, date(2022, 4, 1), level=0.5).interval
+        wide = forecast(kpi, date(2022, 4, 1), level=0.95).interval
+        assert narrow is not None
+        assert wide is not None
+        assert wide[0] < narrow[0] < narrow[1] < wide[1]
+
+    def test_level_must_be_a_probability(self) -> None:
+        with pytest.raises(ValueError, match="level"):
+            forecast(maebashi_2022().kpi("kpi2"), AS_OF, level=80)
+
+
+@pytest.mark.parametrize(
+    ("p", "df", "expected"),
+    # Standard t-table values.
+    [
+        (0.9, 1, 3.0777),
+        (0.9, 2, 1.8856),
+        (0.9, 3, 1.6377),
+        (0.975, 3, 3.1824),
+        (0.9, 10, 1.3722),
+        (0.975, 30, 2.0423),
+        (0.1, 5, -1.4759),
+    ],
+)
+def test_student_t_quantiles(p: float, df: int, expected: float) -> None:
+    assert student_t_quantile(p, df) == pytest.approx(expected, abs=1e-4)

@@ -1,0 +1,120 @@
+"""The plugin registry: names, clashes, lazy discovery and broken plugins."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from maebashi_dx import UnknownPluginError
+from maebashi_dx.plugins import PluginConflictError, Registry
+
+
+class FakeEntryPoint:
+    def __init__(self, name: str, obj: object, dist: str = "city-plugin", fail: bool = False):
+        self.name = name
+        self.value = f"city_plugin:{name}"
+        self.dist = SimpleNamespace(name=dist)
+        self._obj = obj
+        self._fail = fail
+
+    def load(self) -> object:
+        if self._fail:
+            raise ImportError("no module named city_plugin")
+        return self._obj
+
+
+@pytest.fixture
+def fake_entry_points(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    found: list[FakeEntryPoint] = []
+    calls = []
+
+    def entry_points(*, group: str) -> list[FakeEntryPoint]:
+        calls.append(group)
+        return list(found)
+
+    monkeypatch.setattr("importlib.metadata.entry_points", entry_points)
+    return found, calls
+
+
+def test_register_get_contains_iter_repr() -> None:
+    reg: Registry[int] = Registry("number", "test.none")
+    reg.register("one", 1)
+    assert reg.get("one") == 1
+    assert "one" in reg
+    assert list(reg) == ["one"]
+    assert "one" in repr(reg)
+    assert reg.origin("one") == "built-in"
+
+
+def test_unknown_name_lists_what_is_available() -> None:
+    reg: Registry[int] = Registry("number", "test.none")
+    reg.register("one", 1)
+    with pytest.raises(UnknownPluginError, match="available: one"):
+        reg.get("two")
+
+
+def test_clash_names_both() -> None:
+    reg: Registry[int] = Registry("number", "test.none")
+    reg.register("one", 1)
+    with pytest.raises(PluginConflictError, match=r"from other.*built-in"):
+        reg.register("one", 2, origin="other")
+
+
+def test_entry_points_load_lazily_on_first_lookup(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+    found, calls = fake_entry_points
+    found.append(FakeEntryPoint("two", 2))
+    reg: Registry[int] = Registry("number", "test.group")
+    reg.register("one", 1)
+    assert calls == []  # nothing at construction
+    assert reg.get("two") == 2
+    assert reg.origin("two") == "city-plugin (city_plugin:two)"
+    reg.get("one")
+    assert calls == ["test.group"]  # once
+
+
+def test_a_broken_plugin_is_reported_and_never_breaks_the_built_ins(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+    found, _ = fake_entry_points
+    found.append(FakeEntryPoint("bad", None, fail=True))
+    reg: Registry[int] = Registry("number", "test.group")
+    reg.register("one", 1)
+    assert reg.get("one") == 1
+    assert [(f.name, f.distribution) for f in reg.failures] == [("bad", "city-plugin")]
+    assert "no module named city_plugin" in reg.failures[0].error
+
+
+def test_a_plugin_clashing_with_a_built_in_is_an_error(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+    found, _ = fake_entry_points
+    found.append(FakeEntryPoint("one", 11))
+    reg: Registry[int] = Registry("number", "test.group")
+    reg.register("one", 1)
+    with pytest.raises(PluginConflictError, match="city-plugin"):
+        reg.get("one")
+
+
+def test_a_plugin_that_fails_the_protocol_check_is_a_failure(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+    found, _ = fake_entry_points
+    found.append(FakeEntryPoint("text", "not a number"))
+
+    def check(obj: object) -> None:
+        if not isinstance(obj, int):
+            raise TypeError("not an int")
+
+    reg: Registry[int] = Registry("number", "test.group", check=check)
+    assert "text" not in reg
+    assert "not an int" in reg.failures[0].error
+
+
+def test_discovery_is_thread_safe(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+    found, calls = fake_entry_points
+    found.extend(FakeEntryPoint(f"n{i}", i) for i in range(50))
+    reg: Registry[int] = Registry("number", "test.group")
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(len(reg))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [50] * 8
+    assert calls == ["test.group"]

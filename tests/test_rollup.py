@@ -1,0 +1,76 @@
+"""Roll-ups: normalised weighted means and the missing-value policy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from maebashi_dx import Status, assess
+from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.rollup import weighted_mean
+
+values = st.floats(-10, 10, allow_nan=False)
+weights = st.floats(0.001, 100)
+items = st.lists(st.tuples(st.none() | values, weights), min_size=1, max_size=12)
+
+
+class TestWeightedMean:
+    @given(items)
+    def test_mean_lies_between_min_and_max(self, pairs) -> None:  # type: ignore[no-untyped-def]
+        mean, coverage = weighted_mean(pairs)
+        known = [v for v, _ in pairs if v is not None]
+        if not known:
+            assert mean is None
+            assert coverage == 0
+            return
+        assert mean is not None
+        assert min(known) - 1e-9 <= mean <= max(known) + 1e-9
+        assert 0 < coverage <= 1 + 1e-12
+
+    @given(items, st.floats(0.01, 100))
+    def test_scaling_all_weights_changes_nothing(self, pairs, k) -> None:  # type: ignore[no-untyped-def]
+        a = weighted_mean(pairs)
+        b = weighted_mean([(v, w * k) for v, w in pairs])
+        assert (a[0] is None) == (b[0] is None)
+        if a[0] is not None:
+            assert b[0] == pytest.approx(a[0], rel=1e-9, abs=1e-9)
+        assert b[1] == pytest.approx(a[1])
+
+    @given(items)
+    def test_order_does_not_matter(self, pairs) -> None:  # type: ignore[no-untyped-def]
+        a = weighted_mean(pairs)
+        b = weighted_mean(list(reversed(pairs)))
+        if a[0] is None:
+            assert b[0] is None
+        else:
+            assert b[0] == pytest.approx(a[0], rel=1e-9, abs=1e-12)
+
+    def test_missing_policies(self) -> None:
+        pairs = [(0.2, 1.0), (None, 1.0)]
+        assert weighted_mean(pairs, "skip") == (0.2, 0.5)
+        assert weighted_mean(pairs, "zero") == (0.1, 0.5)
+        assert weighted_mean(pairs, "propagate") == (None, 0.5)
+
+    def test_zero_weights_count_as_equal(self) -> None:
+        assert weighted_mean([(0.2, 0.0), (0.4, 0.0)])[0] == pytest.approx(0.3)
+
+
+class TestPlanRollups:
+    def test_projects_pillars_and_plan(self) -> None:
+        result = assess(maebashi_2022(), date(2022, 5, 31))
+        p2 = next(r for r in result.projects if r.id == "p2")
+        p8 = next(r for r in result.projects if r.id == "p8")
+        assert p2.value == p8.value == pytest.approx(result.row("kpi2").achievement)
+        pillar1 = result.pillars[0]
+        achievements = [result.row(k).achievement for k in ("kpi1", "kpi2", "kpi3")]
+        assert pillar1.value == pytest.approx(sum(achievements) / 3)
+        assert pillar1.status is Status.OFF_TRACK  # worst of its projects
+        assert result.overall.value == pytest.approx(sum(r.value for r in result.pillars) / 3)
+        assert result.overall.members == ("pillar1", "pillar2", "pillar3")
+
+    def test_clamping_keeps_a_kpi_past_its_target_from_hiding_others(self) -> None:
+        result = assess(maebashi_2022(), date(2022, 5, 31), clamp=False)
+        assert result.overall.value is not None
