@@ -7,6 +7,7 @@ datetime.date(2023, 3, 31)
 
 from maebashi_dx.achievement import achievement, elapsed, expected_share, expected_value
 from maebashi_dx.assess import Assessment, KPIRow, assess
+from maebashi_dx.conflicts import CONFLICT_RULES, Conflict, ConflictRule, Severity, find_conflicts
 from maebashi_dx.dates import DateSpan, FiscalYear, Precision, format_span, parse_date
 from maebashi_dx.errors import (
     CalculationError,
@@ -48,6 +49,7 @@ from maebashi_dx.model import (
 )
 from maebashi_dx.rollup import Rollup
 from maebashi_dx.status import Metrics, Status, StatusPolicy
+from maebashi_dx.workdays import CityCalendar
 
 
 def __getattr__(name: str) -> str:
@@ -65,11 +67,15 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "CONFLICT_RULES",
     "FORECASTERS",
     "KPI",
     "RATING_SCALES",
     "Assessment",
     "CalculationError",
+    "CityCalendar",
+    "Conflict",
+    "ConflictRule",
     "DateParseError",
     "DateSpan",
     "Direction",
@@ -96,6 +102,7 @@ __all__ = [
     "RatingScale",
     "Rollup",
     "Series",
+    "Severity",
     "Stage",
     "StageRecord",
     "Status",
@@ -111,6 +118,7 @@ __all__ = [
     "elapsed",
     "expected_share",
     "expected_value",
+    "find_conflicts",
     "forecast",
     "format_span",
     "load_measurements",

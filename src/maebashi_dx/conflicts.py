@@ -1,0 +1,743 @@
+"""Schedule conflicts: what in a plan's calendar cannot work as written, and what to move.
+
+Days are inclusive: two spans overlap when ``a.start <= b.end and b.start <= a.end``, so
+spans that touch on one day overlap. A dependency is violated when the dependent starts
+before its prerequisite ends; starting on the day it ends is fine.
+
+Imprecise dates. A month, 旬 or fiscal-year date says *when within* a span something
+happens, not that it fills the span: "R4.5" may be any day of May. Each rule therefore
+asks whether a conflict holds for every reading of the imprecise dates (it uses each
+span's certain part: from the last day its start could be to the first day its end
+could be) or only for some. A conflict that exists only because a date is imprecise,
+or is marked 頃 (approximate), is downgraded to a warning and says so.
+
+Algorithms: dependencies are checked edge by edge, cycles by Tarjan's strongly
+connected components (linear time), overlaps and loads by sorting and sweeping each
+resource's spans (n log n plus the number of overlapping pairs reported), never by
+testing all pairs.
+
+>>> from maebashi_dx.datasets import maebashi_2022
+>>> find_conflicts(maebashi_2022())
+()
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Literal, Protocol, runtime_checkable
+
+import attrs
+
+from maebashi_dx.dates import DateSpan, Precision
+from maebashi_dx.model import Milestone, Plan
+from maebashi_dx.model.schedule import LifecycleStage
+from maebashi_dx.plugins import Registry
+from maebashi_dx.workdays import DEFAULT_CALENDAR, CityCalendar
+
+__all__ = [
+    "CONFLICT_RULES",
+    "Conflict",
+    "ConflictRule",
+    "Severity",
+    "find_conflicts",
+]
+
+Lang = Literal["ja", "en"]
+_ONE_DAY = timedelta(days=1)
+_EPS = 1e-9
+
+
+class Severity(enum.Enum):
+    """How serious a conflict is."""
+
+    ERROR = "error"  # cannot work as written
+    WARNING = "warning"  # may not work, or works only on some reading of the dates
+    INFO = "info"  # worth knowing
+
+    @property
+    def rank(self) -> int:
+        """0 for the most serious."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    def label(self, lang: Lang = "ja") -> str:
+        """エラー / 警告 / 情報, or English."""
+        if lang == "en":
+            return self.value
+        return {"error": "エラー", "warning": "警告", "info": "情報"}[self.value]
+
+    def downgraded(self) -> Severity:
+        """One level less serious."""
+        return Severity.WARNING if self is Severity.ERROR else Severity.INFO
+
+
+@attrs.frozen(kw_only=True)
+class Conflict:
+    """One conflict in the schedule.
+
+    Attributes:
+        kind: The rule that found it (``dependency_violation``...).
+        severity: error, warning or info.
+        subject_ids: The milestones, KPIs or working groups involved, in a meaningful
+            order (dependent then prerequisite; a cycle in dependency order).
+        message: What is wrong and what to move, in Japanese.
+        message_en: The same in English.
+        days: The overlap, gap or excess in days, where there is one.
+        day: The day concerned (a closed day, the peak day of a load), if any.
+        resource: The resource or person concerned, if any.
+        load: The peak load, for overallocation.
+        imprecise: The conflict exists only on some reading of imprecise dates.
+    """
+
+    kind: str
+    severity: Severity
+    subject_ids: tuple[str, ...]
+    message: str
+    message_en: str = ""
+    days: int | None = None
+    day: date | None = None
+    resource: str | None = None
+    load: float | None = None
+    imprecise: bool = False
+
+    def text(self, lang: Lang = "ja") -> str:
+        """The message in the language asked for."""
+        return self.message_en if lang == "en" and self.message_en else self.message
+
+    @property
+    def sort_key(self) -> tuple[int, str, tuple[str, ...], str, date]:
+        """Most serious first, then by kind and subjects: a stable, input-order-free order."""
+        return (
+            self.severity.rank,
+            self.kind,
+            self.subject_ids,
+            self.resource or "",
+            self.day or date.min,
+        )
+
+
+@runtime_checkable
+class ConflictRule(Protocol):
+    """What every conflict rule (built-in or plugin) provides."""
+
+    @property
+    def name(self) -> str:
+        """The registered name, also each conflict's ``kind``."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for listings."""
+        ...
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterable[Conflict]:
+        """Every conflict of this kind in the plan."""
+        ...
+
+
+def _check_rule(obj: object) -> None:
+    if not isinstance(obj, ConflictRule):
+        msg = f"{obj!r} is not a ConflictRule (needs name, description and check())"
+        raise TypeError(msg)
+
+
+#: Conflict rules by name; plugins join through the ``maebashi_dx.conflict_rules`` entry point.
+CONFLICT_RULES: Registry[ConflictRule] = Registry(
+    "conflict rule", "maebashi_dx.conflict_rules", check=_check_rule
+)
+
+
+# ------------------------------------------------------------------------- imprecision
+
+
+def _fuzzy(span: DateSpan) -> bool:
+    return span.precision is not Precision.DAY or span.approximate
+
+
+def latest_start(span: DateSpan) -> date:
+    """The last day the span could start on (its first unit's last day if imprecise)."""
+    return span.precision.unit_end(span.start)
+
+
+def earliest_end(span: DateSpan) -> date:
+    """The first day the span could end on (its last unit's first day if imprecise)."""
+    return span.precision.unit_start(span.end)
+
+
+def _core(span: DateSpan) -> tuple[date, date] | None:
+    """The days the span covers on every reading, or None if there is no such day."""
+    first, last = latest_start(span), earliest_end(span)
+    return (first, last) if first <= last else None
+
+
+def _name(m: Milestone, lang: Lang) -> str:
+    if lang == "en":
+        return f"'{m.title_en or m.title}' ({m.id})"
+    return f"「{m.title}」({m.id})"
+
+
+def _when(span: DateSpan) -> str:
+    if span.start == span.end:
+        return span.start.isoformat()
+    return f"{span.start.isoformat()}..{span.end.isoformat()}"
+
+
+_IMPRECISE = (
+    "（日付の精度による可能性: 日付を確定すると解消することがあります）",
+    " (only on some reading of imprecise dates: it may go away once they are fixed)",
+)
+
+
+def _imprecise_note(imprecise: bool, lang: Lang) -> str:
+    if not imprecise:
+        return ""
+    return _IMPRECISE[1] if lang == "en" else _IMPRECISE[0]
+
+
+# ------------------------------------------------------------------------------- rules
+
+
+@attrs.frozen
+class DependencyViolation:
+    """A milestone starts before a milestone it depends on ends (the same day is fine)."""
+
+    name: str = "dependency_violation"
+    description: str = "a milestone starts before one it depends on ends"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        by_id = {m.id: m for m in plan.milestones}
+        for m in plan.milestones:
+            for dep_id in m.depends_on:
+                d = by_id.get(dep_id)
+                if d is None or m.when.start >= d.when.end:
+                    continue
+                definite = (
+                    latest_start(m.when) < earliest_end(d.when)
+                    and not m.when.approximate
+                    and not d.when.approximate
+                )
+                gap = (d.when.end - m.when.start).days
+                ja = (
+                    f"{_name(m, 'ja')} が前提の {_name(d, 'ja')} の終了（{d.when.end}）より"
+                    f" {gap} 日早く始まります（{m.when.start}）。開始を {d.when.end} 以降に"
+                    f"移すか、前提の終了を早めてください。"
+                )
+                en = (
+                    f"{_name(m, 'en')} starts on {m.when.start}, {gap} days before its "
+                    f"prerequisite {_name(d, 'en')} ends on {d.when.end}. Move its start to "
+                    f"{d.when.end} or later, or finish the prerequisite earlier."
+                )
+                yield Conflict(
+                    kind=self.name,
+                    severity=Severity.ERROR if definite else Severity.WARNING,
+                    subject_ids=(m.id, d.id),
+                    message=ja + _imprecise_note(not definite, "ja"),
+                    message_en=en + _imprecise_note(not definite, "en"),
+                    days=gap,
+                    imprecise=not definite,
+                )
+
+
+def _strongly_connected(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively (no recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            edges = graph.get(node, ())
+            recurse = False
+            for j in range(i, len(edges)):
+                nxt = edges[j]
+                if nxt not in index:
+                    work.append((node, j + 1))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if recurse:
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.append(top)
+                    if top == node:
+                        break
+                components.append(component)
+    return components
+
+
+def _cyclic_part(graph: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
+    """The nodes that may lie on a cycle: peel off, in linear time (Kahn), every node
+    that nothing left depends on; what remains is cycles and what they lead to."""
+    indegree = dict.fromkeys(graph, 0)
+    for deps in graph.values():
+        for d in deps:
+            if d in indegree:
+                indegree[d] += 1
+    free = [n for n, k in indegree.items() if k == 0]
+    while free:
+        node = free.pop()
+        del indegree[node]
+        for d in graph[node]:
+            if d in indegree:
+                indegree[d] -= 1
+                if indegree[d] == 0:
+                    free.append(d)
+    return {n: [d for d in graph[n] if d in indegree] for n in indegree}
+
+
+def _cycle_in(component: list[str], graph: Mapping[str, Sequence[str]]) -> list[str]:
+    """One cycle through a strongly connected component, from its smallest id."""
+    members = set(component)
+    start = min(component)
+    path = [start]
+    position = {start: 0}
+    node = start
+    while True:
+        nxt = min(n for n in graph[node] if n in members)
+        if nxt in position:
+            cycle = path[position[nxt] :]
+            first = cycle.index(min(cycle))
+            return cycle[first:] + cycle[:first]
+        position[nxt] = len(path)
+        path.append(nxt)
+        node = nxt
+
+
+@attrs.frozen
+class DependencyCycle:
+    """Milestones that depend on each other in a loop; each cycle is listed in order."""
+
+    name: str = "dependency_cycle"
+    description: str = "milestones that depend on each other in a loop"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        graph = {m.id: m.depends_on for m in plan.milestones}
+        titles = {m.id: m for m in plan.milestones}
+        for component in _strongly_connected(_cyclic_part(graph)):
+            if len(component) < 2:
+                continue
+            cycle = _cycle_in(component, graph)
+            loop_ja = " → ".join(_name(titles[i], "ja") for i in [*cycle, cycle[0]])
+            loop_en = " → ".join(_name(titles[i], "en") for i in [*cycle, cycle[0]])
+            yield Conflict(
+                kind=self.name,
+                severity=Severity.ERROR,
+                subject_ids=tuple(cycle),
+                message=f"依存関係が循環しています: {loop_ja}（→ は「…に依存」）。"
+                f"どれか一つの依存をはずしてください。",
+                message_en=f"The dependencies form a loop: {loop_en} (→ reads 'depends on')."
+                f" Remove one of these dependencies.",
+            )
+
+
+@attrs.frozen
+class UnknownReference:
+    """A milestone names a working group, milestone or KPI the plan does not have.
+
+    The model refuses such plans when they are built (a PlanError), so on a valid plan
+    this rule finds nothing; it guards plans assembled by other means.
+    """
+
+    name: str = "unknown_reference"
+    description: str = "a reference to a working group, milestone or KPI that does not exist"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        milestones = {m.id for m in plan.milestones}
+        kpis = {k.id for k in plan.kpis}
+        wgs = {w.id for w in plan.working_groups}
+        for m in plan.milestones:
+            missing = [
+                *(f"WG {m.owner}" for _ in [1] if m.owner is not None and m.owner not in wgs),
+                *(f"milestone {d}" for d in m.depends_on if d not in milestones),
+                *(f"KPI {k}" for k in m.kpi_ids if k not in kpis),
+            ]
+            for ref in missing:
+                yield Conflict(
+                    kind=self.name,
+                    severity=Severity.ERROR,
+                    subject_ids=(m.id,),
+                    message=f"{_name(m, 'ja')} が存在しない {ref} を参照しています。",
+                    message_en=f"{_name(m, 'en')} refers to {ref}, which does not exist.",
+                )
+
+
+@attrs.frozen
+class OutsidePlanPeriod:
+    """A milestone starts before or ends after the plan's period."""
+
+    name: str = "outside_plan_period"
+    description: str = "a milestone outside the plan's period"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        period = plan.period
+        for m in plan.milestones:
+            before = (period.start - m.when.start).days
+            after = (m.when.end - period.end).days
+            if before <= 0 and after <= 0:
+                continue
+            definite = not m.when.approximate and (
+                latest_start(m.when) < period.start or earliest_end(m.when) > period.end
+            )
+            days = max(0, before) + max(0, after)
+            ja = (
+                f"{_name(m, 'ja')}（{_when(m.when)}）が計画期間（{_when(period)}）の外に"
+                f" {days} 日はみ出しています。期間内に移すか、計画期間を見直してください。"
+            )
+            en = (
+                f"{_name(m, 'en')} ({_when(m.when)}) lies {days} days outside the plan period "
+                f"({_when(period)}). Move it inside the period, or revisit the period."
+            )
+            yield Conflict(
+                kind=self.name,
+                severity=Severity.ERROR if definite else Severity.WARNING,
+                subject_ids=(m.id,),
+                message=ja + _imprecise_note(not definite, "ja"),
+                message_en=en + _imprecise_note(not definite, "en"),
+                days=days,
+                imprecise=not definite,
+            )
+
+
+@attrs.frozen
+class AfterKPIDeadline:
+    """A milestone that serves a KPI ends after that KPI's deadline."""
+
+    name: str = "after_kpi_deadline"
+    description: str = "a milestone ends after the deadline of a KPI it serves"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        kpis = {k.id: k for k in plan.kpis}
+        for m in plan.milestones:
+            for kpi_id in m.kpi_ids:
+                kpi = kpis.get(kpi_id)
+                if kpi is None or m.when.end <= kpi.target.due:
+                    continue
+                due = kpi.target.due
+                definite = earliest_end(m.when) > due and not m.when.approximate
+                days = (m.when.end - due).days
+                ja = (
+                    f"{_name(m, 'ja')} の終了（{m.when.end}）が KPI「{kpi.name}」({kpi.id}) の"
+                    f"期限（{due}）より {days} 日遅れています。{due} までに終えるよう前倒し"
+                    f"するか、KPIの期限を見直してください。"
+                )
+                en = (
+                    f"{_name(m, 'en')} ends on {m.when.end}, {days} days after the deadline "
+                    f"of KPI '{kpi.name_en or kpi.name}' ({kpi.id}), {due}. Bring it forward "
+                    f"to end by {due}, or revisit the KPI's deadline."
+                )
+                yield Conflict(
+                    kind=self.name,
+                    severity=Severity.ERROR if definite else Severity.WARNING,
+                    subject_ids=(m.id, kpi.id),
+                    message=ja + _imprecise_note(not definite, "ja"),
+                    message_en=en + _imprecise_note(not definite, "en"),
+                    days=days,
+                    imprecise=not definite,
+                )
+
+
+def overlapping_pairs(
+    spans: Iterable[tuple[date, date, str]],
+) -> Iterator[tuple[str, str, date, date]]:
+    """Every pair of inclusive spans that share a day, by a sweep over sorted starts.
+
+    Yields (id_a, id_b, first shared day, last shared day) with id_a < id_b. Runs in
+    O(n log n + pairs).
+    """
+    active: list[tuple[date, str, date]] = []  # a heap of (end, id, start)
+    for start, end, ident in sorted(spans):
+        while active and active[0][0] < start:
+            heapq.heappop(active)
+        for other_end, other, other_start in active:
+            a, b = sorted((ident, other))
+            yield a, b, max(start, other_start), min(end, other_end)
+        heapq.heappush(active, (end, ident, start))
+
+
+@attrs.frozen
+class ResourceOverlap:
+    """Two milestones use the same exclusive resource on a shared day."""
+
+    name: str = "resource_overlap"
+    description: str = "two milestones share an exclusive resource on the same days"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        by_resource: dict[str, list[Milestone]] = defaultdict(list)
+        for m in plan.milestones:
+            for r in m.resources:
+                by_resource[r].append(m)
+        by_id = {m.id: m for m in plan.milestones}
+        for resource in sorted(by_resource):
+            items = by_resource[resource]
+            for a_id, b_id, first, last in overlapping_pairs(
+                (m.when.start, m.when.end, m.id) for m in items
+            ):
+                a, b = by_id[a_id], by_id[b_id]
+                core_a, core_b = _core(a.when), _core(b.when)
+                definite = (
+                    core_a is not None
+                    and core_b is not None
+                    and core_a[0] <= core_b[1]
+                    and core_b[0] <= core_a[1]
+                    and not a.when.approximate
+                    and not b.when.approximate
+                )
+                days = (last - first).days + 1
+                when_ja = f"{first}" if days == 1 else f"{first}～{last} の {days} 日間"
+                when_en = f"on {first}" if days == 1 else f"for {days} days, {first} to {last}"
+                ja = (
+                    f"{_name(a, 'ja')} と {_name(b, 'ja')} が同じ資源「{resource}」を"
+                    f" {when_ja}重ねて使います。どちらかを {last} の翌日以降、または"
+                    f" {first} の前日までに移してください。"
+                )
+                en = (
+                    f"{_name(a, 'en')} and {_name(b, 'en')} both use '{resource}' {when_en}."
+                    f" Move one to start after {last} or to end before {first}."
+                )
+                yield Conflict(
+                    kind=self.name,
+                    severity=Severity.ERROR if definite else Severity.WARNING,
+                    subject_ids=(a_id, b_id),
+                    message=ja + _imprecise_note(not definite, "ja"),
+                    message_en=en + _imprecise_note(not definite, "en"),
+                    days=days,
+                    day=first,
+                    resource=resource,
+                    imprecise=not definite,
+                )
+
+
+def peak_load(
+    spans: Iterable[tuple[date, date, float]], capacity: float
+) -> tuple[float, date | None, int]:
+    """Sweep the daily load of (start, end, share) spans.
+
+    Returns:
+        (peak load, first day of the peak, number of days the load exceeds capacity).
+    """
+    deltas: dict[date, float] = defaultdict(float)
+    for start, end, share in spans:
+        deltas[start] += share
+        deltas[end + _ONE_DAY] -= share
+    load = 0.0
+    peak, peak_day, over_days = 0.0, None, 0
+    days = sorted(deltas)
+    for i, day in enumerate(days):
+        load += deltas[day]
+        if load > peak + _EPS:
+            peak, peak_day = load, day
+        if load > capacity + _EPS and i + 1 < len(days):
+            over_days += (days[i + 1] - day).days
+    return peak, peak_day, over_days
+
+
+@attrs.frozen
+class Overallocation:
+    """On some day a person's or resource's effort shares across concurrent milestones
+    exceed their capacity (1.0 = full time unless ``capacities`` says otherwise)."""
+
+    name: str = "overallocation"
+    description: str = "a person's or resource's concurrent effort shares exceed capacity"
+    capacity: float = 1.0
+    capacities: Mapping[str, float] = attrs.field(factory=dict)
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        by_resource: dict[str, list[tuple[Milestone, float]]] = defaultdict(list)
+        for m in plan.milestones:
+            for r, share in m.effort.items():
+                if share > 0:
+                    by_resource[r].append((m, share))
+        for resource in sorted(by_resource):
+            items = by_resource[resource]
+            cap = self.capacities.get(resource, self.capacity)
+            peak, day, over = peak_load(((m.when.start, m.when.end, s) for m, s in items), cap)
+            if peak <= cap + _EPS or day is None:
+                continue
+            certain = []
+            for m, s in items:
+                core = _core(m.when)
+                if core is not None and not m.when.approximate:
+                    certain.append((core[0], core[1], s))
+            certain_peak, _, _ = peak_load(certain, cap)
+            definite = certain_peak > cap + _EPS
+            at_peak = sorted(m.id for m, _ in items if m.when.start <= day <= m.when.end)
+            ids = ", ".join(at_peak)
+            ja = (
+                f"「{resource}」の負荷が {day} に {peak:.0%}（上限 {cap:.0%}）に達します"
+                f"（{ids}）。超過は計 {over} 日。いずれかの時期をずらすか、割合を減らして"
+                f"ください。"
+            )
+            en = (
+                f"'{resource}' is loaded at {peak:.0%} on {day} (capacity {cap:.0%}) by "
+                f"{ids}; over capacity for {over} days in all. Move one of them or lower "
+                f"its share."
+            )
+            yield Conflict(
+                kind=self.name,
+                severity=Severity.ERROR if definite else Severity.WARNING,
+                subject_ids=tuple(at_peak),
+                message=ja + _imprecise_note(not definite, "ja"),
+                message_en=en + _imprecise_note(not definite, "en"),
+                days=over,
+                day=day,
+                resource=resource,
+                load=peak,
+                imprecise=not definite,
+            )
+
+
+@attrs.frozen
+class NonBusinessDay:
+    """A day-precision milestone starts or ends when the city offices are closed:
+    a weekend, a national holiday (振替休日 and moved holidays included) or the year-end
+    closure. A warning, since some work (outreach at weekends) is meant to be then; 頃
+    makes it information only."""
+
+    name: str = "non_business_day"
+    description: str = "a dated milestone falls on a weekend, holiday or the year-end closure"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        for m in plan.milestones:
+            if m.when.precision is not Precision.DAY:
+                continue
+            days = [m.when.start] if m.when.start == m.when.end else [m.when.start, m.when.end]
+            for day in days:
+                reason = calendar.closed_reason(day, "ja")
+                if reason is None:
+                    continue
+                reason_en = calendar.closed_reason(day, "en")
+                edge = "開始日" if day == m.when.start and len(days) > 1 else "日付"
+                nxt = calendar.next_business_day(day)
+                yield Conflict(
+                    kind=self.name,
+                    severity=Severity.INFO if m.when.approximate else Severity.WARNING,
+                    subject_ids=(m.id,),
+                    message=f"{_name(m, 'ja')} の{edge if len(days) > 1 else '日付'} {day} は"
+                    f"閉庁日（{reason}）です。開庁日（例: {nxt}）に移すか、閉庁日の対応を"
+                    f"確認してください。",
+                    message_en=f"{_name(m, 'en')} falls on {day}, when the offices are closed"
+                    f" ({reason_en}). Move it to an open day (e.g. {nxt}) or confirm the"
+                    f" closed-day arrangements.",
+                    day=day,
+                    imprecise=m.when.approximate,
+                )
+
+
+@attrs.frozen
+class StageSkipped:
+    """A working group's record reaches a lifecycle stage without the earlier ones
+    (ショートカットNG), or reaches them in the wrong order by date."""
+
+    name: str = "stage_skipped"
+    description: str = "a working group reached a stage without the earlier ones"
+
+    def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
+        stages = list(LifecycleStage)
+        for wg in plan.working_groups:
+            seen: set[LifecycleStage] = set()
+            reported: set[LifecycleStage] = set()
+            reached = [r.stage for r in wg.history]
+            if wg.stage is not None and wg.stage not in reached:
+                reached.append(wg.stage)
+            for stage in reached:
+                missing = [s for s in stages[: stage.index] if s not in seen]
+                if missing and stage not in reported:
+                    reported.add(stage)
+                    yield self._conflict(wg.id, wg.name, stage, missing)
+                seen.add(stage)
+            dated = [(r.when.end, r.stage) for r in wg.history if r.when is not None]
+            for (day_a, a), (day_b, b) in itertools.pairwise(dated):
+                if b.index > a.index and day_b < day_a:
+                    yield Conflict(
+                        kind=self.name,
+                        severity=Severity.ERROR,
+                        subject_ids=(wg.id,),
+                        message=f"{wg.name}({wg.id}) は「{b.label('ja')}」（{day_b}）を"
+                        f"「{a.label('ja')}」（{day_a}）より前に行っています。"
+                        f"段階の順序を守るよう日付を見直してください。",
+                        message_en=f"{wg.name} ({wg.id}) reached '{b.label('en')}' on {day_b},"
+                        f" before '{a.label('en')}' on {day_a}. Fix the order of the stages.",
+                        day=day_b,
+                    )
+
+    def _conflict(
+        self, wg_id: str, wg_name: str, stage: LifecycleStage, missing: list[LifecycleStage]
+    ) -> Conflict:
+        ja_missing = "、".join(f"「{s.label('ja')}」" for s in missing)
+        en_missing = ", ".join(f"'{s.label('en')}'" for s in missing)
+        return Conflict(
+            kind=self.name,
+            severity=Severity.ERROR,
+            subject_ids=(wg_id,),
+            message=f"{wg_name}({wg_id}) は {ja_missing} を経ずに「{stage.label('ja')}」に"
+            f"進んでいます（ショートカットNG）。先に抜けている段階を行ってください。",
+            message_en=f"{wg_name} ({wg_id}) reached '{stage.label('en')}' without "
+            f"{en_missing} (no shortcuts). Go through the missing stages first.",
+        )
+
+
+for _rule in (
+    DependencyViolation(),
+    DependencyCycle(),
+    UnknownReference(),
+    OutsidePlanPeriod(),
+    AfterKPIDeadline(),
+    ResourceOverlap(),
+    Overallocation(),
+    NonBusinessDay(),
+    StageSkipped(),
+):
+    CONFLICT_RULES.register(_rule.name, _rule)
+
+
+def find_conflicts(
+    plan: Plan,
+    *,
+    rules: Iterable[str | ConflictRule] | None = None,
+    calendar: CityCalendar | None = None,
+) -> tuple[Conflict, ...]:
+    """Every conflict in a plan's schedule, most serious first.
+
+    Args:
+        plan: The plan.
+        rules: Rule names or rule objects to run; every registered rule if None.
+        calendar: The city's office calendar; weekends, national holidays and
+            29 December to 3 January closed if None.
+
+    Returns:
+        The conflicts, in an order that does not depend on the order of the input.
+
+    Raises:
+        UnknownPluginError: A rule name is not registered.
+    """
+    calendar = calendar or DEFAULT_CALENDAR
+    chosen = [
+        CONFLICT_RULES.get(r) if isinstance(r, str) else r
+        for r in (rules if rules is not None else list(CONFLICT_RULES))
+    ]
+    found = [c for rule in chosen for c in rule.check(plan, calendar)]
+    return tuple(sorted(found, key=lambda c: c.sort_key))
