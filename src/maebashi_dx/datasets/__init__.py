@@ -15,7 +15,7 @@ from importlib import resources
 from maebashi_dx.io.files import loads_plan
 from maebashi_dx.model import Plan
 
-__all__ = ["maebashi_2022"]
+__all__ = ["maebashi_2022", "starter_plan_toml"]
 
 
 @functools.cache
@@ -28,3 +28,16 @@ def maebashi_2022() -> Plan:
     """
     text = resources.files(__name__).joinpath("maebashi_2022.toml").read_text(encoding="utf-8")
     return loads_plan(text, "toml")
+
+
+def starter_plan_toml(city: str = "○○市") -> str:
+    """A commented starter plan file for a new city (``maebashi-dx init``), in TOML.
+
+    It shows the Japanese date forms the loader reads, and loads as it is:
+
+    >>> from maebashi_dx.io import loads_plan
+    >>> loads_plan(starter_plan_toml("高崎市"), "toml").city
+    '高崎市'
+    """
+    template = resources.files(__name__).joinpath("starter_plan.toml").read_text(encoding="utf-8")
+    return template.format(city=city.replace("\\", "\\\\").replace('"', '\\"'))

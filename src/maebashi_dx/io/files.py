@@ -23,6 +23,7 @@ from maebashi_dx.model import Plan
 __all__ = [
     "FORMATS",
     "Format",
+    "atomic_write_bytes",
     "atomic_write_text",
     "dump_plan",
     "dumps_plan",
@@ -138,13 +139,30 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     The text goes to a temporary file in the same folder, is flushed to disk, then
     renamed over the target (``os.replace`` is atomic on POSIX and Windows).
     """
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _mode_for(target: Path) -> int:
+    """The replaced file's permissions, or what a new file would get under the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write bytes atomically (see :func:`atomic_write_text`), keeping usual permissions."""
     target = Path(path)
+    mode = _mode_for(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

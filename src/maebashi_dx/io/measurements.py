@@ -15,7 +15,7 @@ import csv
 import io
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -24,7 +24,13 @@ from maebashi_dx.dates import parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.model import KPI, Measurement, Plan
 
-__all__ = ["MeasurementRow", "load_measurements", "loads_measurements", "merge_measurements"]
+__all__ = [
+    "MeasurementRow",
+    "load_measurements",
+    "loads_measurements",
+    "merge_measurements",
+    "rows_to_measurements",
+]
 
 REQUIRED = ("kpi_id", "date", "value")
 OPTIONAL = ("series", "approximate", "numerator", "denominator", "source", "note", "label")
@@ -110,8 +116,32 @@ def loads_measurements(text: str, *, source: str | None = None) -> tuple[Measure
     """
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     header = [h.strip() for h in reader.fieldnames or ()]
+    reader.fieldnames = header
+    problems: list[Problem] = []
+    records: list[tuple[int, dict[str, str]]] = []
+    for fields in reader:
+        line = reader.line_num
+        if None in fields:
+            problems.append(Problem(f"line {line}", "more cells than columns", line))
+            continue
+        records.append((line, fields))
+    return rows_to_measurements(header, records, source=source, problems=problems)
+
+
+def rows_to_measurements(
+    header: Sequence[str],
+    records: Iterable[tuple[int, dict[str, str]]],
+    *,
+    source: str | None = None,
+    problems: list[Problem] | None = None,
+) -> tuple[MeasurementRow, ...]:
+    """Measurement rows from (line number, {column: text}) records, from CSV or Excel.
+
+    Raises:
+        PlanError: A missing or unknown column, or every bad row with its line number.
+    """
     missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    unknown = [c for c in header if c and c not in REQUIRED + OPTIONAL]
     if missing or unknown:
         parts = []
         if missing:
@@ -119,14 +149,9 @@ def loads_measurements(text: str, *, source: str | None = None) -> tuple[Measure
         if unknown:
             parts.append(f"unknown column(s) {', '.join(unknown)}")
         raise PlanError([Problem("header", "; ".join(parts), 1)], source=source)
-    reader.fieldnames = header
+    problems = list(problems or [])
     rows: list[MeasurementRow] = []
-    problems: list[Problem] = []
-    for fields in reader:
-        line = reader.line_num
-        if None in fields:
-            problems.append(Problem(f"line {line}", "more cells than columns", line))
-            continue
+    for line, fields in records:
         if not any((v or "").strip() for v in fields.values()):
             continue  # a blank line
         try:
@@ -134,12 +159,17 @@ def loads_measurements(text: str, *, source: str | None = None) -> tuple[Measure
         except (ValueError, TypeError) as exc:
             problems.append(Problem(f"line {line}", str(exc), line))
     if problems:
+        problems.sort(key=lambda p: p.line or 0)
         raise PlanError(problems, source=source)
     return tuple(rows)
 
 
 def load_measurements(path: str | os.PathLike[str]) -> tuple[MeasurementRow, ...]:
-    """Read a measurements CSV file (UTF-8, with or without BOM)."""
+    """Read a measurements file: CSV (UTF-8, with or without BOM) or Excel (.xlsx)."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from maebashi_dx.io.excel import load_measurements_xlsx  # optional
+
+        return load_measurements_xlsx(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:

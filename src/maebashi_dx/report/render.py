@@ -1,4 +1,4 @@
-"""Renderers for a :class:`~maebashi_dx.report.table.Table`: text, Markdown, CSV, JSON.
+"""Renderers for a :class:`~maebashi_dx.report.table.Table`: text, Markdown, CSV, JSON, HTML.
 
 Text is laid out for a plain terminal and counts full-width (Japanese) characters as two
 columns. Machine formats (CSV, JSON) stay plain.
@@ -17,8 +17,8 @@ from maebashi_dx.report.table import Table
 
 __all__ = ["RENDER_FORMATS", "RenderFormat", "display_width", "render"]
 
-RenderFormat = Literal["text", "markdown", "csv", "json"]
-RENDER_FORMATS: tuple[RenderFormat, ...] = ("text", "markdown", "csv", "json")
+RenderFormat = Literal["text", "markdown", "csv", "json", "html"]
+RENDER_FORMATS: tuple[RenderFormat, ...] = ("text", "markdown", "csv", "json", "html")
 
 
 def display_width(text: str) -> int:
@@ -94,7 +94,15 @@ def render_json(table: Table) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+def render_html(table: Table) -> str:
+    """A self-contained HTML page, statuses coloured."""
+    from maebashi_dx.report.document import table_page  # avoids a cycle
+
+    return table_page(table)
+
+
 _RENDERERS = {
+    "html": render_html,
     "text": render_text,
     "markdown": render_markdown,
     "csv": render_csv,

@@ -1,0 +1,56 @@
+"""The progress table as a styled Excel sheet (the ``xlsx`` extra, openpyxl)."""
+
+from __future__ import annotations
+
+import io
+
+from maebashi_dx.io.excel import openpyxl_module
+from maebashi_dx.report.table import Table
+
+__all__ = ["table_to_xlsx"]
+
+_FILLS = {
+    "achieved": "DBEAFE",
+    "on_track": "DCFCE7",
+    "at_risk": "FEF9C3",
+    "off_track": "FEE2E2",
+    "missed": "FECACA",
+    "not_started": "F3F4F6",
+    "no_data": "F3F4F6",
+}
+
+
+def table_to_xlsx(table: Table) -> bytes:
+    """The table as an .xlsx workbook (bytes): bold header, frozen, status cells filled."""
+    openpyxl = openpyxl_module()
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = table.title[:31]
+    ws.append([table.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([table.subtitle])
+    ws.append([c.label for c in table.columns])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E5E7EB")
+    for row in table.rows:
+        ws.append([row.cells.get(c.key, "") for c in table.columns])
+        status = row.data.get("status")
+        if status in _FILLS:
+            index = next(i for i, c in enumerate(table.columns) if c.key == "status") + 1
+            ws.cell(row=ws.max_row, column=index).fill = PatternFill(
+                "solid", fgColor=_FILLS[status]
+            )
+    for i, column in enumerate(table.columns, start=1):
+        longest = max([len(column.label), *(len(r.cells.get(column.key, "")) for r in table.rows)])
+        letter = openpyxl.utils.get_column_letter(i)
+        ws.column_dimensions[letter].width = min(60, 4 + longest * 2)
+    for row_cells in ws.iter_rows(min_row=4):
+        for cell in row_cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B4"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
