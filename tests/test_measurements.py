@@ -79,3 +79,19 @@ class TestMerge:
         rows = loads_measurements("kpi_id,date,value\nkpi4,2022-10-31,halfway\n")
         with pytest.raises(PlanError, match="not a stage"):
             merge_measurements(maebashi_2022(), rows)
+
+
+def test_progress_is_reported_every_thousand_rows() -> None:
+    from datetime import timedelta
+
+    start = date(2022, 6, 1)
+    rows = [f"kpi1,{(start + timedelta(days=i)).isoformat()},{i}" for i in range(2500)]
+    seen: list[int] = []
+    loads_measurements("kpi_id,date,value\n" + "\n".join(rows), progress=seen.append)
+    assert seen == [1000, 2000]
+
+
+def test_a_csv_problem_names_its_line_once() -> None:
+    with pytest.raises(PlanError) as info:
+        loads_measurements("kpi_id,date,value\nkpi1,2022-13-01,1\n", source="m.csv")
+    assert str(info.value).startswith("m.csv: line 2: date:")

@@ -67,8 +67,32 @@ def _load(path: str | None, measurements: Sequence[str] = ()) -> Plan:
 
     plan = load_plan(path) if path else maebashi_2022()
     for source in _progress(list(measurements), "measurements"):
-        plan = merge_measurements(plan, load_measurements(source))
+        plan = merge_measurements(plan, _read_measurements(source, load_measurements))
     return plan
+
+
+_LARGE = 20_000  # rows: a file this long gets a progress bar on a terminal
+
+
+def _read_measurements(source: str, load: Callable[..., Any]) -> Any:
+    """Read one measurements file, with a progress bar when it is large and stderr is a
+    terminal (rich installed); silently otherwise."""
+    if not _interactive(sys.stderr) or source.lower().endswith((".xlsx", ".xlsm")):
+        return load(source)
+    try:
+        with open(source, "rb") as handle:
+            total = sum(1 for _ in handle) - 1
+    except OSError:
+        return load(source)  # the loader reports the problem
+    if total < _LARGE:
+        return load(source)
+    try:
+        from rich.progress import Progress  # optional extra
+    except ImportError:
+        return load(source)
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"reading {Path(source).name}", total=total)
+        return load(source, progress=lambda done: bar.update(task, completed=done))
 
 
 def _day(args: argparse.Namespace, plan: Plan) -> date:
@@ -119,9 +143,20 @@ def _colour(text: str) -> None:
         Status.OFF_TRACK: "red",
         Status.MISSED: "bold red",
     }
-    rich_text = Text(text)
-    for status, style in styles.items():
-        rich_text.highlight_words([status.ja, status.en], style)
+    by_label = {
+        label: style for status, style in styles.items() for label in (status.ja, status.en)
+    }
+    rich_text = Text()
+    for line in text.splitlines(keepends=True):
+        # Only the status lines of the table ("  状況   遅れ"), never words elsewhere.
+        head, _, value = line.rstrip("\n").rpartition("  ")
+        style = by_label.get(value.strip()) if head.strip() in ("状況", "Status") else None
+        if style is None:
+            rich_text.append(line)
+        else:
+            rich_text.append(head + "  ")
+            rich_text.append(value, style=style)
+            rich_text.append("\n")
     Console(highlight=False).print(rich_text, end="")
 
 

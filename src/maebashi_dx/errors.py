@@ -31,7 +31,10 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path} (line {self.line})"
+        if self.line is None or self.path == f"line {self.line}":
+            where = self.path
+        else:
+            where = f"{self.path} (line {self.line})"
         return f"{where}: {self.message}"
 
 

@@ -15,7 +15,7 @@ import csv
 import io
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -108,8 +108,13 @@ def _row(fields: dict[str, str], line: int, source: str | None) -> MeasurementRo
     return MeasurementRow(kpi_id=kpi_id, measurement=measurement, line=line, source=source)
 
 
-def loads_measurements(text: str, *, source: str | None = None) -> tuple[MeasurementRow, ...]:
+def loads_measurements(
+    text: str, *, source: str | None = None, progress: Callable[[int], None] | None = None
+) -> tuple[MeasurementRow, ...]:
     """Read measurement rows from CSV text; a leading BOM is allowed.
+
+    ``progress``, if given, is called with the number of rows read so far, every
+    thousand rows (the command line shows a progress bar with it).
 
     Raises:
         PlanError: Every bad row, each with its line number (the header is line 1).
@@ -125,7 +130,9 @@ def loads_measurements(text: str, *, source: str | None = None) -> tuple[Measure
             problems.append(Problem(f"line {line}", "more cells than columns", line))
             continue
         records.append((line, fields))
-    return rows_to_measurements(header, records, source=source, problems=problems)
+    return rows_to_measurements(
+        header, records, source=source, problems=problems, progress=progress
+    )
 
 
 def rows_to_measurements(
@@ -134,6 +141,7 @@ def rows_to_measurements(
     *,
     source: str | None = None,
     problems: list[Problem] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[MeasurementRow, ...]:
     """Measurement rows from (line number, {column: text}) records, from CSV or Excel.
 
@@ -151,7 +159,9 @@ def rows_to_measurements(
         raise PlanError([Problem("header", "; ".join(parts), 1)], source=source)
     problems = list(problems or [])
     rows: list[MeasurementRow] = []
-    for line, fields in records:
+    for count, (line, fields) in enumerate(records, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(count)
         if not any((v or "").strip() for v in fields.values()):
             continue  # a blank line
         try:
@@ -164,7 +174,9 @@ def rows_to_measurements(
     return tuple(rows)
 
 
-def load_measurements(path: str | os.PathLike[str]) -> tuple[MeasurementRow, ...]:
+def load_measurements(
+    path: str | os.PathLike[str], *, progress: Callable[[int], None] | None = None
+) -> tuple[MeasurementRow, ...]:
     """Read a measurements file: CSV (UTF-8, with or without BOM) or Excel (.xlsx)."""
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         from maebashi_dx.io.excel import load_measurements_xlsx  # optional
@@ -176,7 +188,7 @@ def load_measurements(path: str | os.PathLike[str]) -> tuple[MeasurementRow, ...
         raise PlanError([Problem("$", "file not found")], source=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError([Problem("$", f"cannot read: {exc}")], source=str(path)) from None
-    return loads_measurements(text, source=str(path))
+    return loads_measurements(text, source=str(path), progress=progress)
 
 
 def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
