@@ -123,7 +123,7 @@ class MissingDependencyError(MaebashiDXError, ImportError):
     def __init__(self, package: str, extra: str) -> None:
         self.package = package
         self.extra = extra
-        super().__init__(f"{package} is not installed; pip install 'maebashi-dx[{extra}]'")
+        super().__init__(f"this needs {package}: pip install 'maebashi-dx[{extra}]'")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (MissingDependencyError, (self.package, self.extra))

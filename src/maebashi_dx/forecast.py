@@ -618,10 +618,12 @@ def run_forecaster(
             point_values=values,
             note="the projection overflowed",
         )
-    if len(days) >= 3:
-        basis = f"{level:.0%} least-squares prediction interval (Student's t)"
-    else:
-        basis = "heuristic from two points: the pace stalls (low) or doubles (high)"
+    # A trend may say how its interval is made; the built-in lines say it by point count.
+    basis = getattr(trend, "interval_basis", None) or (
+        f"{level:.0%} least-squares prediction interval (Student's t)"
+        if len(days) >= 3
+        else "heuristic from two points: the pace stalls (low) or doubles (high)"
+    )
     return make(
         value=value,
         interval=interval,

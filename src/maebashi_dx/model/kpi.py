@@ -238,6 +238,8 @@ class KPI:
         bounds: Natural limits of the value (0..100 for a share of people), if any.
         weight: Weight in roll-ups (normalised there).
         update_frequency: How often new figures are expected.
+        decimals: Decimal places to show values with (the ministry prints 45.0%); as
+            reported when None (45.42, 1.8).
     """
 
     id: str = attrs.field(validator=v.min_len(1))
@@ -256,6 +258,9 @@ class KPI:
     bounds: tuple[float, float] | None = None
     weight: float = attrs.field(default=1.0, converter=_number, validator=[finite_or_none, v.ge(0)])
     update_frequency: Frequency | None = None
+    decimals: int | None = attrs.field(
+        default=None, validator=v.optional(v.and_(v.ge(0), v.le(10)))
+    )
 
     # The baseline and the KPI's own series, oldest first, and their days: built once, so
     # that reading a KPI "as of" a day is a binary search, not a scan.

@@ -130,7 +130,8 @@ def _stage_label(kpi: KPI, stage_id: str, lang: Lang) -> str:
 def _quantity(kpi: KPI, m: Measurement, lang: Lang) -> str:
     assert isinstance(m.value, float)
     about = ("約" if lang == "ja" else "about ") if m.approximate else ""
-    return f"{about}{format_number(m.value)}{kpi.unit}"
+    shown = format_number(m.value) if kpi.decimals is None else f"{m.value:.{kpi.decimals}f}"
+    return f"{about}{shown}{kpi.unit}"
 
 
 def format_measurement(kpi: KPI, m: Measurement | None, lang: Lang = "ja") -> str:
