@@ -22,11 +22,13 @@ def grade(scale: str, **metrics: object) -> str | None:
     ("scale", "metrics", "code"),
     [
         # 長与町: S target met; A above the baseline; B down by at most 10%; C below.
-        ("nagayo", {"achieved": True, "relative_change": 0.5}, "S"),
-        ("nagayo", {"relative_change": 0.0001}, "A"),
-        ("nagayo", {"relative_change": 0.0}, "B"),
-        ("nagayo", {"relative_change": -0.10}, "B"),
-        ("nagayo", {"relative_change": -0.1001}, "C"),
+        ("nagayo", {"achieved": True, "relative_change": 0.5, "change": 5.0}, "S"),
+        ("nagayo", {"relative_change": 0.0001, "change": 0.01}, "A"),
+        ("nagayo", {"relative_change": 0.0, "change": 0.0}, "B"),
+        ("nagayo", {"relative_change": -0.10, "change": -10.0}, "B"),
+        ("nagayo", {"relative_change": -0.1001, "change": -10.01}, "C"),
+        ("nagayo", {"change": 1.0}, "A"),  # a staged KPI off its first rung (baseline 0)
+        ("nagayo", {"change": 0.0}, "B"),  # still on it
         ("nagayo", {"has_data": False}, "−"),
         # 多摩市: ① at 100% of the pro-rated share, ② at 60%, ③ below.
         ("tama", {"fiscal_pace_ratio": 1.0}, "①"),

@@ -3,8 +3,8 @@
 >>> from datetime import date
 >>> from maebashi_dx.datasets import maebashi_2022
 >>> result = assess(maebashi_2022(), date(2022, 5, 31))
->>> [(r.kpi_id, r.status.ja) for r in result.rows][:2]
-[('kpi1', '遅れ'), ('kpi2', '遅れ')]
+>>> result.row("kpi2").status.ja, result.row("kpi4").status.ja
+('遅れ', '順調')
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ _PRESETS = (
                 code="A",
                 label="基準値を超えている",
                 label_en="above the baseline",
-                metric="relative_change",
+                metric="change",
                 at_least=0.0,
                 strict=True,
             ),
@@ -154,11 +154,20 @@ _PRESETS = (
                 metric="relative_change",
                 at_least=-0.10,
             ),
+            # A baseline of zero (a staged KPI's first rung) has no relative change:
+            # not below it is the same level.
+            Grade(
+                code="B",
+                label="基準値と同水準",
+                label_en="at the baseline",
+                metric="change",
+                at_least=0.0,
+            ),
             Grade(
                 code="C",
                 label="基準値より下落している",
                 label_en="below the baseline",
-                metric="relative_change",
+                metric="change",
             ),
         ),
     ),
