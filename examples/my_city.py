@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=date.fromisoformat, default=date(2021, 4, 1))
     parser.add_argument("--target", type=float, default=90.0)
     parser.add_argument("--deadline", default="2022年度", help="e.g. 2022年度, 令和5年度末")
-    parser.add_argument("--method", help="forecaster (default: linear)")
+    parser.add_argument("--method", help="forecaster (default: blend)")
     parser.add_argument("--lang", choices=("ja", "en"), default="ja")
     args = parser.parse_args(argv)
     en = args.lang == "en"

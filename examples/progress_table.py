@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("ja", "en"), default="ja")
     parser.add_argument("--format", choices=RENDER_FORMATS, default="text")
     parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument("--method", help="forecaster (two_point, linear, recent, cagr, ...)")
+    parser.add_argument(
+        "--method", help="forecaster (default blend; two_point, linear, recent, cagr, ...)"
+    )
     parser.add_argument("--scale", choices=sorted(RATING_SCALES), help="grade scale")
     parser.add_argument("--explain", metavar="KPI_ID", help="show the sums behind one KPI")
     args = parser.parse_args(argv)

@@ -17,7 +17,7 @@ from maebashi_dx.forecast import YEAR_DAYS, student_t_quantile
 from tests.strategies import make_kpi, series
 
 AS_OF = date(2022, 5, 31)
-BUILT_IN = ["aroc", "cagr", "linear", "logistic", "recent", "two_point"]
+BUILT_IN = ["aroc", "blend", "cagr", "linear", "logistic", "naive", "recent", "two_point"]
 
 
 def test_built_in_names_are_registered() -> None:
@@ -108,7 +108,7 @@ class TestExactness:
     def test_attainment_date_on_exact_data(self) -> None:
         points = [(date(2020, 4, 1), 10.0), (date(2021, 4, 1), 20.0), (date(2022, 4, 1), 30.0)]
         kpi = make_kpi(points, target=60.0, deadline=date(2030, 3, 31))
-        f = forecast(kpi, date(2022, 4, 1))
+        f = forecast(kpi, date(2022, 4, 1), method="linear")
         crossing = date(2020, 4, 1) + timedelta(days=math.ceil(5 * (730 / 2)))
         assert f.attainment_date is not None
         assert abs((f.attainment_date - crossing).days) <= 2
@@ -158,8 +158,8 @@ class TestIntervals:
     def test_wider_level_gives_a_wider_interval(self) -> None:
         points = [(date(2020, 4, 1), 10.0), (date(2021, 4, 1), 22.0), (date(2022, 4, 1), 29.0)]
         kpi = make_kpi(points, target=60.0, deadline=date(2025, 3, 31))
-        narrow = forecast(kpi, date(2022, 4, 1), level=0.5).interval
-        wide = forecast(kpi, date(2022, 4, 1), level=0.95).interval
+        narrow = forecast(kpi, date(2022, 4, 1), method="linear", level=0.5).interval
+        wide = forecast(kpi, date(2022, 4, 1), method="linear", level=0.95).interval
         assert narrow is not None
         assert wide is not None
         assert wide[0] < narrow[0] < narrow[1] < wide[1]
@@ -184,3 +184,31 @@ class TestIntervals:
 )
 def test_student_t_quantiles(p: float, df: int, expected: float) -> None:
     assert student_t_quantile(p, df) == pytest.approx(expected, abs=1e-4)
+
+
+@given(st.dates(date(1990, 1, 1), date(2090, 12, 31)), st.integers(0, 240))
+def test_months_before_agrees_with_relativedelta(day: date, months: int) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    from maebashi_dx.forecast import months_before
+
+    assert months_before(day, months) == day - relativedelta(months=months)
+
+
+class TestBlend:
+    def test_is_the_mean_of_recent_and_cagr(self) -> None:
+        kpi = maebashi_2022().kpi("kpi2")
+        parts = [forecast(kpi, AS_OF, method=m).value for m in ("recent", "cagr")]
+        blend = forecast(kpi, AS_OF)
+        assert blend.method == "blend"
+        assert blend.value == pytest.approx(sum(parts) / 2)
+
+    def test_two_points_give_a_wide_honest_interval(self) -> None:
+        f = forecast(maebashi_2022().kpi("kpi2"), AS_OF)
+        assert f.interval == pytest.approx((45.42, 100.0))
+        assert "short series" in f.interval_basis
+
+    def test_a_staged_kpi_falls_back_to_the_members_that_fit(self) -> None:
+        f = forecast(maebashi_2022().kpi("kpi3"), AS_OF)
+        assert f.value is not None
+        assert "100% recent" in f.basis

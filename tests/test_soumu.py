@@ -110,7 +110,10 @@ class TestRealSeries:
         )
         row = assess(plan, date(2022, 5, 1)).row(kpi.id)
         assert row.status.value == "off_track"
-        assert row.forecast.value == pytest.approx(60.5, abs=0.1)
+        assert row.forecast.method == "blend"
+        assert row.forecast.value == pytest.approx(62.86, abs=0.01)
+        low, high = row.forecast.interval
+        assert low < 62.86 < high
 
 
 class TestLayouts:

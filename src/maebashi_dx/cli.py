@@ -491,7 +491,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="e.g. 2022-05-31 or R4.5 (default: report date)",
     )
-    calc.add_argument("--method", help="forecaster (default: linear; see 'plugins')")
+    calc.add_argument("--method", help="forecaster (default: blend; see 'plugins')")
     calc.add_argument("--scale", help="grade scale: nagayo, tama, akiruno, fukuoka, ...")
 
     def add(

@@ -12,12 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from maebashi_dx.assess import KPIRow
+from maebashi_dx.backtest import Backtest
 from maebashi_dx.conflicts import Conflict, Severity
 from maebashi_dx.dates import Precision
 from maebashi_dx.errors import MissingDependencyError
 from maebashi_dx.model import KPI, Plan
 
-__all__ = ["gantt_png", "kpi_chart_png"]
+__all__ = ["calibration_png", "gantt_png", "kpi_chart_png"]
 
 
 def _pyplot() -> Any:
@@ -108,4 +109,28 @@ def gantt_png(plan: Plan, conflicts: Sequence[Conflict], *, lang: str = "ja") ->
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Schedule" if en else "スケジュール")
     fig.autofmt_xdate()
+    return _png(fig, plt)
+
+
+def calibration_png(result: Backtest, methods: Sequence[str] | None = None) -> bytes:
+    """Empirical interval coverage per window and method, against the nominal level."""
+    plt = _pyplot()
+    names = list(methods or dict.fromkeys(s.method for s in result.scores))
+    windows = sorted({s.window for s in result.scores if s.window is not None})
+    fig, ax = plt.subplots(figsize=(10, 4))
+    width = 0.8 / max(1, len(names))
+    for i, name in enumerate(names):
+        xs = [j + i * width for j in range(len(windows))]
+        ys = [result.score(name, w).coverage for w in windows]
+        ax.bar(xs, ys, width=width, label=name)
+    ax.axhline(result.level, color="#111827", linestyle="--", label=f"nominal {result.level:.0%}")
+    ax.set_xticks(
+        [j + width * (len(names) - 1) / 2 for j in range(len(windows))],
+        [w.label.replace(" → ", "\n→ ") for w in windows],
+        fontsize=7,
+    )
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("coverage")
+    ax.set_title("Interval coverage by window")
+    ax.legend(fontsize=7, ncol=3)
     return _png(fig, plt)

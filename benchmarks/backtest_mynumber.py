@@ -1,0 +1,97 @@
+"""Forecast accuracy on real outcomes: every forecaster on the My Number card issuance
+rate of all 1,741 municipalities and 47 prefectures (総務省, compiled by Code for Japan),
+by rolling origin.
+
+Windows: origins 2019-04-01, 2020-04-01 and 2021-04-01 at horizons of 6 and 12 months,
+and 2021-05-01 → 2022-05-01. Baselines: naive (last value), two_point, cagr (Open SDG),
+aroc (WHO); reference variants over the last 12 months; the default, blend.
+
+    python benchmarks/backtest_mynumber.py
+    python benchmarks/backtest_mynumber.py --format markdown --prefectures
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from maebashi_dx.backtest import Window, backtest, status_agreement
+from maebashi_dx.forecast import TrendForecaster
+from maebashi_dx.io.soumu import load_mynumber
+from maebashi_dx.report import render
+from maebashi_dx.report.accuracy import agreement_table, scores_table
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mynumbercard"
+WINDOWS = [Window.months(date(y, 4, 1), m) for y in (2019, 2020, 2021) for m in (6, 12)] + [
+    Window(date(2021, 5, 1), date(2022, 5, 1))
+]
+BASELINES = ["naive", "two_point", "cagr", "aroc"]
+# The issue's reference variants: a two-point line and a CAGR over the last 12 months.
+TWO_POINT_12M = TrendForecaster(
+    name="two_point_12m",
+    description="two-point line over the last 12 months",
+    selection="window",
+    window_months=12,
+)
+
+
+def panel_of(path: Path) -> dict[str, tuple[tuple[date, ...], tuple[float, ...]]]:
+    table = load_mynumber(path)
+    return {
+        key: (tuple(r.as_of for r in rows), tuple(r.rate_pct for r in rows))
+        for key, rows in table.series.items()
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--format", default="markdown", choices=("text", "markdown", "csv"))
+    parser.add_argument("--prefectures", action="store_true", help="also the 47 prefectures")
+    parser.add_argument("--chart", type=Path, help="write a calibration chart (PNG) here")
+    args = parser.parse_args(argv)
+
+    panel = panel_of(args.data / "municipalities.csv.gz")
+    if args.prefectures:
+        panel |= {f"pref:{k}": v for k, v in panel_of(args.data / "prefectures.csv").items()}
+    methods = [*BASELINES, "linear", "recent", "logistic", "blend"]
+    t0 = time.perf_counter()
+    result = backtest(panel, methods, WINDOWS)
+    seconds = time.perf_counter() - t0
+    print(render(scores_table(result), args.format))
+
+    print("verdict: the default (blend) against the best baseline on each window")
+    worst = 0.0
+    for window in WINDOWS:
+        best = min(BASELINES, key=lambda m: result.score(m, window).mae)
+        ours = result.score("blend", window).mae
+        gap = ours - result.score(best, window).mae
+        worst = max(worst, gap)
+        print(
+            f"  {window.label}: blend {ours:.2f}, best baseline {best} "
+            f"{result.score(best, window).mae:.2f} ({gap:+.2f})"
+        )
+    means = {m: sum(result.score(m, w).mae for w in WINDOWS) / len(WINDOWS) for m in methods}
+    print("mean MAE over the windows: " + ", ".join(f"{m} {v:.3f}" for m, v in means.items()))
+    print(f"largest excess over the best baseline: {worst:+.2f} points")
+    print(f"{len(panel):,} series, {len(result.outcomes):,} forecasts in {seconds:.1f} s\n")
+
+    agreements = [
+        a
+        for a in status_agreement(result, [40.0, 50.0, 60.0])
+        if a.method in ("blend", "naive", "two_point", "cagr")
+    ]
+    print(render(agreement_table(agreements), args.format))
+    if args.chart:
+        from maebashi_dx.report.charts import calibration_png
+
+        args.chart.write_bytes(calibration_png(result, ["blend", "cagr", "two_point", "recent"]))
+        print(f"calibration chart: {args.chart}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
