@@ -198,6 +198,34 @@ def _imprecise_note(imprecise: bool, lang: Lang) -> str:
     return _IMPRECISE[1] if lang == "en" else _IMPRECISE[0]
 
 
+def _graded(
+    kind: str,
+    definite: bool,
+    ja: str,
+    en: str,
+    *,
+    subject_ids: tuple[str, ...],
+    days: int | None = None,
+    day: date | None = None,
+    resource: str | None = None,
+    load: float | None = None,
+) -> Conflict:
+    """A conflict that is an error when it holds on every reading of the dates, and a
+    warning that says so when it holds only because a date is imprecise."""
+    return Conflict(
+        kind=kind,
+        severity=Severity.ERROR if definite else Severity.WARNING,
+        subject_ids=subject_ids,
+        message=ja + _imprecise_note(not definite, "ja"),
+        message_en=en + _imprecise_note(not definite, "en"),
+        days=days,
+        day=day,
+        resource=resource,
+        load=load,
+        imprecise=not definite,
+    )
+
+
 # ------------------------------------------------------------------------------- rules
 
 
@@ -231,14 +259,13 @@ class DependencyViolation:
                     f"prerequisite {_name(d, 'en')} ends on {d.when.end}. Move its start to "
                     f"{d.when.end} or later, or finish the prerequisite earlier."
                 )
-                yield Conflict(
-                    kind=self.name,
-                    severity=Severity.ERROR if definite else Severity.WARNING,
+                yield _graded(
+                    self.name,
+                    definite,
+                    ja,
+                    en,
                     subject_ids=(m.id, d.id),
-                    message=ja + _imprecise_note(not definite, "ja"),
-                    message_en=en + _imprecise_note(not definite, "en"),
                     days=gap,
-                    imprecise=not definite,
                 )
 
 
@@ -411,14 +438,13 @@ class OutsidePlanPeriod:
                 f"{_name(m, 'en')} ({_when(m.when)}) lies {days} days outside the plan period "
                 f"({_when(period)}). Move it inside the period, or revisit the period."
             )
-            yield Conflict(
-                kind=self.name,
-                severity=Severity.ERROR if definite else Severity.WARNING,
+            yield _graded(
+                self.name,
+                definite,
+                ja,
+                en,
                 subject_ids=(m.id,),
-                message=ja + _imprecise_note(not definite, "ja"),
-                message_en=en + _imprecise_note(not definite, "en"),
                 days=days,
-                imprecise=not definite,
             )
 
 
@@ -449,14 +475,13 @@ class AfterKPIDeadline:
                     f"of KPI '{kpi.name_en or kpi.name}' ({kpi.id}), {due}. Bring it forward "
                     f"to end by {due}, or revisit the KPI's deadline."
                 )
-                yield Conflict(
-                    kind=self.name,
-                    severity=Severity.ERROR if definite else Severity.WARNING,
+                yield _graded(
+                    self.name,
+                    definite,
+                    ja,
+                    en,
                     subject_ids=(m.id, kpi.id),
-                    message=ja + _imprecise_note(not definite, "ja"),
-                    message_en=en + _imprecise_note(not definite, "en"),
                     days=days,
-                    imprecise=not definite,
                 )
 
 
@@ -518,16 +543,15 @@ class ResourceOverlap:
                     f"{_name(a, 'en')} and {_name(b, 'en')} both use '{resource}' {when_en}."
                     f" Move one to start after {last} or to end before {first}."
                 )
-                yield Conflict(
-                    kind=self.name,
-                    severity=Severity.ERROR if definite else Severity.WARNING,
+                yield _graded(
+                    self.name,
+                    definite,
+                    ja,
+                    en,
                     subject_ids=(a_id, b_id),
-                    message=ja + _imprecise_note(not definite, "ja"),
-                    message_en=en + _imprecise_note(not definite, "en"),
                     days=days,
                     day=first,
                     resource=resource,
-                    imprecise=not definite,
                 )
 
 
@@ -596,17 +620,16 @@ class Overallocation:
                 f"{ids}; over capacity for {over} days in all. Move one of them or lower "
                 f"its share."
             )
-            yield Conflict(
-                kind=self.name,
-                severity=Severity.ERROR if definite else Severity.WARNING,
+            yield _graded(
+                self.name,
+                definite,
+                ja,
+                en,
                 subject_ids=tuple(at_peak),
-                message=ja + _imprecise_note(not definite, "ja"),
-                message_en=en + _imprecise_note(not definite, "en"),
                 days=over,
                 day=day,
                 resource=resource,
                 load=peak,
-                imprecise=not definite,
             )
 
 

@@ -124,6 +124,49 @@ RATING_SCALES: Registry[RatingScale] = Registry(
     "rating scale", "maebashi_dx.rating_scales", check=_check_scale
 )
 
+
+def _fukuoka(
+    name: str, label: str, label_en: str, *, held_within: float | None, note: str
+) -> GradeScale:
+    """福岡市's indicator grades: a on pace; b behind pace but improved or held (a change
+    of less than ``held_within`` points down still counts as held); c worse."""
+    held = (
+        Grade(
+            code="b",
+            label="ペースは下回っているが、改善または現状維持",
+            label_en="behind pace, but improved or held",
+            metric="change",
+            at_least=0.0 if held_within is None else -held_within,
+            strict=held_within is not None,
+        ),
+    )
+    return GradeScale(
+        name=name,
+        label=label,
+        label_en=label_en,
+        source="ふくおかし保健福祉総合計画の進捗評価について 資料1-1 (city.fukuoka.lg.jp)",
+        note=note,
+        grades=(
+            Grade(code="—", label="評価できない", label_en="cannot be assessed", when="no_data"),
+            Grade(code="a", label="目標値に向けて順調", label_en="on pace", when="achieved"),
+            Grade(
+                code="a",
+                label="目標値に向けて順調に進んでいる",
+                label_en="on pace to the target",
+                metric="pace_ratio",
+                at_least=1.0,
+            ),
+            *held,
+            Grade(
+                code="c",
+                label="初期値よりも悪化",
+                label_en="worse than the initial value",
+                metric="change",
+            ),
+        ),
+    )
+
+
 _PRESETS = (
     GradeScale(
         name="nagayo",
@@ -245,71 +288,22 @@ _PRESETS = (
             ),
         ),
     ),
-    GradeScale(
-        name="fukuoka",
-        label="福岡市 a/b/c（成果指標）",
-        label_en="Fukuoka City a/b/c (outcome indicators)",
-        source="ふくおかし保健福祉総合計画の進捗評価について 資料1-1 (city.fukuoka.lg.jp)",
+    _fukuoka(
+        "fukuoka",
+        "福岡市 a/b/c（成果指標）",
+        "Fukuoka City a/b/c (outcome indicators)",
+        held_within=None,
         note=(
             "Fukuoka grades indicators a/b/c mechanically; its A-D for goals is a "
             "committee judgement over several indicators and is not automated here."
         ),
-        grades=(
-            Grade(code="—", label="評価できない", label_en="cannot be assessed", when="no_data"),
-            Grade(code="a", label="目標値に向けて順調", label_en="on pace", when="achieved"),
-            Grade(
-                code="a",
-                label="目標値に向けて順調に進んでいる",
-                label_en="on pace to the target",
-                metric="pace_ratio",
-                at_least=1.0,
-            ),
-            Grade(
-                code="b",
-                label="ペースは下回っているが、改善または現状維持",
-                label_en="behind pace, but improved or held",
-                metric="change",
-                at_least=0.0,
-            ),
-            Grade(
-                code="c",
-                label="初期値よりも悪化",
-                label_en="worse than the initial value",
-                metric="change",
-            ),
-        ),
     ),
-    GradeScale(
-        name="fukuoka_survey",
-        label="福岡市 a/b/c（意識系指標、±3ポイントは現状維持）",
-        label_en="Fukuoka City a/b/c, survey indicators (±3 points is 'held')",
-        source="ふくおかし保健福祉総合計画の進捗評価について 資料1-1 (city.fukuoka.lg.jp)",
+    _fukuoka(
+        "fukuoka_survey",
+        "福岡市 a/b/c（意識系指標、±3ポイントは現状維持）",
+        "Fukuoka City a/b/c, survey indicators (±3 points is 'held')",
+        held_within=3.0,
         note="For survey indicators a change of less than 3 points either way is 'held'.",
-        grades=(
-            Grade(code="—", label="評価できない", label_en="cannot be assessed", when="no_data"),
-            Grade(code="a", label="目標値に向けて順調", label_en="on pace", when="achieved"),
-            Grade(
-                code="a",
-                label="目標値に向けて順調に進んでいる",
-                label_en="on pace to the target",
-                metric="pace_ratio",
-                at_least=1.0,
-            ),
-            Grade(
-                code="b",
-                label="ペースは下回っているが、改善または現状維持",
-                label_en="behind pace, but improved or held",
-                metric="change",
-                at_least=-3.0,
-                strict=True,
-            ),
-            Grade(
-                code="c",
-                label="初期値よりも悪化",
-                label_en="worse than the initial value",
-                metric="change",
-            ),
-        ),
     ),
     GradeScale(
         name="servicenow",

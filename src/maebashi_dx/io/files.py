@@ -30,6 +30,7 @@ __all__ = [
     "format_of",
     "load_plan",
     "loads_plan",
+    "read_input",
 ]
 
 Format = Literal["toml", "json", "yaml"]
@@ -81,6 +82,17 @@ def _decode(text: str, fmt: Format) -> object:
     raise PlanError([Problem("$", msg)])
 
 
+def read_input(path: str | os.PathLike[str]) -> str:
+    """A UTF-8 input file's text (a BOM allowed); a missing or unreadable file is a
+    PlanError naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlanError([Problem("$", "file not found")], source=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError([Problem("$", f"cannot read: {exc}")], source=str(path)) from None
+
+
 def loads_plan(text: str, format: Format) -> Plan:  # mirrors dumps_plan
     """Read a plan from text in ``format`` ("toml", "json" or "yaml").
 
@@ -104,12 +116,7 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
             file name.
     """
     fmt = format_of(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PlanError([Problem("$", "file not found")], source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError([Problem("$", f"cannot read: {exc}")], source=str(path)) from None
+    text = read_input(path)
     try:
         return loads_plan(text, fmt)
     except PlanError as exc:

@@ -22,6 +22,7 @@ import attrs
 
 from maebashi_dx.dates import parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
+from maebashi_dx.io.files import read_input
 from maebashi_dx.model import KPI, Measurement, Plan
 
 __all__ = [
@@ -182,13 +183,7 @@ def load_measurements(
         from maebashi_dx.io.excel import load_measurements_xlsx  # optional
 
         return load_measurements_xlsx(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PlanError([Problem("$", "file not found")], source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError([Problem("$", f"cannot read: {exc}")], source=str(path)) from None
-    return loads_measurements(text, source=str(path), progress=progress)
+    return loads_measurements(read_input(path), source=str(path), progress=progress)
 
 
 def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
