@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 from maebashi_dx import Status, assess
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.report import progress_table, render
+from tests.examples import example_output
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2022, 5, 31)
@@ -86,13 +85,7 @@ class TestCommitteeTable:
         assert table.rows[2].cells["forecast"] == "—"
 
     def test_example_prints_status_as_of_the_report_date(self) -> None:
-        out = subprocess.run(
-            [sys.executable, str(ROOT / "examples" / "progress_table.py")],
-            capture_output=True,
-            text=True,
-            check=True,
-            encoding="utf-8",
-        ).stdout
+        out = example_output("progress_table.py")
         assert "2022年5月31日現在" in out
         assert out.count("遅れ") == 2
         assert "28.2%" in out
@@ -108,13 +101,7 @@ class TestCommitteeTable:
 
 
 def test_what_if_example_runs() -> None:
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "what_if.py")],
-        capture_output=True,
-        text=True,
-        check=True,
-        encoding="utf-8",
-    ).stdout
+    out = example_output("what_if.py")
     assert "2023-04-01" in out
     assert "未達成（期限超過）" in out
     assert "cagr" in out

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from maebashi_dx import UnknownPluginError
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.report import display_width, progress_table, render
+from tests.examples import example_output
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,13 +100,7 @@ class TestRenderers:
 
 def test_example_prints_all_six_rows_as_the_committee_wrote_them() -> None:
     """Run the example as a user would."""
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "progress_table.py")],
-        capture_output=True,
-        text=True,
-        check=True,
-        encoding="utf-8",
-    ).stdout
+    out = example_output("progress_table.py")
     for cells in COMMITTEE.values():
         for cell in cells:
             assert cell in out

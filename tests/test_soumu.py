@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from maebashi_dx.io.soumu import (
     mynumber_check_digit,
     mynumber_kpi,
 )
+from tests.examples import run_example as run_my_city
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "mynumbercard"
@@ -150,13 +150,7 @@ class TestLayouts:
 
 
 def run_example(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "my_city.py"), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
+    return run_my_city("my_city.py", *args)
 
 
 class TestMyCityExample:
