@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,6 @@ from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.report import progress_table, render
 from tests.examples import example_output
 
-ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2022, 5, 31)
 
 

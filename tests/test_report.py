@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,6 @@ from maebashi_dx import UnknownPluginError
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.report import display_width, progress_table, render
 from tests.examples import example_output
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # The committee's table (KPI（重要業績指標）の達成状況), cell for cell.
 COMMITTEE = {
