@@ -193,6 +193,12 @@ class TestBoundaries:
         assert CityCalendar().in_year_end_closure(date(2023, 1, 2))
         assert not CityCalendar().in_year_end_closure(date(2023, 1, 4))
 
+    def test_business_days_of_golden_week(self) -> None:
+        """29 April to 8 May 2022: only 2, 6 May (and nothing else) were open days."""
+        days = list(CityCalendar().business_days(date(2022, 4, 29), date(2022, 5, 8)))
+        assert days == [date(2022, 5, 2), date(2022, 5, 6)]
+        assert CityCalendar().next_business_day(date(2022, 5, 3)) == date(2022, 5, 6)
+
     def test_closure_is_configurable(self) -> None:
         cal = CityCalendar(closure_start=(12, 28), closure_end=(1, 4))
         assert cal.closed_reason(date(2023, 1, 4)) == "年末年始の閉庁日"

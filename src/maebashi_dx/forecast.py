@@ -873,8 +873,3 @@ def forecast(
         raise ValueError(msg)
     forecaster = FORECASTERS.get(method or DEFAULT_FORECASTER)
     return run_forecaster(forecaster, series_input(kpi, as_of), level=level)
-
-
-def points_of(values: Sequence[tuple[date, float]]) -> tuple[Point, ...]:
-    """Points from (day, value) pairs, sorted by day (a convenience for callers)."""
-    return tuple(sorted(Point(d, v) for d, v in values))
