@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from maebashi_dx import FORECASTERS, Measurement, UnknownPluginError, forecast
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.dates import DateSpan
-from maebashi_dx.forecast import YEAR_DAYS, student_t_quantile
+from maebashi_dx.forecast import YEAR_DAYS, series_input, student_t_quantile
 from tests.strategies import make_kpi, series
 
 AS_OF = date(2022, 5, 31)
@@ -212,3 +212,35 @@ class TestBlend:
         f = forecast(maebashi_2022().kpi("kpi3"), AS_OF)
         assert f.value is not None
         assert "100% recent" in f.basis
+
+
+@given(
+    start=st.floats(1, 40),
+    steps=st.lists(st.floats(0.1, 8), min_size=2, max_size=5),
+    reach=st.floats(1, 40),
+)
+def test_blend_attainment_is_the_first_day_a_daily_scan_finds(
+    start: float, steps: list[float], reach: float
+) -> None:
+    """The blend's attainment date, found by bracketing between its members' dates, is the
+    first day on which its forecast meets the target (oracle: try every day)."""
+    values = [start]
+    for step in steps:
+        values.append(values[-1] + step)
+    days = [date(2018, 4, 1) + timedelta(days=120 * i) for i in range(len(values))]
+    target = values[-1] + reach
+    kpi = make_kpi(list(zip(days, values, strict=True)), target=target, deadline=date(2040, 3, 31))
+    f = forecast(kpi, days[-1])
+    trend = FORECASTERS.get("blend").fit(series_input(kpi, days[-1]))
+    first = None
+    for offset in range(20 * 366):
+        day = days[-1] + timedelta(days=offset)
+        if trend.predict(day) >= target:
+            first = day
+            break
+    if first is not None:
+        assert f.attainment_date == first
+    else:
+        assert f.attainment_date is None or f.attainment_date > days[-1] + timedelta(
+            days=20 * 366 - 1
+        )

@@ -207,14 +207,13 @@ def pace_shift(days: Sequence[date], values: Sequence[float], years: int = 4) ->
     between consecutive year-on-year changes over the last ``years`` years, counted back
     from the latest point. None with less than two years of history."""
     end = days[-1]
-    changes = []
-    for k in range(years + 1):
-        stop = months_before(end, 12 * k)
-        start = months_before(end, 12 * (k + 1))
-        a, b = value_at(days, values, start), value_at(days, values, stop)
-        if a is None or b is None:
+    levels = []  # the value on each anniversary of the latest point, going back
+    for k in range(years + 2):
+        level = value_at(days, values, months_before(end, 12 * k))
+        if level is None:
             break
-        changes.append(b - a)
+        levels.append(level)
+    changes = [b - a for b, a in itertools.pairwise(levels)]
     if len(changes) < 2:
         return None
     return max(abs(x - y) for x, y in itertools.pairwise(changes))
@@ -588,6 +587,35 @@ class _BlendTrend:
     def pace(self, day: date) -> float:
         return sum(w * t.pace(day) for w, t in zip(self.weights, self.members, strict=True))
 
+    def solve(self, target: float, sign: int, after: date) -> date | None:
+        """The first day from ``after`` the blend meets ``target``. A weighted mean of
+        monotone lines meets it between the first and the last day its members do, so
+        the search is bisection within that bracket; None when a member never does."""
+
+        def meets(day: date) -> bool:
+            return sign * (self.predict(day) - target) >= 0
+
+        if meets(after):
+            return after
+        dates = []
+        for member in self.members:
+            if not isinstance(member, _LineTrend):
+                return None
+            found = member.solve(target, sign, after)
+            if found is None:
+                return None
+            dates.append(found)
+        lo, hi = max(after, min(dates)), max(dates)
+        if not meets(hi):
+            return None
+        while (hi - lo).days > 1:
+            mid = lo + (hi - lo) / 2
+            if meets(mid):
+                hi = mid
+            else:
+                lo = mid
+        return lo if meets(lo) else hi
+
 
 @attrs.frozen(kw_only=True)
 class BlendForecaster:
@@ -767,6 +795,10 @@ def _attainment(data: SeriesInput, trend: Trend) -> date | None:
                 return day
     if isinstance(trend, _LineTrend):
         return trend.solve(data.target, data.direction.sign, data.as_of)
+    if isinstance(trend, _BlendTrend):
+        found = trend.solve(data.target, data.direction.sign, data.as_of)
+        if found is not None:
+            return found  # otherwise a member never meets it: search the whole horizon
     # A plugin's trend: assume it is monotone in time and bisect up to the horizon.
     lo = data.as_of
     hi = data.as_of + timedelta(days=int(_HORIZON_YEARS * YEAR_DAYS))
