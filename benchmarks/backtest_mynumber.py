@@ -4,10 +4,11 @@ by rolling origin.
 
 Windows: origins 2019-04-01, 2020-04-01 and 2021-04-01 at horizons of 6 and 12 months,
 and 2021-05-01 → 2022-05-01. Baselines: naive (last value), two_point, cagr (Open SDG),
-aroc (WHO); reference variants over the last 12 months; the default, blend.
+aroc (WHO); the default, blend. With --sweep, the issue's reference variants over the
+last 12 months and the trailing-window sweep that chose the default's line.
 
     python benchmarks/backtest_mynumber.py
-    python benchmarks/backtest_mynumber.py --format markdown --prefectures
+    python benchmarks/backtest_mynumber.py --format markdown --prefectures --sweep
 """
 
 from __future__ import annotations
@@ -18,8 +19,19 @@ import time
 from datetime import date
 from pathlib import Path
 
+import attrs
+
 from maebashi_dx.backtest import Window, backtest, status_agreement
-from maebashi_dx.forecast import TrendForecaster
+from maebashi_dx.errors import CalculationError
+from maebashi_dx.forecast import (
+    FORECASTERS,
+    BlendForecaster,
+    SeriesInput,
+    Trend,
+    TrendForecaster,
+    months_before,
+    value_at,
+)
 from maebashi_dx.io.soumu import load_mynumber
 from maebashi_dx.report import render
 from maebashi_dx.report.accuracy import agreement_table, scores_table
@@ -29,13 +41,47 @@ WINDOWS = [Window.months(date(y, 4, 1), m) for y in (2019, 2020, 2021) for m in 
     Window(date(2021, 5, 1), date(2022, 5, 1))
 ]
 BASELINES = ["naive", "two_point", "cagr", "aroc"]
-# The issue's reference variants: a two-point line and a CAGR over the last 12 months.
-TWO_POINT_12M = TrendForecaster(
-    name="two_point_12m",
-    description="two-point line over the last 12 months",
-    selection="window",
-    window_months=12,
-)
+
+
+@attrs.frozen
+class Last12Months:
+    """The issue's reference variants: a two-point line or a CAGR from the value 12
+    months before the origin (interpolated between snapshots) to the latest value."""
+
+    name: str
+    line: TrendForecaster
+    description: str = "reference: over the last 12 months"
+
+    def fit(self, data: SeriesInput) -> Trend:
+        start = months_before(data.as_of, 12)
+        level = value_at(data.days, data.values, start)
+        if level is None:
+            raise CalculationError(f"{self.name}: no value 12 months before {data.as_of}")
+        short = attrs.evolve(data, days=(start, data.days[-1]), values=(level, data.values[-1]))
+        return self.line.fit(short)
+
+
+REFERENCES = [
+    Last12Months("two_point_12m", FORECASTERS.get("two_point")),
+    Last12Months("cagr_12m", FORECASTERS.get("cagr")),
+]
+# The choice of the default: equal mixes of a trailing-window line and cagr.
+SWEEP = [
+    BlendForecaster(
+        name=f"recent_{m}m+cagr",
+        description="sweep",
+        members=(f"recent_{m}m", "cagr"),
+        weights=(0.5, 0.5),
+    )
+    for m in (3, 6, 9, 12)
+]
+for _m in (3, 9, 12):
+    FORECASTERS.register(
+        f"recent_{_m}m",
+        TrendForecaster(
+            name=f"recent_{_m}m", description="sweep", selection="window", window_months=_m
+        ),
+    )
 
 
 def panel_of(path: Path) -> dict[str, tuple[tuple[date, ...], tuple[float, ...]]]:
@@ -52,12 +98,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default="markdown", choices=("text", "markdown", "csv"))
     parser.add_argument("--prefectures", action="store_true", help="also the 47 prefectures")
     parser.add_argument("--chart", type=Path, help="write a calibration chart (PNG) here")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="also the issue's 12-month references and the window sweep behind the default",
+    )
     args = parser.parse_args(argv)
 
     panel = panel_of(args.data / "municipalities.csv.gz")
     if args.prefectures:
         panel |= {f"pref:{k}": v for k, v in panel_of(args.data / "prefectures.csv").items()}
-    methods = [*BASELINES, "linear", "recent", "logistic", "blend"]
+    methods = [*BASELINES, "linear", "recent", "recent_6m", "logistic", "blend"]
     t0 = time.perf_counter()
     result = backtest(panel, methods, WINDOWS)
     seconds = time.perf_counter() - t0
@@ -78,6 +129,31 @@ def main(argv: list[str] | None = None) -> int:
     print("mean MAE over the windows: " + ", ".join(f"{m} {v:.3f}" for m, v in means.items()))
     print(f"largest excess over the best baseline: {worst:+.2f} points")
     print(f"{len(panel):,} series, {len(result.outcomes):,} forecasts in {seconds:.1f} s\n")
+
+    if args.sweep:
+        extra = backtest(panel, [*REFERENCES, *SWEEP], WINDOWS, keep_outcomes=False)
+        print("the issue's references, MAE (2021-04-01 → 2022-04-01 / 2020-04-01 → 2021-04-01):")
+        for ref in REFERENCES:
+            a, b = (extra.score(ref.name, w).mae for w in (WINDOWS[5], WINDOWS[3]))
+            print(f"  {ref.name}: {a:.2f} / {b:.2f}")
+        print("the window of the default's line (equal mix with cagr): mean MAE, worst excess")
+        for blend in SWEEP:
+            maes = [extra.score(blend.name, w).mae for w in WINDOWS]
+            excess = max(
+                m - min(result.score(b, w).mae for b in BASELINES)
+                for m, w in zip(maes, WINDOWS, strict=True)
+            )
+            print(f"  {blend.name}: {sum(maes) / len(maes):.3f}, {excess:+.2f}")
+        # Choosing the window by the mean alone, checked by leaving each window out.
+        held_out = []
+        for out in WINDOWS:
+            chosen = min(
+                SWEEP,
+                key=lambda b: sum(extra.score(b.name, w).mae for w in WINDOWS if w != out),
+            )
+            held_out.append(extra.score(chosen.name, out).mae)
+            print(f"  without {out.label}: {chosen.name}, held out {held_out[-1]:.2f}")
+        print(f"  mean on the held-out windows: {sum(held_out) / len(held_out):.3f}\n")
 
     agreements = [
         a

@@ -17,7 +17,17 @@ from maebashi_dx.forecast import YEAR_DAYS, series_input, student_t_quantile
 from tests.strategies import make_kpi, series
 
 AS_OF = date(2022, 5, 31)
-BUILT_IN = ["aroc", "blend", "cagr", "linear", "logistic", "naive", "recent", "two_point"]
+BUILT_IN = [
+    "aroc",
+    "blend",
+    "cagr",
+    "linear",
+    "logistic",
+    "naive",
+    "recent",
+    "recent_6m",
+    "two_point",
+]
 
 
 def test_built_in_names_are_registered() -> None:
@@ -84,7 +94,7 @@ def _linear_series(slope: float, intercept: float, days: list[int]) -> list[tupl
 
 
 class TestExactness:
-    @pytest.mark.parametrize("method", ["linear", "two_point", "recent"])
+    @pytest.mark.parametrize("method", ["linear", "two_point", "recent", "recent_6m"])
     @given(
         slope=st.floats(-50, 50).filter(lambda s: abs(s) > 1e-3),
         intercept=st.floats(-100, 100),
@@ -196,12 +206,31 @@ def test_months_before_agrees_with_relativedelta(day: date, months: int) -> None
 
 
 class TestBlend:
-    def test_is_the_mean_of_recent_and_cagr(self) -> None:
-        kpi = maebashi_2022().kpi("kpi2")
-        parts = [forecast(kpi, AS_OF, method=m).value for m in ("recent", "cagr")]
-        blend = forecast(kpi, AS_OF)
+    def test_is_the_mean_of_recent_6m_and_cagr(self) -> None:
+        # A kink: +1 a month for 18 months, then +3 a month; the 6- and 12-month lines differ.
+        values = [10.0 + min(m, 18) + 3 * max(0, m - 18) for m in range(25)]
+        days = [date(2020 + m // 12, m % 12 + 1, 1) for m in range(25)]
+        kpi = make_kpi(list(zip(days, values, strict=True)), target=99, deadline=date(2023, 3, 31))
+        as_of = days[-1]
+        f6, f12, cagr = (forecast(kpi, as_of, method=m) for m in ("recent_6m", "recent", "cagr"))
+        # The last 6 months hold only the +3 a month stretch: exactly 36 a year.
+        assert f6.observed_pace == pytest.approx(36 * 365.25 / 365, rel=0.01)
+        assert "6 points in the last 6 months" in f6.basis
+        assert f12.value is not None
+        assert f6.value is not None
+        assert cagr.value is not None
+        assert f12.value < f6.value
+        blend = forecast(kpi, as_of)
         assert blend.method == "blend"
-        assert blend.value == pytest.approx(sum(parts) / 2)
+        assert blend.value == pytest.approx((f6.value + cagr.value) / 2)
+        assert blend.value != pytest.approx((f12.value + cagr.value) / 2)
+
+    def test_committee_kpi2_mixes_the_committee_line_and_the_growth_curve(self) -> None:
+        """② has two points 14 months apart: the 6-month line falls back to them."""
+        kpi = maebashi_2022().kpi("kpi2")
+        parts = [forecast(kpi, AS_OF, method=m).value for m in ("two_point", "cagr")]
+        assert forecast(kpi, AS_OF).value == pytest.approx(sum(parts) / 2)
+        assert "the last 2 points" in forecast(kpi, AS_OF, method="recent_6m").basis
 
     def test_two_points_give_a_wide_honest_interval(self) -> None:
         f = forecast(maebashi_2022().kpi("kpi2"), AS_OF)
@@ -211,7 +240,7 @@ class TestBlend:
     def test_a_staged_kpi_falls_back_to_the_members_that_fit(self) -> None:
         f = forecast(maebashi_2022().kpi("kpi3"), AS_OF)
         assert f.value is not None
-        assert "100% recent" in f.basis
+        assert "100% recent_6m" in f.basis
 
 
 @given(
