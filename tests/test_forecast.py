@@ -112,8 +112,12 @@ class TestExactness:
         x = (deadline - date(2018, 4, 1)).days
         assert f.value == pytest.approx(intercept + slope * x / YEAR_DAYS, rel=1e-7, abs=1e-7)
         assert f.observed_pace == pytest.approx(slope, rel=1e-7, abs=1e-7)
-        if len(f.points) >= 3:  # exact data: the prediction interval collapses
-            assert f.interval == pytest.approx((f.value, f.value), rel=1e-6, abs=1e-6)
+        # Exact data has no scatter: never a zero-width interval, but the stated
+        # heuristic from the latest value (the pace stalls .. doubles).
+        last_day, last = points[-1]
+        ahead = slope * (deadline - last_day).days / YEAR_DAYS
+        assert f.interval == pytest.approx(sorted((last, last + 2 * ahead)), rel=1e-6, abs=1e-6)
+        assert "stalls" in f.interval_basis
 
     def test_attainment_date_on_exact_data(self) -> None:
         points = [(date(2020, 4, 1), 10.0), (date(2021, 4, 1), 20.0), (date(2022, 4, 1), 30.0)]
@@ -235,7 +239,37 @@ class TestBlend:
     def test_two_points_give_a_wide_honest_interval(self) -> None:
         f = forecast(maebashi_2022().kpi("kpi2"), AS_OF)
         assert f.interval == pytest.approx((45.42, 100.0))
-        assert "short series" in f.interval_basis
+        assert "short history" in f.interval_basis
+
+    def test_weeks_of_history_leave_the_growth_rate_out(self) -> None:
+        """10 → 11 → 12 over two months is 200% a year as a CAGR; compounded to 2025 it
+        would reach about 389. The blend leaves cagr out and says why, and its interval
+        allows the pace to stall (12) or double (12 + 2 × 12 a year × 3.08 years)."""
+        points = [(date(2022, 1, 1), 10.0), (date(2022, 2, 1), 11.0), (date(2022, 3, 1), 12.0)]
+        kpi = make_kpi(points, target=90, deadline=date(2025, 3, 31))
+        f = forecast(kpi, date(2022, 3, 1))
+        alone = forecast(kpi, date(2022, 3, 1), method="recent_6m")
+        assert f.value == pytest.approx(alone.value)
+        assert "left out: cagr: needs 365 days of history, has 59" in f.basis
+        assert f.interval is not None
+        assert alone.interval is not None
+        low, high = f.interval
+        assert low == pytest.approx(12.0)
+        pace = alone.observed_pace
+        assert high == pytest.approx(
+            12.0 + 2 * pace * (date(2025, 3, 31) - date(2022, 3, 1)).days / YEAR_DAYS
+        )
+        # Wider than the least-squares interval of the three points on their own.
+        assert low < alone.interval[0]
+        assert high > alone.interval[1]
+
+    def test_three_points_exactly_on_a_line_are_not_certainty(self) -> None:
+        points = [(date(2021, 3, 31), 10.0), (date(2022, 3, 31), 20.0), (date(2023, 3, 31), 30.0)]
+        kpi = make_kpi(points, target=90, deadline=date(2025, 3, 31))
+        f = forecast(kpi, date(2023, 3, 31), method="linear")
+        assert f.interval is not None
+        assert f.interval[1] - f.interval[0] > 30
+        assert "no scatter" in f.interval_basis
 
     def test_a_staged_kpi_falls_back_to_the_members_that_fit(self) -> None:
         f = forecast(maebashi_2022().kpi("kpi3"), AS_OF)

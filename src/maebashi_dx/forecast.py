@@ -21,10 +21,11 @@ the My Number card rates of all 1,741 municipalities (docs: Forecast accuracy).
 
 Intervals: with three or more points, the least-squares prediction interval at the
 requested level (Student's t with n − 2 degrees of freedom), mapped back from the
-transformed space. With only two points there is no residual to learn from, so the
-interval is a stated heuristic, not a calibrated one: the pace may stall (low) or double
-(high) from the latest value. ``blend`` also allows the pace to change as much as it has
-changed before. Each forecast says how its interval was made (``interval_basis``).
+transformed space. With only two points, or points exactly on a line, there is no
+residual to learn from, so the interval is a stated heuristic, not a calibrated one: the
+pace may stall (low) or double (high) from the latest value. ``blend`` also allows the
+pace to change as much as it has changed before, or, with under two years of history, to
+stall or double. Each forecast says how its interval was made (``interval_basis``).
 
 >>> from datetime import date
 >>> from maebashi_dx.datasets import maebashi_2022
@@ -313,7 +314,7 @@ class _LineTrend:
     a: float
     b: float
     n: int
-    sigma: float  # residual standard deviation in the transformed space (0 with n == 2)
+    sigma: float  # residual standard deviation in the transformed space (0: no scatter)
     x_mean: float
     sxx: float
     bounds: tuple[float, float] | None
@@ -327,18 +328,31 @@ class _LineTrend:
             return value
         return min(self.bounds[1], max(self.bounds[0], value))
 
+    @property
+    def interval_basis(self) -> str:
+        if self.sigma > 0:
+            return ""  # the prediction interval; run_forecaster names it with its level
+        if self.n >= 3:
+            return (
+                f"heuristic: the {self.n} points lie exactly on the line, so there is no "
+                "scatter to learn from; the pace stalls (low) or doubles (high)"
+            )
+        return "heuristic from two points: the pace stalls (low) or doubles (high)"
+
     def predict(self, day: date) -> float:
         return self._cap(self.transform.back(self.a + self.b * _years(day, self.origin)))
 
     def interval(self, day: date, level: float) -> tuple[float, float]:
         x = _years(day, self.origin)
         z = self.a + self.b * x
-        if self.n >= 3:
+        if self.sigma > 0:
             t = student_t_quantile((1 + level) / 2, self.n - 2)
             se = self.sigma * math.sqrt(1 + 1 / self.n + (x - self.x_mean) ** 2 / self.sxx)
             ends = (z - t * se, z + t * se)
         else:
-            # Two points: the pace may stall or double from the latest value (heuristic).
+            # Two points, or points exactly on a line: no scatter to estimate an error
+            # from, so never a zero-width interval; the pace may stall or double from the
+            # latest value (a stated heuristic).
             z_last = self.transform.forward(self.values[-1])
             dx = max(0.0, x - _years(self.days[-1], self.origin))
             ends = (z_last, z_last + 2 * self.b * dx)
@@ -461,11 +475,13 @@ class TrendForecaster:
         sxx /= YEAR_DAYS * YEAR_DAYS
         sigma = 0.0
         if n >= 3:
-            # Residual sum of squares: Σ(z − z̄)² − b²·Sxx, never below zero.
-            ssr = max(
-                0.0, sum(map(operator.mul, dzs, dzs)) - b_per_day * b_per_day * sxx * YEAR_DAYS**2
-            )
-            sigma = math.sqrt(ssr / (n - 2))
+            # Residual sum of squares: Σ(z − z̄)² − b²·Sxx, never below zero. A residual at
+            # rounding level (points exactly on a line, as planned figures often are) is
+            # no scatter at all: sigma stays 0 and the interval is the heuristic.
+            syy = sum(map(operator.mul, dzs, dzs))
+            ssr = max(0.0, syy - b_per_day * b_per_day * sxx * YEAR_DAYS**2)
+            if ssr > 1e-12 * syy:
+                sigma = math.sqrt(ssr / (n - 2))
         space = {"identity": "", "log": " of the logarithm", "logit": " of the logit"}[
             transform.space
         ]
@@ -557,7 +573,10 @@ class _BlendTrend:
     @property
     def interval_basis(self) -> str:
         if self.shift is None:
-            return "short series: the members' two-point heuristics (the pace stalls or doubles)"
+            return (
+                "short history (under two years, so no change of pace to learn from): the "
+                "members' forecasts and intervals, and the pace stalling or doubling"
+            )
         return (
             "the members' forecasts and intervals, widened by the largest past change in "
             f"the yearly pace ({self.shift:.2f} a year) times the horizon; not calibrated "
@@ -569,8 +588,8 @@ class _BlendTrend:
 
     def interval(self, day: date, level: float) -> tuple[float, float]:
         # The members' forecasts, and the prediction intervals of the members fitted on
-        # three or more points; a short series has none of those, and then the members'
-        # two-point heuristics (stall .. double) make the interval wide, as it should be.
+        # three or more points; with none of those, the members' two-point heuristics
+        # (stall .. double), which are wide, as they should be.
         fitted = [t for t in self.members if _size(t) >= 3] or list(self.members)
         ends = [t.predict(day) for t in self.members]
         ends += [e for t in fitted for e in t.interval(day, level)]
@@ -579,6 +598,13 @@ class _BlendTrend:
             middle = self.predict(day)
             half = self.shift * max(0.0, (day - self.origin).days / YEAR_DAYS)
             ends += [middle - half, middle + half]
+        else:
+            # Under two years of history the pace's own changes cannot be seen: allow it
+            # to stall or to double from the latest value, as with two points, so a short
+            # series never gets a narrow interval from a few well-aligned points.
+            ahead = max(0.0, (day - self.days[-1]).days / YEAR_DAYS)
+            last = self.values[-1]
+            ends += [last, last + 2 * self.pace(self.days[-1]) * ahead]
         low, high = min(ends), max(ends)
         if self.bounds is not None:
             low = min(self.bounds[1], max(self.bounds[0], low))
@@ -637,12 +663,20 @@ class BlendForecaster:
     members: tuple[str, ...]
     weights: tuple[float, ...]
     source: str = ""
+    #: The least history, in days, each member needs (aligned with ``members``; empty:
+    #: none). A growth rate read from a few weeks and compounded over years explodes.
+    min_history_days: tuple[int, ...] = ()
 
     def fit(self, data: SeriesInput) -> _BlendTrend:
         """Fit every member that can; CalculationError if none can."""
         fitted: list[tuple[float, Trend]] = []
         reasons = []
-        for member, weight in zip(self.members, self.weights, strict=True):
+        span = (data.days[-1] - data.days[0]).days if data.days else 0
+        needs = self.min_history_days or (0,) * len(self.members)
+        for member, weight, need in zip(self.members, self.weights, needs, strict=True):
+            if span < need:
+                reasons.append(f"{member}: needs {need} days of history, has {span}")
+                continue
             try:
                 fitted.append((weight, FORECASTERS.get(member).fit(data)))
             except CalculationError as exc:
@@ -652,6 +686,8 @@ class BlendForecaster:
         total = sum(w for w, _ in fitted)
         weights = tuple(w / total for w, _ in fitted)
         parts = ", ".join(f"{w:.0%} {t.basis}" for w, (_, t) in zip(weights, fitted, strict=True))
+        if reasons:
+            parts += f" (left out: {'; '.join(reasons)})"
         return _BlendTrend(
             basis=f"{self.name}: {parts}",
             members=tuple(t for _, t in fitted),
@@ -714,6 +750,7 @@ for _f in (
         description="equal mix of 'recent_6m' and 'cagr' (the evidence-based default)",
         members=("recent_6m", "cagr"),
         weights=(0.5, 0.5),
+        min_history_days=(0, 365),
         source="forecast combination; chosen on the My Number card backtest",
     ),
 ):
