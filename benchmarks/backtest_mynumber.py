@@ -21,18 +21,20 @@ from pathlib import Path
 
 import attrs
 
-from maebashi_dx.backtest import Window, backtest, status_agreement
+from maebashi_dx.backtest import Panel, Window, backtest, status_agreement
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
     FORECASTERS,
     BlendForecaster,
+    PooledForecaster,
+    Reference,
     SeriesInput,
     Trend,
     TrendForecaster,
     months_before,
     value_at,
 )
-from maebashi_dx.io.soumu import load_mynumber
+from maebashi_dx.io.soumu import load_mynumber, mynumber_reference
 from maebashi_dx.report import render
 from maebashi_dx.report.accuracy import agreement_table, scores_table
 
@@ -84,12 +86,39 @@ for _m in (3, 9, 12):
     )
 
 
+# The pooling weight, swept like the window: 0 is the drift from the latest value alone.
+POOLING = [
+    PooledForecaster(name=f"pooled_{round(w * 100)}", description="sweep", weight=w)
+    for w in (0.0, 0.25, 0.5, 0.75, 1.0)
+]
+
+
 def panel_of(path: Path) -> dict[str, tuple[tuple[date, ...], tuple[float, ...]]]:
     table = load_mynumber(path)
     return {
         key: (tuple(r.as_of for r in rows), tuple(r.rate_pct for r in rows))
         for key, rows in table.series.items()
     }
+
+
+def load(data: Path, prefectures: bool) -> tuple[Panel, dict[str, Reference]]:
+    """The series, and the reference each is pooled toward: a municipality's prefecture,
+    a prefecture's nation (both as the ministry published them)."""
+    cities = load_mynumber(data / "municipalities.csv.gz")
+    prefs = load_mynumber(data / "prefectures.csv")
+    names = (rows[-1].prefecture for rows in prefs.series.values())
+    by_name = {name: mynumber_reference(name, source=prefs) for name in names}
+    nation = mynumber_reference("全国", source=data / "japan_by_type.csv")
+    panel: dict[str, tuple[tuple[date, ...], tuple[float, ...]]] = {}
+    references = {}
+    for key, rows in cities.series.items():
+        panel[key] = (tuple(r.as_of for r in rows), tuple(r.rate_pct for r in rows))
+        references[key] = by_name[rows[-1].prefecture]
+    if prefectures:
+        for name, ref in by_name.items():
+            panel[f"pref:{name}"] = (ref.days, ref.values)
+            references[f"pref:{name}"] = nation
+    return panel, references
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,45 +134,56 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    panel = panel_of(args.data / "municipalities.csv.gz")
-    if args.prefectures:
-        panel |= {f"pref:{k}": v for k, v in panel_of(args.data / "prefectures.csv").items()}
-    methods = [*BASELINES, "linear", "recent", "recent_6m", "logistic", "blend"]
+    panel, references = load(args.data, args.prefectures)
+    methods = [*BASELINES, "linear", "recent", "recent_6m", "logistic", "blend", "pooled"]
     t0 = time.perf_counter()
-    result = backtest(panel, methods, WINDOWS)
+    result = backtest(panel, methods, WINDOWS, references=references)
     seconds = time.perf_counter() - t0
     print(render(scores_table(result), args.format))
 
-    print("verdict: the default (blend) against the best baseline on each window")
-    worst = 0.0
-    for window in WINDOWS:
-        best = min(BASELINES, key=lambda m: result.score(m, window).mae)
-        ours = result.score("blend", window).mae
-        gap = ours - result.score(best, window).mae
-        worst = max(worst, gap)
-        print(
-            f"  {window.label}: blend {ours:.2f}, best baseline {best} "
-            f"{result.score(best, window).mae:.2f} ({gap:+.2f})"
-        )
+    for ours, what in (
+        ("pooled", "the default with a reference series (here: each place has one)"),
+        ("blend", "the default without one"),
+    ):
+        print(f"verdict: {ours}, {what}, against the best baseline on each window")
+        worst = 0.0
+        for window in WINDOWS:
+            best = min(BASELINES, key=lambda m: result.score(m, window).mae)
+            mae = result.score(ours, window).mae
+            gap = mae - result.score(best, window).mae
+            worst = max(worst, gap)
+            print(
+                f"  {window.label}: {ours} {mae:.2f}, best baseline {best} "
+                f"{result.score(best, window).mae:.2f} ({gap:+.2f})"
+            )
+        print(f"  largest excess over the best baseline: {worst:+.2f} points")
     means = {m: sum(result.score(m, w).mae for w in WINDOWS) / len(WINDOWS) for m in methods}
     print("mean MAE over the windows: " + ", ".join(f"{m} {v:.3f}" for m, v in means.items()))
-    print(f"largest excess over the best baseline: {worst:+.2f} points")
     print(f"{len(panel):,} series, {len(result.outcomes):,} forecasts in {seconds:.1f} s\n")
 
     if args.sweep:
-        extra = backtest(panel, [*REFERENCES, *SWEEP], WINDOWS, keep_outcomes=False)
+        extra = backtest(
+            panel,
+            [*REFERENCES, *SWEEP, *POOLING],
+            WINDOWS,
+            keep_outcomes=False,
+            references=references,
+        )
         print("the issue's references, MAE (2021-04-01 → 2022-04-01 / 2020-04-01 → 2021-04-01):")
         for ref in REFERENCES:
             a, b = (extra.score(ref.name, w).mae for w in (WINDOWS[5], WINDOWS[3]))
             print(f"  {ref.name}: {a:.2f} / {b:.2f}")
         print("the window of the default's line (equal mix with cagr): mean MAE, worst excess")
+        best = [min(result.score(b, w).mae for b in BASELINES) for w in WINDOWS]
+
+        def line(name: str) -> str:
+            maes = [extra.score(name, w).mae for w in WINDOWS]
+            excess = max(m - b for m, b in zip(maes, best, strict=True))
+            per = " ".join(f"{m:.2f}" for m in maes)
+            return f"  {name}: {sum(maes) / len(maes):.3f}, {excess:+.2f} ({per})"
+
         for blend in SWEEP:
-            maes = [extra.score(blend.name, w).mae for w in WINDOWS]
-            excess = max(
-                m - min(result.score(b, w).mae for b in BASELINES)
-                for m, w in zip(maes, WINDOWS, strict=True)
-            )
-            print(f"  {blend.name}: {sum(maes) / len(maes):.3f}, {excess:+.2f}")
+            print(line(blend.name))
         # Choosing the window by the mean alone, checked by leaving each window out.
         held_out = []
         for out in WINDOWS:
@@ -153,18 +193,22 @@ def main(argv: list[str] | None = None) -> int:
             )
             held_out.append(extra.score(chosen.name, out).mae)
             print(f"  without {out.label}: {chosen.name}, held out {held_out[-1]:.2f}")
-        print(f"  mean on the held-out windows: {sum(held_out) / len(held_out):.3f}\n")
+        print(f"  mean on the held-out windows: {sum(held_out) / len(held_out):.3f}")
+        print("the pooling weight (toward the prefecture, or the nation): mean MAE, worst excess")
+        for pooled in POOLING:
+            print(line(pooled.name))
+        print()
 
     agreements = [
         a
         for a in status_agreement(result, [40.0, 50.0, 60.0])
-        if a.method in ("blend", "naive", "two_point", "cagr")
+        if a.method in ("pooled", "blend", "naive", "two_point", "cagr")
     ]
     print(render(agreement_table(agreements), args.format))
     if args.chart:
         from maebashi_dx.report.charts import calibration_png
 
-        args.chart.write_bytes(calibration_png(result, ["blend", "cagr", "two_point", "recent"]))
+        args.chart.write_bytes(calibration_png(result, ["pooled", "blend", "cagr", "two_point"]))
         print(f"calibration chart: {args.chart}")
     return 0
 

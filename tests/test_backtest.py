@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from maebashi_dx import FORECASTERS
 from maebashi_dx.backtest import Window, backtest, status_agreement
-from maebashi_dx.forecast import pace_shift, value_at
+from maebashi_dx.forecast import Reference, pace_shift, value_at
 from maebashi_dx.io.soumu import load_mynumber
 from maebashi_dx.report import render
 from tests.test_soumu import DATA
@@ -97,31 +97,53 @@ class TestRealSlice:
 def poisoned(
     draw: st.DrawFn,
 ) -> tuple[dict[str, tuple[tuple[date, ...], tuple[float, ...]]], Window]:
-    """A series, a window, and absurd values after the origin (until the horizon)."""
+    """A series (and a reference series on the same days), a window, and absurd values
+    after the origin (until the horizon)."""
     n = draw(st.integers(2, 12))
     start = date(2018, 1, 1)
     days = tuple(start + timedelta(days=60 * i) for i in range(n))
     values = tuple(draw(st.lists(st.floats(1, 90), min_size=n, max_size=n)))
+    theirs = tuple(draw(st.lists(st.floats(1, 90), min_size=n, max_size=n)))
     origin = days[draw(st.integers(1, n - 1))]
     horizon = origin + timedelta(days=draw(st.integers(30, 400)))
-    return {"s": (days, values)}, Window(origin, horizon)
+    return {"s": (days, values), "ref": (days, theirs)}, Window(origin, horizon)
 
 
 @settings(max_examples=40)
 @given(poisoned(), st.floats(-1e6, 1e6))
 def test_no_forecaster_ever_sees_data_after_its_origin(case, poison: float) -> None:  # type: ignore[no-untyped-def]
-    """Replacing every value after the origin changes no forecast (only the actuals)."""
+    """Replacing every value after the origin, the reference's too, changes no forecast
+    (only the actuals). Every registered forecaster is run, ``pooled`` with a reference."""
     panel, window = case
     days, values = panel["s"]
+    ref_days, theirs = panel["ref"]
     if value_at(days, values, window.horizon) is None:
         days = (*days, window.horizon)
         values = (*values, 50.0)
-    clean = {"s": (days, values)}
     after = [i for i, d in enumerate(days) if window.origin < d]
-    dirty_values = tuple(poison if i in after else v for i, v in enumerate(values))
-    dirty = {"s": (days, dirty_values)}
-    a = backtest(clean, list(FORECASTERS), [window], bounds=None)
-    b = backtest(dirty, list(FORECASTERS), [window], bounds=None)
-    assert a.outcomes  # something was forecast
-    for x, y in zip(a.outcomes, b.outcomes, strict=True):
+
+    def spoil(
+        xs: tuple[float, ...], when: tuple[date, ...], bad: float | None
+    ) -> tuple[float, ...]:
+        return tuple(
+            bad if bad is not None and d > window.origin else x
+            for x, d in zip(xs, when, strict=True)
+        )
+
+    outcomes = []
+    for bad in (None, poison):
+        reference = Reference(label="ref", days=ref_days, values=spoil(theirs, ref_days, bad))
+        result = backtest(
+            {"s": (days, spoil(values, days, bad))},
+            list(FORECASTERS),
+            [window],
+            bounds=None,
+            references={"s": reference},
+        )
+        outcomes.append(result.outcomes)
+    clean, dirty = outcomes
+    assert after  # the poison lands somewhere
+    assert clean  # something was forecast
+    assert "pooled" in {x.method for x in clean}
+    for x, y in zip(clean, dirty, strict=True):
         assert (x.method, x.forecast, x.low, x.high) == (y.method, y.forecast, y.low, y.high)

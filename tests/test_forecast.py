@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from maebashi_dx import FORECASTERS, Measurement, UnknownPluginError, forecast
+from maebashi_dx import FORECASTERS, KPI, Measurement, UnknownPluginError, assess, forecast
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.dates import DateSpan
-from maebashi_dx.forecast import YEAR_DAYS, series_input, student_t_quantile
+from maebashi_dx.errors import CalculationError
+from maebashi_dx.forecast import YEAR_DAYS, Reference, series_input, student_t_quantile
 from tests.strategies import make_kpi, series
 
 AS_OF = date(2022, 5, 31)
@@ -24,6 +25,7 @@ BUILT_IN = [
     "linear",
     "logistic",
     "naive",
+    "pooled",
     "recent",
     "recent_6m",
     "two_point",
@@ -307,3 +309,97 @@ def test_blend_attainment_is_the_first_day_a_daily_scan_finds(
         assert f.attainment_date is None or f.attainment_date > days[-1] + timedelta(
             days=20 * 366 - 1
         )
+
+
+class TestPooled:
+    """Pooling toward a reference series (top-down proportional, drift from the latest)."""
+
+    DAYS = tuple(date(2021, 10, 1) + timedelta(days=30 * i) for i in range(7))  # to 2022-03-30
+
+    def kpi(self) -> KPI:
+        # +1 every 30 days from 20: 26 on the latest day, 12.175 a year.
+        points = [(d, 20.0 + i) for i, d in enumerate(self.DAYS)]
+        return make_kpi(points, target=60, deadline=date(2023, 3, 31), bounds=(0, 100))
+
+    def reference(self) -> Reference:
+        # +3 every 30 days from 40: 58 on the latest day, 36.525 a year.
+        return Reference(label="群馬県", days=self.DAYS, values=[40.0 + 3 * i for i in range(7)])
+
+    def test_pace_by_hand(self) -> None:
+        as_of = self.DAYS[-1]
+        f = forecast(self.kpi(), as_of, reference=self.reference())
+        own, theirs = 365.25 / 30, 3 * 365.25 / 30
+        pace = 0.25 * own + 0.75 * theirs * (26 / 58)  # = 15.3244 a year
+        ahead = (date(2023, 3, 31) - as_of).days / YEAR_DAYS
+        assert f.method == "pooled"
+        assert f.observed_pace == pytest.approx(pace)
+        assert f.value == pytest.approx(26 + pace * ahead)
+        assert "群馬県" in f.basis
+        assert "26 / 58" in f.basis
+        # Attainment in closed form: 60 is reached (60 − 26) / pace years after the latest.
+        when = as_of + timedelta(days=math.ceil((60 - 26) / pace * YEAR_DAYS))
+        assert f.attainment_date is not None
+        assert abs((f.attainment_date - when).days) <= 1
+
+    def test_without_a_reference_it_is_blend(self) -> None:
+        as_of = self.DAYS[-1]
+        pooled = forecast(self.kpi(), as_of, method="pooled")
+        blend = forecast(self.kpi(), as_of)
+        assert blend.method == "blend"
+        assert pooled.value == pytest.approx(blend.value)
+        assert pooled.basis.startswith("pooled: no reference series, so blend: ")
+
+    def test_a_named_method_wins_over_the_pooled_default(self) -> None:
+        f = forecast(self.kpi(), self.DAYS[-1], method="blend", reference=self.reference())
+        assert f.method == "blend"
+        assert "群馬県" not in f.basis
+
+    def test_a_reference_with_one_point_so_far_falls_back(self) -> None:
+        as_of = self.DAYS[-1]
+        late = Reference(label="新市", days=(as_of, as_of + timedelta(days=30)), values=(1, 2))
+        f = forecast(self.kpi(), as_of, reference=late)
+        assert f.basis.startswith("pooled: 新市 has fewer than two points, so blend: ")
+
+    def test_the_interval_holds_the_own_and_the_reference_paces(self) -> None:
+        as_of = self.DAYS[-1]
+        ahead = (date(2023, 3, 31) - as_of).days / YEAR_DAYS
+        f = forecast(self.kpi(), as_of, reference=self.reference())
+        assert f.interval is not None
+        low, high = f.interval
+        own = forecast(self.kpi(), as_of, method="recent_6m").value
+        assert own is not None
+        assert low <= own
+        assert high >= 26 + 3 * 365.25 / 30 * (26 / 58) * ahead
+        assert "stalling or doubling" in f.interval_basis
+        assert low == pytest.approx(26.0)
+
+    @pytest.mark.parametrize(
+        ("days", "values", "problem"),
+        [
+            ((date(2022, 2, 1), date(2022, 1, 1)), (1.0, 2.0), "days must increase"),
+            ((date(2022, 1, 1), date(2022, 2, 1)), (1.0, math.nan), "2022-02-01 is nan"),
+            ((date(2022, 1, 1),), (1.0, 2.0), "1 days but 2 values"),
+        ],
+    )
+    def test_bad_references_are_refused(
+        self, days: tuple[date, ...], values: tuple[float, ...], problem: str
+    ) -> None:
+        with pytest.raises(CalculationError, match=problem):
+            Reference(label="x", days=days, values=values)
+
+
+class TestPooledInAssess:
+    def test_references_pick_pooled_for_their_kpis_only(self) -> None:
+        plan = maebashi_2022()
+        ref = Reference(
+            label="全国", days=(date(2021, 4, 1), date(2022, 4, 1)), values=(28.3, 43.3)
+        )
+        result = assess(plan, AS_OF, references={"kpi2": ref})
+        assert result.row("kpi2").forecast.method == "pooled"
+        assert "全国" in result.row("kpi2").forecast.basis
+        assert result.row("kpi1").forecast.method == "blend"
+
+    def test_an_unknown_kpi_is_refused(self) -> None:
+        ref = Reference(label="全国", days=(date(2021, 4, 1),), values=(28.3,))
+        with pytest.raises(CalculationError, match="does not have: kpi99"):
+            assess(maebashi_2022(), AS_OF, references={"kpi99": ref})

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from maebashi_dx import PlanError, assess
+from maebashi_dx import PlanError, assess, forecast
 from maebashi_dx.io.soumu import (
     UnknownMunicipalityError,
     code_candidates,
     load_mynumber,
     mynumber_check_digit,
     mynumber_kpi,
+    mynumber_reference,
 )
 from tests.examples import run_example as run_my_city
 
@@ -119,6 +120,20 @@ class TestRealSeries:
         assert low <= 55.31
         assert high >= 67.62
 
+    def test_pooled_toward_the_prefecture(self, municipalities) -> None:  # type: ignore[no-untyped-def]
+        gunma = mynumber_reference("群馬県", source=DATA / "prefectures.csv")
+        assert (gunma.label, gunma.days[-1], gunma.values[-1]) == ("群馬県", date(2022, 5, 1), 37.4)
+        nation = mynumber_reference("全国", source=DATA / "japan_by_type.csv")
+        assert (nation.days[-1], nation.values[-1]) == (date(2022, 5, 1), 44.0)
+        kpi = mynumber_kpi("102016", source=municipalities, baseline=date(2021, 4, 1))
+        f = forecast(kpi, date(2022, 5, 1), reference=gunma)
+        # By hand: least squares through 2021-12..2022-05 gives 11.109 a year for 前橋市
+        # and 9.091 for 群馬県 (33.6 34.5 35.2 35.8 36.7 37.4); pooled from 45.0:
+        # 0.25 × 11.109 + 0.75 × 9.091 × 45.0 / 37.4 = 10.981 a year → 55.04 on 2023-03-31.
+        assert f.method == "pooled"
+        assert f.observed_pace == pytest.approx(10.981, abs=0.001)
+        assert f.value == pytest.approx(55.04, abs=0.01)
+
 
 class TestLayouts:
     """The ministry's Japanese headers, a BOM, Shift_JIS, codes in every form."""
@@ -163,8 +178,19 @@ class TestMyCityExample:
         assert out.returncode == 0, out.stderr
         assert "交付 45.0% ／2022年5月1日" in out.stdout
         assert "150,873 / 335,055" in out.stdout
-        assert "2023-03-31" in out.stdout
+        assert "2023-03-31 [pooled]: 55.0%" in out.stdout  # as pinned by hand above
+        assert "群馬県 9.09" in out.stdout
         assert "遅れ" in out.stdout
+
+    def test_alone_without_pooling(self) -> None:
+        out = run_example("--code", "102016", "--pool", "none")
+        assert out.returncode == 0, out.stderr
+        assert "2023-03-31 [blend]: 61.5%" in out.stdout
+
+    def test_a_prefecture_pools_toward_the_nation(self) -> None:
+        out = run_example("--name", "群馬県", "--data", str(DATA / "prefectures.csv"))
+        assert out.returncode == 0, out.stderr
+        assert "全国 9.72" in out.stdout
 
     def test_any_other_code(self) -> None:
         out = run_example("--code", "011002", "--lang", "en")

@@ -18,7 +18,7 @@ from maebashi_dx.errors import (
     Problem,
     UnknownPluginError,
 )
-from maebashi_dx.forecast import FORECASTERS, Forecast, Forecaster, forecast
+from maebashi_dx.forecast import FORECASTERS, Forecast, Forecaster, Reference, forecast
 from maebashi_dx.grades import RATING_SCALES, Grade, GradeScale, RatingScale
 from maebashi_dx.io import (
     dump_plan,
@@ -100,6 +100,7 @@ __all__ = [
     "PriorityProject",
     "Problem",
     "RatingScale",
+    "Reference",
     "Rollup",
     "Series",
     "Severity",

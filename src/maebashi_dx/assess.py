@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
@@ -16,11 +17,14 @@ import attrs
 
 from maebashi_dx.achievement import numeric, target_number
 from maebashi_dx.dates import format_span
+from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
     DEFAULT_FORECASTER,
+    DEFAULT_POOLED_FORECASTER,
     FORECASTERS,
     Forecast,
     Forecaster,
+    Reference,
     run_forecaster,
     series_input,
 )
@@ -127,8 +131,9 @@ def _assess_kpi(
     policy: StatusPolicy,
     forecaster: Forecaster,
     scale: RatingScale | None,
+    reference: Reference | None = None,
 ) -> KPIRow:
-    fc = run_forecaster(forecaster, series_input(kpi, as_of))
+    fc = run_forecaster(forecaster, series_input(kpi, as_of, reference))
     metrics = measure(kpi, as_of, fc, start=start)
     status = classify(kpi, metrics, policy)
     grade = scale.grade(metrics) if scale is not None else None
@@ -161,6 +166,7 @@ def assess(
     scale: str | None = None,
     missing: MissingPolicy = "skip",
     clamp: bool = True,
+    references: Mapping[str, Reference] | None = None,
 ) -> Assessment:
     """Assess every KPI of a plan as of a day, and roll the results up.
 
@@ -174,18 +180,38 @@ def assess(
             "propagate"; see :mod:`maebashi_dx.rollup`).
         clamp: Roll up achievements limited to 0..1, so one KPI far past its target
             cannot hide another's shortfall.
+        references: Series to pool toward, by KPI id (e.g. the prefecture's rate for a
+            city's KPI). Without a named method, those KPIs use ``pooled``.
 
     Raises:
         UnknownPluginError: ``method`` or ``scale`` is not registered.
+        CalculationError: ``references`` names a KPI the plan does not have.
     """
     policy = policy or DEFAULT_POLICY
     if method is not None:
         policy = attrs.evolve(policy, method=method)
     # Look the plugins up once, and fail early with the list of names.
+    references = references or {}
+    unknown = sorted(set(references) - {kpi.id for kpi in plan.kpis})
+    if unknown:
+        msg = f"references name KPIs the plan {plan.id!r} does not have: {', '.join(unknown)}"
+        raise CalculationError(msg)
     forecaster = FORECASTERS.get(policy.method or DEFAULT_FORECASTER)
+    pooled = FORECASTERS.get(policy.method or DEFAULT_POOLED_FORECASTER)
     rating = RATING_SCALES.get(scale) if scale is not None else None
     start = plan.period.start
-    rows = tuple(_assess_kpi(kpi, as_of, start, policy, forecaster, rating) for kpi in plan.kpis)
+    rows = tuple(
+        _assess_kpi(
+            kpi,
+            as_of,
+            start,
+            policy,
+            pooled if kpi.id in references else forecaster,
+            rating,
+            references.get(kpi.id),
+        )
+        for kpi in plan.kpis
+    )
     by_id = {row.kpi_id: row for row in rows}
     weights = {kpi.id: kpi.weight for kpi in plan.kpis}
 

@@ -33,6 +33,7 @@ from maebashi_dx.forecast import (
     DEFAULT_LEVEL,
     FORECASTERS,
     Forecaster,
+    Reference,
     SeriesInput,
     run_forecaster,
     value_at,
@@ -164,6 +165,7 @@ def backtest(
     bounds: tuple[float, float] | None = (0.0, 100.0),
     direction: Direction = Direction.INCREASE,
     keep_outcomes: bool = True,
+    references: Mapping[str, Reference] | None = None,
 ) -> Backtest:
     """Evaluate forecasters by rolling origin over a panel of series.
 
@@ -175,11 +177,14 @@ def backtest(
         bounds: The series' natural bounds, given to the forecasters.
         direction: Whether higher is better (for forecasters that care).
         keep_outcomes: Keep every single outcome (memory grows with the panel).
+        references: A series to pool toward, by series id (e.g. each city's prefecture),
+            cut at each origin like the series themselves.
 
     Returns:
         Scores per method and window, and overall (all windows pooled).
     """
     chosen = [FORECASTERS.get(m) if isinstance(m, str) else m for m in methods]
+    references = references or {}
     windows = sorted(set(windows))
     all_outcomes: list[Outcome] = []
     scores: list[Score] = []
@@ -205,6 +210,9 @@ def backtest(
                         as_of=window.origin,
                         direction=direction,
                         bounds=bounds,
+                        reference=(
+                            references[sid].until(window.origin) if sid in references else None
+                        ),
                     ),
                 )
             )

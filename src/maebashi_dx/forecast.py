@@ -42,7 +42,7 @@ import functools
 import itertools
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
@@ -56,15 +56,19 @@ from maebashi_dx.plugins import Registry
 __all__ = [
     "DEFAULT_FORECASTER",
     "DEFAULT_LEVEL",
+    "DEFAULT_POOLED_FORECASTER",
     "FORECASTERS",
     "BlendForecaster",
     "Forecast",
     "Forecaster",
     "NaiveForecaster",
     "Point",
+    "PooledForecaster",
+    "Reference",
     "SeriesInput",
     "Trend",
     "TrendForecaster",
+    "default_method",
     "forecast",
     "months_before",
     "pace_shift",
@@ -78,6 +82,8 @@ YEAR_DAYS = 365.25
 DEFAULT_LEVEL = 0.8
 #: The forecaster used when none is named: chosen on evidence (docs, forecast accuracy).
 DEFAULT_FORECASTER = "blend"
+#: ... and when none is named but the KPI has a reference series to pool toward.
+DEFAULT_POOLED_FORECASTER = "pooled"
 _HORIZON_YEARS = 100
 
 
@@ -86,6 +92,54 @@ class Point(NamedTuple):
 
     day: date
     value: float
+
+
+def _days_tuple(days: Iterable[date]) -> tuple[date, ...]:
+    return tuple(days)
+
+
+def _values_tuple(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(map(float, values))
+
+
+def _check_reference(instance: Reference, attribute: object, days: tuple[date, ...]) -> None:
+    if len(days) != len(instance.values):
+        msg = f"reference {instance.label!r}: {len(days)} days but {len(instance.values)} values"
+        raise CalculationError(msg)
+    for a, b in itertools.pairwise(days):
+        if b <= a:
+            msg = f"reference {instance.label!r}: days must increase, {b} follows {a}"
+            raise CalculationError(msg)
+    for day, value in zip(days, instance.values, strict=True):
+        if not math.isfinite(value):
+            msg = f"reference {instance.label!r}: the value on {day} is {value}"
+            raise CalculationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Reference:
+    """A series to pool a KPI's trend toward: its prefecture's or the nation's rate, a
+    peer group's mean. Only its points on or before the forecast's day are ever used.
+
+    >>> from datetime import date
+    >>> days = (date(2021, 4, 1), date(2022, 4, 1))
+    >>> ref = Reference(label="群馬県", days=days, values=(25.0, 40.0))
+    >>> ref.until(date(2021, 12, 31)).values
+    (25.0,)
+    >>> Reference(label="x", days=(date(2022, 1, 1),), values=(float("nan"),))
+    Traceback (most recent call last):
+    ...
+    maebashi_dx.errors.CalculationError: reference 'x': the value on 2022-01-01 is nan
+    """
+
+    label: str
+    days: tuple[date, ...] = attrs.field(converter=_days_tuple, validator=_check_reference)
+    values: tuple[float, ...] = attrs.field(converter=_values_tuple)
+
+    def until(self, day: date) -> Reference:
+        """The points on or before ``day`` (what a forecast made that day may see)."""
+        cut = bisect.bisect_right(self.days, day)
+        return attrs.evolve(self, days=self.days[:cut], values=self.values[:cut])
 
 
 @attrs.frozen(kw_only=True)
@@ -102,6 +156,7 @@ class SeriesInput:
         as_of: The day the forecast is made.
         direction: Whether higher is better.
         bounds: Natural limits of the value, if any.
+        reference: A series to pool toward (only its points up to ``as_of``), if any.
     """
 
     kpi_id: str
@@ -112,6 +167,7 @@ class SeriesInput:
     as_of: date
     direction: Direction = Direction.INCREASE
     bounds: tuple[float, float] | None = None
+    reference: Reference | None = None
 
     @property
     def points(self) -> tuple[Point, ...]:
@@ -554,12 +610,11 @@ def _size(trend: Trend) -> int:
 
 
 @attrs.frozen(kw_only=True)
-class _BlendTrend:
-    """A weighted mean of member trends; its interval spans theirs."""
+class _WidenedTrend:
+    """What ``blend`` and ``pooled`` share: the history, and how an interval is widened
+    for changes of pace."""
 
     basis: str
-    members: tuple[Trend, ...]
-    weights: tuple[float, ...]
     days: tuple[date, ...]
     values: tuple[float, ...]
     bounds: tuple[float, float] | None
@@ -569,6 +624,35 @@ class _BlendTrend:
     @property
     def points(self) -> tuple[Point, ...]:
         return tuple(map(Point, self.days, self.values))
+
+    def _widen(
+        self, ends: list[float], day: date, middle: float, pace: float
+    ) -> tuple[float, float]:
+        """The hull of ``ends`` and of the pace's possible changes, within the bounds."""
+        if self.shift is not None:
+            # The pace may change as much as it has changed before, over the horizon.
+            half = self.shift * max(0.0, (day - self.origin).days / YEAR_DAYS)
+            ends = [*ends, middle - half, middle + half]
+        else:
+            # Under two years of history the pace's own changes cannot be seen: allow it
+            # to stall or to double from the latest value, as with two points, so a short
+            # series never gets a narrow interval from a few well-aligned points.
+            ahead = max(0.0, (day - self.days[-1]).days / YEAR_DAYS)
+            last = self.values[-1]
+            ends = [*ends, last, last + 2 * pace * ahead]
+        low, high = min(ends), max(ends)
+        if self.bounds is not None:
+            low = min(self.bounds[1], max(self.bounds[0], low))
+            high = min(self.bounds[1], max(self.bounds[0], high))
+        return low, high
+
+
+@attrs.frozen(kw_only=True)
+class _BlendTrend(_WidenedTrend):
+    """A weighted mean of member trends; its interval spans theirs."""
+
+    members: tuple[Trend, ...]
+    weights: tuple[float, ...]
 
     @property
     def interval_basis(self) -> str:
@@ -593,23 +677,7 @@ class _BlendTrend:
         fitted = [t for t in self.members if _size(t) >= 3] or list(self.members)
         ends = [t.predict(day) for t in self.members]
         ends += [e for t in fitted for e in t.interval(day, level)]
-        if self.shift is not None:
-            # The pace may change as much as it has changed before, over the horizon.
-            middle = self.predict(day)
-            half = self.shift * max(0.0, (day - self.origin).days / YEAR_DAYS)
-            ends += [middle - half, middle + half]
-        else:
-            # Under two years of history the pace's own changes cannot be seen: allow it
-            # to stall or to double from the latest value, as with two points, so a short
-            # series never gets a narrow interval from a few well-aligned points.
-            ahead = max(0.0, (day - self.days[-1]).days / YEAR_DAYS)
-            last = self.values[-1]
-            ends += [last, last + 2 * self.pace(self.days[-1]) * ahead]
-        low, high = min(ends), max(ends)
-        if self.bounds is not None:
-            low = min(self.bounds[1], max(self.bounds[0], low))
-            high = min(self.bounds[1], max(self.bounds[0], high))
-        return low, high
+        return self._widen(ends, day, self.predict(day), self.pace(self.days[-1]))
 
     def pace(self, day: date) -> float:
         return sum(w * t.pace(day) for w, t in zip(self.weights, self.members, strict=True))
@@ -700,6 +768,130 @@ class BlendForecaster:
         )
 
 
+@attrs.frozen(kw_only=True)
+class _PooledTrend(_WidenedTrend):
+    """A line through the latest point whose pace is pooled with a reference's."""
+
+    line: _LineTrend  # the pooled pace, through the latest point
+    own: _LineTrend  # the series' own line
+    theirs: _LineTrend  # the reference's pace scaled to the series' level, through it too
+
+    @property
+    def interval_basis(self) -> str:
+        how = (
+            f"widened by the largest past change in the yearly pace ({self.shift:.2f} a "
+            "year) times the horizon"
+            if self.shift is not None
+            else "and, with under two years of history, the pace stalling or doubling"
+        )
+        return (
+            "the pooled, own and reference-paced forecasts and the own line's interval, "
+            f"{how}; not calibrated for shocks the history does not show (see the "
+            "forecast-accuracy page)"
+        )
+
+    def predict(self, day: date) -> float:
+        return self.line.predict(day)
+
+    def interval(self, day: date, level: float) -> tuple[float, float]:
+        middle = self.line.predict(day)
+        ends = [middle, self.own.predict(day), self.theirs.predict(day)]
+        ends += self.own.interval(day, level)
+        return self._widen(ends, day, middle, self.line.b)
+
+    def pace(self, day: date) -> float:
+        return self.line.pace(day)
+
+    def solve(self, target: float, sign: int, after: date) -> date | None:
+        """The first day from ``after`` the pooled line meets ``target`` (closed form)."""
+        return self.line.solve(target, sign, after)
+
+
+@attrs.frozen(kw_only=True)
+class PooledForecaster:
+    """The series' recent pace shrunk toward a reference series' pace, from the latest
+    value (falls back to ``fallback`` when the KPI has no reference).
+
+    Convention: top-down proportional pooling, as in hierarchical forecasting. The
+    reference's pace is scaled by the ratio of the two levels on the series' latest
+    day, so a city at 45% beside a prefecture at 40% is expected to move 45/40 as fast
+    as the prefecture; the pooled pace is ``(1 − weight) × own + weight × scaled``. The
+    line is drawn through the latest value (the drift convention), not through the
+    window's centre, so an accelerating series is not projected from behind.
+
+    On the My Number card rates (each municipality pooled toward its prefecture, each
+    prefecture toward the nation) the shrinkage weight 0.75 with the 6-month line has
+    the lowest mean error of every method tried (docs: Forecast accuracy).
+    """
+
+    name: str = "pooled"
+    description: str = (
+        "last 6 months' pace pooled 3:1 toward a reference series (blend without one)"
+    )
+    line: str = "recent_6m"
+    weight: float = 0.75
+    fallback: str = "blend"
+    source: str = "top-down proportional pooling (hierarchical forecasting), drift from the latest"
+
+    def _fallback(self, data: SeriesInput, why: str) -> Trend:
+        trend = FORECASTERS.get(self.fallback).fit(data)
+        if attrs.has(type(trend)) and isinstance(getattr(trend, "basis", None), str):
+            return attrs.evolve(trend, basis=f"{self.name}: {why}, so {trend.basis}")  # type: ignore[misc]
+        return trend
+
+    def fit(self, data: SeriesInput) -> Trend:
+        """Pool the series' line with the reference's; the fallback without one."""
+        ref = data.reference.until(data.as_of) if data.reference is not None else None
+        if ref is None:
+            return self._fallback(data, "no reference series")
+        if len(ref.days) < 2:
+            return self._fallback(data, f"{ref.label} has fewer than two points")
+        if len(data.days) < 2:
+            msg = f"{self.name}: needs at least two points, has {len(data.days)}"
+            raise CalculationError(msg)
+        last_day, last = data.days[-1], data.values[-1]
+        level = value_at(ref.days, ref.values, last_day)
+        if level is None and last_day > ref.days[-1]:
+            level = ref.values[-1]  # the reference is behind: its latest level
+        if level is None or level <= 0:
+            return self._fallback(data, f"{ref.label} has no level above zero on {last_day}")
+        member = FORECASTERS.get(self.line)
+        own = member.fit(data)
+        theirs = member.fit(
+            attrs.evolve(data, kpi_id=ref.label, days=ref.days, values=ref.values, reference=None)
+        )
+        for trend in (own, theirs):
+            if not isinstance(trend, _LineTrend) or trend.transform.space != "identity":
+                msg = f"{self.name}: {self.line!r} must fit a straight line to pool"
+                raise CalculationError(msg)
+        assert isinstance(own, _LineTrend)  # for the type checker; checked above
+        assert isinstance(theirs, _LineTrend)
+        scale = last / level
+        scaled = theirs.b * scale
+        pace = (1 - self.weight) * own.b + self.weight * scaled
+        x_last = _years(last_day, own.origin)
+
+        def through_latest(b: float, basis: str) -> _LineTrend:
+            return attrs.evolve(own, a=last - b * x_last, b=b, sigma=0.0, basis=basis)
+
+        basis = (
+            f"{self.name}: from the latest value at {pace:.2f} a year = "
+            f"{1 - self.weight:.0%} × own {own.b:.2f} ({own.basis}) + {self.weight:.0%} × "
+            f"{ref.label} {theirs.b:.2f} × {scale:.3f} (level {last:g} / {level:g})"
+        )
+        return _PooledTrend(
+            basis=basis,
+            line=through_latest(pace, basis),
+            own=own,
+            theirs=through_latest(scaled, f"{ref.label}'s pace, scaled"),
+            days=data.days,
+            values=data.values,
+            bounds=data.bounds,
+            shift=pace_shift(data.days, data.values) if len(data.days) >= 3 else None,
+            origin=data.as_of,
+        )
+
+
 for _f in (
     TrendForecaster(
         name="two_point",
@@ -753,6 +945,7 @@ for _f in (
         min_history_days=(0, 365),
         source="forecast combination; chosen on the My Number card backtest",
     ),
+    PooledForecaster(),
 ):
     FORECASTERS.register(_f.name, _f)
 
@@ -814,8 +1007,15 @@ class Forecast:
         return self.direction.sign * (self.value - self.target) >= 0
 
 
-def series_input(kpi: KPI, as_of: date) -> SeriesInput:
-    """The forecaster's view of a KPI as of a day (never any data after it)."""
+def default_method(reference: Reference | None = None) -> str:
+    """The forecaster used when none is named: :data:`DEFAULT_POOLED_FORECASTER` for a KPI
+    with a reference series, :data:`DEFAULT_FORECASTER` otherwise."""
+    return DEFAULT_FORECASTER if reference is None else DEFAULT_POOLED_FORECASTER
+
+
+def series_input(kpi: KPI, as_of: date, reference: Reference | None = None) -> SeriesInput:
+    """The forecaster's view of a KPI as of a day (never any data after it, its
+    reference's included)."""
     days, values = kpi.numbers(as_of)
     bounds = kpi.bounds
     if kpi.kind is KPIKind.STAGED:
@@ -829,6 +1029,7 @@ def series_input(kpi: KPI, as_of: date) -> SeriesInput:
         as_of=as_of,
         direction=kpi.direction,
         bounds=bounds,
+        reference=reference.until(as_of) if reference is not None else None,
     )
 
 
@@ -839,7 +1040,7 @@ def _attainment(data: SeriesInput, trend: Trend) -> date | None:
         for day, value in zip(data.days, data.values, strict=True):
             if sign * (value - target) >= 0:
                 return day
-    if isinstance(trend, _LineTrend):
+    if isinstance(trend, _LineTrend | _PooledTrend):
         return trend.solve(data.target, data.direction.sign, data.as_of)
     if isinstance(trend, _BlendTrend):
         found = trend.solve(data.target, data.direction.sign, data.as_of)
@@ -891,7 +1092,7 @@ def run_forecaster(
             point_values=data.values,
             note=str(exc),
         )
-    if isinstance(trend, _LineTrend | _BlendTrend | _FlatTrend):
+    if isinstance(trend, _LineTrend | _BlendTrend | _FlatTrend | _PooledTrend):
         days, values = trend.days, trend.values
     else:
         days = tuple(p.day for p in trend.points)
@@ -930,14 +1131,18 @@ def forecast(
     *,
     method: str | None = None,
     level: float = DEFAULT_LEVEL,
+    reference: Reference | None = None,
 ) -> Forecast:
     """Project a KPI to its deadline, using only data read on or before ``as_of``.
 
     Args:
         kpi: The KPI (a staged KPI is projected on its ladder positions).
         as_of: The day of the forecast.
-        method: A registered forecaster's name; :data:`DEFAULT_FORECASTER` if None.
+        method: A registered forecaster's name; if None, :func:`default_method`:
+            ``blend``, or ``pooled`` when a reference is given.
         level: Confidence level of the interval (0 < level < 1).
+        reference: A series to pool toward, e.g. the prefecture's rate (its points
+            after ``as_of`` are never used).
 
     Returns:
         A :class:`Forecast`. With fewer than two points, or data a method cannot use,
@@ -949,5 +1154,5 @@ def forecast(
     if not 0 < level < 1:
         msg = f"level must be between 0 and 1, got {level}"
         raise ValueError(msg)
-    forecaster = FORECASTERS.get(method or DEFAULT_FORECASTER)
-    return run_forecaster(forecaster, series_input(kpi, as_of), level=level)
+    forecaster = FORECASTERS.get(method or default_method(reference))
+    return run_forecaster(forecaster, series_input(kpi, as_of, reference), level=level)

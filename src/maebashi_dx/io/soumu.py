@@ -33,6 +33,7 @@ import attrs
 
 from maebashi_dx.dates import DateSpan, parse_date
 from maebashi_dx.errors import DateParseError, MaebashiDXError, PlanError, Problem
+from maebashi_dx.forecast import Reference
 from maebashi_dx.model import KPI, Frequency, Measurement, Series, Target
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "load_mynumber",
     "mynumber_check_digit",
     "mynumber_kpi",
+    "mynumber_reference",
     "normalise_code",
 ]
 
@@ -433,6 +435,24 @@ def mynumber_kpi(
         ),
         baseline=measurements[0],
         measurements=tuple(measurements[1:]),
+    )
+
+
+def mynumber_reference(
+    code_or_name: str, *, source: str | os.PathLike[str] | CardTable
+) -> Reference:
+    """A place's issuance rate as a series to pool a KPI toward: a city's prefecture
+    (from ``prefectures.csv``) or the nation (``全国`` in ``japan_by_type.csv``).
+
+    Raises:
+        UnknownMunicipalityError: No such place; the message suggests close names.
+    """
+    table = source if isinstance(source, CardTable) else load_mynumber(source)
+    rows = table.find(code_or_name)
+    return Reference(
+        label=rows[-1].name,
+        days=tuple(r.as_of for r in rows),
+        values=tuple(r.rate_pct for r in rows),
     )
 
 
