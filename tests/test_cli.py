@@ -156,6 +156,17 @@ class TestBadInput:
     def test_unknown_method(self) -> None:
         self._check(run("forecast", "kpi2", "--method", "prophet"), "prophet", "two_point")
 
+    def test_reference_for_an_unknown_kpi(self, tmp_path: Path) -> None:
+        self._check(run("status", "--reference", f"kpi9={_nation(tmp_path)}"), "kpi9")
+
+    def test_reference_without_a_file(self) -> None:
+        self._check(run("status", "--reference", "kpi2"), "KPI=FILE")
+
+    def test_reference_with_one_day_twice(self, tmp_path: Path) -> None:
+        ref = tmp_path / "ref.csv"
+        ref.write_text("kpi_id,date,value\n全国,R3.4.1,28.3\n全国,2021-04-01,29\n", "utf-8")
+        self._check(run("status", "--reference", f"kpi2={ref}"), "ref.csv", "line 3")
+
     def test_plan_with_several_mistakes_lists_each_on_its_own_line(self, tmp_path: Path) -> None:
         plan = tmp_path / "city.toml"
         plan.write_text(
@@ -171,7 +182,26 @@ class TestBadInput:
         assert all("city.toml: $.kpis[0]" in line for line in lines)
 
 
+def _nation(folder: Path) -> Path:
+    ref = folder / "nation.csv"
+    ref.write_text("kpi_id,date,value\n全国,2021-04-01,28.3\n全国,2022-04-01,43.3\n", "utf-8")
+    return ref
+
+
 class TestOtherCommands:
+    def test_forecast_pooled_toward_a_reference(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The figures worked by hand on the formulas page (docs/formulas.md)."""
+        assert main(["forecast", "kpi2", "--reference", f"kpi2={_nation(tmp_path)}"]) == 0
+        out = capsys.readouterr().out
+        assert "[pooled]" in out
+        assert "59.96%" in out
+        assert "全国 15.01 × 1.049" in out
+        assert main(["status", "--reference", f"kpi2={_nation(tmp_path)}", "--format", "csv"]) == 0
+        table = capsys.readouterr().out
+        assert "60.0%（80%区間 45.4～75.1）" in table  # 64.5% (45.4～100.0) without pooling
+
     def test_forecast_text_and_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["forecast", "kpi2", "--method", "two_point"]) == 0
         out = capsys.readouterr().out

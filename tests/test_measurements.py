@@ -9,7 +9,7 @@ import pytest
 
 from maebashi_dx import PlanError, load_measurements, merge_measurements
 from maebashi_dx.datasets import maebashi_2022
-from maebashi_dx.io.measurements import loads_measurements
+from maebashi_dx.io.measurements import loads_measurements, rows_to_reference
 
 
 def test_rows_are_read_with_japanese_dates_and_optional_columns() -> None:
@@ -95,3 +95,24 @@ def test_a_csv_problem_names_its_line_once() -> None:
     with pytest.raises(PlanError) as info:
         loads_measurements("kpi_id,date,value\nkpi1,2022-13-01,1\n", source="m.csv")
     assert str(info.value).startswith("m.csv: line 2: date:")
+
+
+class TestReference:
+    """A reference series (to pool toward) read from a measurements file of one place."""
+
+    def test_rows_in_any_order_are_sorted(self) -> None:
+        rows = loads_measurements("kpi_id,date,value\n全国,R4.4.1,43.3\n全国,2021年4月1日,28.3\n")
+        ref = rows_to_reference(rows)
+        assert ref.label == "全国"
+        assert ref.days == (date(2021, 4, 1), date(2022, 4, 1))
+        assert ref.values == (28.3, 43.3)
+
+    def test_every_problem_at_once(self) -> None:
+        text = "kpi_id,date,value\n全国,2021-04-01,28.3\n群馬県,2021-04-01,22.6\n全国,R4.4,未着手\n"
+        with pytest.raises(PlanError) as info:
+            rows_to_reference(loads_measurements(text), source="ref.csv")
+        message = str(info.value)
+        assert "ref.csv" in message
+        assert "found 全国, 群馬県" in message
+        assert "line 3: 2021-04-01 is also on line 2" in message
+        assert "line 4: value '未着手' is not a number" in message

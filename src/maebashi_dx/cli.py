@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from maebashi_dx.assess import Assessment
+    from maebashi_dx.forecast import Reference
     from maebashi_dx.model import Plan
 
 __all__ = ["main"]
@@ -102,10 +103,30 @@ def _day(args: argparse.Namespace, plan: Plan) -> date:
     return plan.report_date or date.today()
 
 
+def _references(args: argparse.Namespace) -> dict[str, Reference]:
+    """``--reference KPI=FILE`` options: a series to pool each named KPI toward."""
+    from maebashi_dx.io.measurements import load_reference
+
+    found = {}
+    for option in getattr(args, "reference", None) or ():
+        kpi_id, sep, path = option.partition("=")
+        if not (sep and kpi_id.strip() and path.strip()):
+            msg = f"--reference {option}: write KPI=FILE, e.g. kpi2=gunma.csv"
+            raise InputError(msg)
+        found[kpi_id.strip()] = load_reference(path.strip())
+    return found
+
+
 def _assess(args: argparse.Namespace, plan: Plan) -> Assessment:
     from maebashi_dx.assess import assess
 
-    return assess(plan, _day(args, plan), method=args.method, scale=args.scale)
+    return assess(
+        plan,
+        _day(args, plan),
+        method=args.method,
+        scale=args.scale,
+        references=_references(args),
+    )
 
 
 def _emit(payload: str | bytes, output: str | None) -> None:
@@ -202,7 +223,12 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     kpi = plan.kpi(args.kpi)
     day = _day(args, plan)
     methods = list(FORECASTERS) if args.method == "all" else [args.method]
-    results = [forecast(kpi, day, method=m, level=args.level) for m in methods]
+    references = _references(args)
+    unknown = sorted(set(references) - {kpi.id})
+    if unknown:
+        raise InputError(f"--reference names {', '.join(unknown)}, not {kpi.id}")
+    reference = references.get(kpi.id)
+    results = [forecast(kpi, day, method=m, level=args.level, reference=reference) for m in methods]
     if args.format == "json":
         payload = [
             {
@@ -491,7 +517,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="e.g. 2022-05-31 or R4.5 (default: report date)",
     )
-    calc.add_argument("--method", help="forecaster (default: blend; see 'plugins')")
+    calc.add_argument(
+        "--method",
+        help="forecaster (default: blend, or pooled for a KPI with --reference; see 'plugins')",
+    )
+    calc.add_argument(
+        "--reference",
+        action="append",
+        metavar="KPI=FILE",
+        help=(
+            "pool KPI toward a reference series, e.g. the prefecture's rate: a measurements "
+            "CSV or .xlsx of one place (kpi_id,date,value) (repeatable)"
+        ),
+    )
     calc.add_argument("--scale", help="grade scale: nagayo, tama, akiruno, fukuoka, ...")
 
     def add(

@@ -22,15 +22,18 @@ import attrs
 
 from maebashi_dx.dates import parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
+from maebashi_dx.forecast import Reference
 from maebashi_dx.io.files import read_input
 from maebashi_dx.model import KPI, Measurement, Plan
 
 __all__ = [
     "MeasurementRow",
     "load_measurements",
+    "load_reference",
     "loads_measurements",
     "merge_measurements",
     "rows_to_measurements",
+    "rows_to_reference",
 ]
 
 REQUIRED = ("kpi_id", "date", "value")
@@ -184,6 +187,48 @@ def load_measurements(
 
         return load_measurements_xlsx(path)
     return loads_measurements(read_input(path), source=str(path), progress=progress)
+
+
+def rows_to_reference(rows: Sequence[MeasurementRow], *, source: str | None = None) -> Reference:
+    """A reference series (to pool a KPI toward) from measurement rows of one place: the
+    ``kpi_id`` column names it (e.g. 群馬県), each row is dated at its span's end.
+
+    >>> rows = loads_measurements("kpi_id,date,value\\n群馬県,R3.4.1,22.6\\n群馬県,R4.5.1,37.4\\n")
+    >>> ref = rows_to_reference(rows)
+    >>> ref.label, ref.days[-1], ref.values
+    ('群馬県', datetime.date(2022, 5, 1), (22.6, 37.4))
+
+    Raises:
+        PlanError: More than one name, a value that is not a number, or two rows on one
+            day, each with its line number.
+    """
+    problems = []
+    names = sorted({r.kpi_id for r in rows})
+    if len(names) != 1:
+        what = ", ".join(names) if names else "none"
+        problems.append(Problem("kpi_id", f"a reference names one place; found {what}", 1))
+    seen: dict[object, int] = {}
+    for r in rows:
+        m = r.measurement
+        if not isinstance(m.value, float | int):
+            problems.append(Problem(f"line {r.line}", f"value {m.value!r} is not a number", r.line))
+        if m.as_of in seen:
+            msg = f"{m.as_of} is also on line {seen[m.as_of]}"
+            problems.append(Problem(f"line {r.line}", msg, r.line))
+        seen.setdefault(m.as_of, r.line)
+    if problems:
+        raise PlanError(problems, source=source)
+    ordered = sorted(rows, key=lambda r: r.measurement.as_of)
+    return Reference(
+        label=names[0],
+        days=tuple(r.measurement.as_of for r in ordered),
+        values=tuple(float(r.measurement.value) for r in ordered),
+    )
+
+
+def load_reference(path: str | os.PathLike[str]) -> Reference:
+    """Read a reference series from a measurements file (CSV or .xlsx) of one place."""
+    return rows_to_reference(load_measurements(path), source=str(path))
 
 
 def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
