@@ -403,3 +403,42 @@ class TestPooledInAssess:
         ref = Reference(label="全国", days=(date(2021, 4, 1),), values=(28.3,))
         with pytest.raises(CalculationError, match="does not have: kpi99"):
             assess(maebashi_2022(), AS_OF, references={"kpi99": ref})
+
+
+@st.composite
+def pooled_case(draw: st.DrawFn) -> tuple[KPI, Reference, date]:
+    """A series and a reference on the same monthly days, both above zero."""
+    n = draw(st.integers(2, 10))
+    days = [date(2021, 1, 1) + timedelta(days=30 * i) for i in range(n)]
+    own = draw(st.lists(st.floats(1, 90), min_size=n, max_size=n))
+    theirs = draw(st.lists(st.floats(1, 90), min_size=n, max_size=n))
+    kpi = make_kpi(list(zip(days, own, strict=True)), target=99, deadline=date(2024, 3, 31))
+    return kpi, Reference(label="ref", days=days, values=theirs), days[-1]
+
+
+class TestPooledProperties:
+    @given(pooled_case())
+    def test_the_pace_lies_between_its_own_and_the_scaled_reference(self, case) -> None:  # type: ignore[no-untyped-def]
+        kpi, ref, as_of = case
+        pooled = FORECASTERS.get("pooled")
+        alone = attrs.evolve(pooled, weight=0.0)
+        top_down = attrs.evolve(pooled, weight=1.0)
+        data = series_input(kpi, as_of, ref)
+        paces = [f.fit(data).pace(as_of) for f in (alone, pooled, top_down)]
+        low, high = sorted((paces[0], paces[2]))
+        assert low - 1e-9 <= paces[1] <= high + 1e-9
+        assert paces[1] == pytest.approx(0.25 * paces[0] + 0.75 * paces[2], abs=1e-9)
+        f = forecast(kpi, as_of, reference=ref)
+        assert f.interval is not None
+        assert f.value is not None
+        assert f.interval[0] - 1e-9 <= f.value <= f.interval[1] + 1e-9
+
+    @given(pooled_case(), st.floats(0.01, 100))
+    def test_the_reference_unit_does_not_matter(self, case, factor: float) -> None:  # type: ignore[no-untyped-def]
+        """Proportional pooling reads the reference's pace relative to its level, so the
+        reference in other units (or per mille) gives the same forecast."""
+        kpi, ref, as_of = case
+        scaled = attrs.evolve(ref, values=[v * factor for v in ref.values])
+        a = forecast(kpi, as_of, reference=ref)
+        b = forecast(kpi, as_of, reference=scaled)
+        assert a.value == pytest.approx(b.value, rel=1e-9, abs=1e-9)

@@ -855,6 +855,8 @@ class PooledForecaster:
             level = ref.values[-1]  # the reference is behind: its latest level
         if level is None or level <= 0:
             return self._fallback(data, f"{ref.label} has no level above zero on {last_day}")
+        if last <= 0:
+            return self._fallback(data, "the ratio of levels needs a latest value above zero")
         member = FORECASTERS.get(self.line)
         own = member.fit(data)
         theirs = member.fit(
