@@ -14,6 +14,7 @@ last 12 months and the trailing-window sweep that chose the default's line.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from datetime import date
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-from maebashi_dx.backtest import Panel, Window, backtest, status_agreement
+from maebashi_dx.backtest import Backtest, Panel, Window, backtest, status_agreement
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
     FORECASTERS,
@@ -121,6 +122,27 @@ def load(data: Path, prefectures: bool) -> tuple[Panel, dict[str, Reference]]:
     return panel, references
 
 
+def acceleration(panel: Panel, result: Backtest, window: Window) -> tuple[float, float, float]:
+    """Over the series of a window: the median ratio of the pace over the last 6 months
+    to that over the last 12, at the origin; and the 10th and 90th percentiles of
+    blend's error (actual − forecast) in units of the 12-month pace over the horizon."""
+    ratios, scaled = [], []
+    for o in result.outcomes:
+        if o.method != "blend" or o.window != window:
+            continue
+        days, values = panel[o.series_id]
+        now, half, year = (
+            value_at(days, values, months_before(window.origin, k)) for k in (0, 6, 12)
+        )
+        if now is None or half is None or year is None or now <= year:
+            continue
+        pace = now - year
+        ratios.append(2 * (now - half) / pace)
+        scaled.append((o.actual - o.forecast) / (pace * window.months_ahead / 12))
+    deciles = statistics.quantiles(scaled, n=10, method="inclusive")
+    return statistics.median(ratios), deciles[0], deciles[-1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -169,11 +191,6 @@ def main(argv: list[str] | None = None) -> int:
             keep_outcomes=False,
             references=references,
         )
-        print("the issue's references, MAE (2021-04-01 → 2022-04-01 / 2020-04-01 → 2021-04-01):")
-        for ref in REFERENCES:
-            a, b = (extra.score(ref.name, w).mae for w in (WINDOWS[5], WINDOWS[3]))
-            print(f"  {ref.name}: {a:.2f} / {b:.2f}")
-        print("the window of the default's line (equal mix with cagr): mean MAE, worst excess")
         best = [min(result.score(b, w).mae for b in BASELINES) for w in WINDOWS]
 
         def line(name: str) -> str:
@@ -182,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             per = " ".join(f"{m:.2f}" for m in maes)
             return f"  {name}: {sum(maes) / len(maes):.3f}, {excess:+.2f} ({per})"
 
+        print("the issue's references: mean MAE, worst excess (MAE on each window)")
+        for ref in REFERENCES:
+            print(line(ref.name))
+        print("the window of the default's line (equal mix with cagr): mean MAE, worst excess")
         for blend in SWEEP:
             print(line(blend.name))
         # Choosing the window by the mean alone, checked by leaving each window out.
@@ -197,6 +218,13 @@ def main(argv: list[str] | None = None) -> int:
         print("the pooling weight (toward the prefecture, or the nation): mean MAE, worst excess")
         for pooled in POOLING:
             print(line(pooled.name))
+        print(
+            "the signal of acceleration at the origin (median 6-month / 12-month pace) and "
+            "blend's error in paces (12-month pace × horizon), 10th to 90th percentile"
+        )
+        for window in WINDOWS:
+            ratio, lo, hi = acceleration(panel, result, window)
+            print(f"  {window.label}: {ratio:.2f}; {lo:+.2f} to {hi:+.2f}")
         print()
 
     agreements = [
