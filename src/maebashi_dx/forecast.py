@@ -24,8 +24,9 @@ requested level (Student's t with n − 2 degrees of freedom), mapped back from 
 transformed space. With only two points, or points exactly on a line, there is no
 residual to learn from, so the interval is a stated heuristic, not a calibrated one: the
 pace may stall (low) or double (high) from the latest value. ``blend`` also allows the
-pace to change as much as it has changed before, or, with under two years of history, to
-stall or double. Each forecast says how its interval was made (``interval_basis``).
+pace to change as much as it has changed before, or, with a history too short to show
+that (under three points or two years), to stall or double. Each forecast says how its
+interval was made (``interval_basis``).
 
 >>> from datetime import date
 >>> from maebashi_dx.datasets import maebashi_2022
@@ -634,9 +635,9 @@ class _WidenedTrend:
             half = self.shift * max(0.0, (day - self.origin).days / YEAR_DAYS)
             ends = [*ends, middle - half, middle + half]
         else:
-            # Under two years of history the pace's own changes cannot be seen: allow it
-            # to stall or to double from the latest value, as with two points, so a short
-            # series never gets a narrow interval from a few well-aligned points.
+            # Under three points or two years of history the pace's own changes cannot be
+            # seen: allow it to stall or to double from the latest value, as with two
+            # points, so a short series never gets a narrow interval from a few points.
             ahead = max(0.0, (day - self.days[-1]).days / YEAR_DAYS)
             last = self.values[-1]
             ends = [*ends, last, last + 2 * pace * ahead]
@@ -658,8 +659,8 @@ class _BlendTrend(_WidenedTrend):
     def interval_basis(self) -> str:
         if self.shift is None:
             return (
-                "short history (under two years, so no change of pace to learn from): the "
-                "members' forecasts and intervals, and the pace stalling or doubling"
+                "short history (under three points or two years: no change of pace to learn "
+                "from): the members' forecasts and intervals, and the pace stalling or doubling"
             )
         return (
             "the members' forecasts and intervals, widened by the largest past change in "
@@ -782,7 +783,8 @@ class _PooledTrend(_WidenedTrend):
             f"widened by the largest past change in the yearly pace ({self.shift:.2f} a "
             "year) times the horizon"
             if self.shift is not None
-            else "and, with under two years of history, the pace stalling or doubling"
+            else "and, with too short a history to show a change of pace, the pace stalling "
+            "or doubling"
         )
         return (
             "the pooled, own and reference-paced forecasts and the own line's interval, "
