@@ -165,6 +165,20 @@ class TestBoundaries:
         assert c.days == 1
         assert c.day == date(2022, 5, 10)
 
+    def test_loads_are_exact_whatever_the_order(self) -> None:
+        """Hypothesis found 1.0 + 0.1 and 0.1 + 1.0 reported as different loads (the last
+        bit of a float sum); shares are now summed exactly."""
+        a = ms("a", "2022-04-03", effort={"会議室A": 0.1})
+        b = ms("b", "2022-04-03", effort={"会議室A": 0.7})
+        c = ms("c", "2022-04-03", effort={"会議室A": 0.3})
+        # As floats, 0.1 + 0.7 + 0.3 is 1.0999999999999999 and 0.3 + 0.7 + 0.1 is 1.1.
+        found = [
+            find_conflicts(plan_of(order), rules=["overallocation"])
+            for order in ([a, b, c], [c, b, a])
+        ]
+        assert found[0] == found[1]
+        assert found[0][0].load == 1.1
+
     def test_a_dependent_may_start_the_day_its_prerequisite_ends(self) -> None:
         ok = plan_of([ms("a", "2022-05-10"), ms("b", "2022-05-10", depends_on=("a",))])
         assert find_conflicts(ok, rules=["dependency_violation"]) == ()

@@ -50,6 +50,7 @@ __all__ = [
 Lang = Literal["ja", "en"]
 _ONE_DAY = timedelta(days=1)
 _EPS = 1e-9
+_UNITS = 1_000_000  # effort shares are summed in millionths (exact, order-free)
 
 
 class Severity(enum.Enum):
@@ -560,23 +561,29 @@ def peak_load(
 ) -> tuple[float, date | None, int]:
     """Sweep the daily load of (start, end, share) spans.
 
+    Shares are counted in whole millionths, so the sums are exact and the result never
+    depends on the order of the spans (floating-point sums do: 0.1 + 1.0 differs from
+    1.0 + 0.1 in the last bit).
+
     Returns:
         (peak load, first day of the peak, number of days the load exceeds capacity).
     """
-    deltas: dict[date, float] = defaultdict(float)
+    deltas: dict[date, int] = defaultdict(int)
     for start, end, share in spans:
-        deltas[start] += share
-        deltas[end + _ONE_DAY] -= share
-    load = 0.0
-    peak, peak_day, over_days = 0.0, None, 0
+        units = round(share * _UNITS)
+        deltas[start] += units
+        deltas[end + _ONE_DAY] -= units
+    limit = round(capacity * _UNITS)
+    load = 0
+    peak, peak_day, over_days = 0, None, 0
     days = sorted(deltas)
     for i, day in enumerate(days):
         load += deltas[day]
-        if load > peak + _EPS:
+        if load > peak:
             peak, peak_day = load, day
-        if load > capacity + _EPS and i + 1 < len(days):
+        if load > limit and i + 1 < len(days):
             over_days += (days[i + 1] - day).days
-    return peak, peak_day, over_days
+    return peak / _UNITS, peak_day, over_days
 
 
 @attrs.frozen
