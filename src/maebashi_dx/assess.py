@@ -190,14 +190,19 @@ def assess(
     policy = policy or DEFAULT_POLICY
     if method is not None:
         policy = attrs.evolve(policy, method=method)
-    # Look the plugins up once, and fail early with the list of names.
     references = references or {}
     unknown = sorted(set(references) - {kpi.id for kpi in plan.kpis})
     if unknown:
         msg = f"references name KPIs the plan {plan.id!r} does not have: {', '.join(unknown)}"
         raise CalculationError(msg)
+    # Look the plugins up once, and fail early with the list of names. A KPI with a
+    # reference is pooled toward it, unless a method is named.
     forecaster = FORECASTERS.get(policy.method or DEFAULT_FORECASTER)
-    pooled = FORECASTERS.get(policy.method or DEFAULT_POOLED_FORECASTER)
+    by_kpi: dict[str, Forecaster] = {}
+    if references:
+        by_kpi = dict.fromkeys(
+            references, FORECASTERS.get(policy.method or DEFAULT_POOLED_FORECASTER)
+        )
     rating = RATING_SCALES.get(scale) if scale is not None else None
     start = plan.period.start
     rows = tuple(
@@ -206,7 +211,7 @@ def assess(
             as_of,
             start,
             policy,
-            pooled if kpi.id in references else forecaster,
+            by_kpi.get(kpi.id, forecaster),
             rating,
             references.get(kpi.id),
         )

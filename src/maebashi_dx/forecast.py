@@ -864,12 +864,13 @@ class PooledForecaster:
         theirs = member.fit(
             attrs.evolve(data, kpi_id=ref.label, days=ref.days, values=ref.values, reference=None)
         )
-        for trend in (own, theirs):
-            if not isinstance(trend, _LineTrend) or trend.transform.space != "identity":
-                msg = f"{self.name}: {self.line!r} must fit a straight line to pool"
-                raise CalculationError(msg)
-        assert isinstance(own, _LineTrend)  # for the type checker; checked above
-        assert isinstance(theirs, _LineTrend)
+        if not (
+            isinstance(own, _LineTrend)
+            and isinstance(theirs, _LineTrend)
+            and own.transform.space == theirs.transform.space == "identity"
+        ):
+            msg = f"{self.name}: {self.line!r} must fit a straight line to pool"
+            raise CalculationError(msg)
         scale = last / level
         scaled = theirs.b * scale
         pace = (1 - self.weight) * own.b + self.weight * scaled
