@@ -159,6 +159,10 @@ class TestBadInput:
     def test_reference_for_an_unknown_kpi(self, tmp_path: Path) -> None:
         self._check(run("status", "--reference", f"kpi9={_nation(tmp_path)}"), "kpi9")
 
+    def test_reference_given_twice(self, tmp_path: Path) -> None:
+        ref = f"kpi2={_nation(tmp_path)}"
+        self._check(run("status", "--reference", ref, "--reference", ref), "given twice")
+
     def test_reference_without_a_file(self) -> None:
         self._check(run("status", "--reference", "kpi2"), "KPI=FILE")
 

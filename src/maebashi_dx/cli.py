@@ -113,6 +113,8 @@ def _references(args: argparse.Namespace) -> dict[str, Reference]:
         if not (sep and kpi_id.strip() and path.strip()):
             msg = f"--reference {option}: write KPI=FILE, e.g. kpi2=gunma.csv"
             raise InputError(msg)
+        if kpi_id.strip() in found:
+            raise InputError(f"--reference {kpi_id.strip()}: given twice; pool toward one series")
         found[kpi_id.strip()] = load_reference(path.strip())
     return found
 

@@ -16,6 +16,7 @@ import io
 import math
 import os
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import attrs
@@ -207,7 +208,7 @@ def rows_to_reference(rows: Sequence[MeasurementRow], *, source: str | None = No
     if len(names) != 1:
         what = ", ".join(names) if names else "none"
         problems.append(Problem("kpi_id", f"a reference names one place; found {what}", 1))
-    seen: dict[object, int] = {}
+    seen: dict[date, int] = {}
     for r in rows:
         m = r.measurement
         if not isinstance(m.value, float | int):
