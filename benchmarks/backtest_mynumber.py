@@ -94,14 +94,6 @@ POOLING = [
 ]
 
 
-def panel_of(path: Path) -> dict[str, tuple[tuple[date, ...], tuple[float, ...]]]:
-    table = load_mynumber(path)
-    return {
-        key: (tuple(r.as_of for r in rows), tuple(r.rate_pct for r in rows))
-        for key, rows in table.series.items()
-    }
-
-
 def load(data: Path, prefectures: bool) -> tuple[Panel, dict[str, Reference]]:
     """The series, and the reference each is pooled toward: a municipality's prefecture,
     a prefecture's nation (both as the ministry published them)."""
