@@ -1,0 +1,102 @@
+"""Every text a user reads, from one message catalogue per language.
+
+The catalogues live in ``maebashi_dx/locales/<lang>/``, one TOML file per *domain*
+(``report``, ``cli``, ``forecast``, ``conflicts``, …), as gettext splits a language's
+catalogue into domains. A message is looked up by ``domain.key`` and filled with
+:meth:`str.format` fields:
+
+>>> text("common.as_of", "ja", date="2022年5月31日")
+'2022年5月31日時点'
+>>> text("common.as_of", "en", date="31 May 2022")
+'as of 31 May 2022'
+
+Why TOML and not gettext ``.po``/``.mo``: the standard library reads TOML (``tomllib``)
+with no compile step, the files are easy for a city's staff to review, and keys are
+stable identifiers rather than English source sentences, so the Japanese catalogue is
+not a translation of the English one but a peer of it. The test suite checks that both
+catalogues hold the same keys with the same fields, and that every key the code uses
+exists.
+
+A catalogue is read once, on first use, so ``import maebashi_dx`` stays light.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from typing import Literal, get_args
+
+from maebashi_dx.errors import MaebashiDXError
+
+__all__ = ["LANGS", "Lang", "catalogue", "check_lang", "text"]
+
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+
+
+class UnknownMessageError(MaebashiDXError, LookupError):
+    """A message key is missing from a catalogue: a bug in the library, never bad input."""
+
+
+def check_lang(lang: object) -> Lang:
+    """Return ``lang`` if it is a supported language, else raise ``ValueError``.
+
+    >>> check_lang("en")
+    'en'
+    """
+    if lang in LANGS:
+        return lang
+    msg = f"unknown language {lang!r}; choose one of {', '.join(LANGS)}"
+    raise ValueError(msg)
+
+
+@cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    """Every message of one language, flattened to ``domain.key`` (and ``domain.a.b``)."""
+    import tomllib
+    from importlib.resources import files
+
+    folder = files("maebashi_dx") / "locales" / check_lang(lang)
+    flat: dict[str, str] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        domain = entry.name.removesuffix(".toml")
+        _flatten(domain, tomllib.loads(entry.read_text(encoding="utf-8")), flat)
+    return flat
+
+
+def _flatten(prefix: str, table: dict[str, object], into: dict[str, str]) -> None:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            _flatten(f"{prefix}.{key}", value, into)
+        elif isinstance(value, str):
+            into[f"{prefix}.{key}"] = value
+        else:  # pragma: no cover - the catalogue test rejects this
+            msg = f"catalogue entry {prefix}.{key} is not text"
+            raise UnknownMessageError(msg)
+
+
+def text(key: str, lang: Lang = "ja", /, **fields: object) -> str:
+    """The message ``key`` in ``lang``, with its ``{fields}`` filled in.
+
+    Args:
+        key: ``domain.key``, e.g. ``"report.title"``.
+        lang: ``"ja"`` (the default) or ``"en"``.
+        **fields: Values for the message's ``{name}`` fields, already formatted for
+            people (numbers and dates are formatted by the caller, in the same language).
+
+    Raises:
+        UnknownMessageError: The key is not in the catalogue (a library bug).
+    """
+    try:
+        template = catalogue(lang)[key]
+    except KeyError:
+        msg = f"no message {key!r} in the {lang!r} catalogue"
+        raise UnknownMessageError(msg) from None
+    return template.format(**fields)
+
+
+def fields_of(template: str) -> frozenset[str]:
+    """The names of the ``{fields}`` a message template uses."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)

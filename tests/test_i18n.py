@@ -1,0 +1,60 @@
+"""The message catalogues: one per language, the same keys and fields in each."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from maebashi_dx.i18n import LANGS, UnknownMessageError, catalogue, check_lang, fields_of, text
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "maebashi_dx"
+# A literal key passed to text(): text("domain.key", ...).
+USED = re.compile(r"""\btext\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def test_every_language_has_the_same_keys() -> None:
+    keys = {lang: set(catalogue(lang)) for lang in LANGS}
+    ja, en = keys["ja"], keys["en"]
+    assert ja - en == set(), "in ja only"
+    assert en - ja == set(), "in en only"
+
+
+def test_every_message_uses_the_same_fields_in_every_language() -> None:
+    ja, en = catalogue("ja"), catalogue("en")
+    differ = {k for k in ja if fields_of(ja[k]) != fields_of(en[k])}
+    assert differ == set()
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    used = {m for path in SRC.rglob("*.py") for m in USED.findall(path.read_text("utf-8"))}
+    assert used, "the pattern must find the keys the code uses"
+    missing = used - set(catalogue("ja"))
+    assert missing == set()
+
+
+def test_japanese_messages_are_japanese() -> None:
+    """No English word in the Japanese catalogue: fields, `code` and acronyms aside."""
+    acronyms = re.compile(r"\b(?:KPI|DX|CSV|JSON|HTML|PNG|SVG|PDF|WG|CIO|ID|FY|R)\b")
+    offenders = {}
+    for key, template in catalogue("ja").items():
+        plain = acronyms.sub("", re.sub(r"\{[^}]*\}|`[^`]*`", "", template))
+        if re.search(r"[A-Za-z]{2,}", plain):
+            offenders[key] = template
+    assert offenders == {}
+
+
+def test_text_fills_fields() -> None:
+    assert text("common.as_of", "ja", date="令和4年5月31日") == "令和4年5月31日時点"
+    assert text("common.as_of", "en", date="31 May 2022") == "as of 31 May 2022"
+
+
+def test_unknown_key_is_a_library_error() -> None:
+    with pytest.raises(UnknownMessageError, match=r"no message 'common\.nope'"):
+        text("common.nope", "ja")
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        check_lang("fr")
