@@ -81,8 +81,13 @@ class TestStatus:
             main(["status", str(tmp_path / "a.toml"), str(tmp_path / "b.toml"), "--format", "json"])
             == 0
         )
-        tables = json.loads(capsys.readouterr().out)
-        assert [t["subtitle"].split("DX")[0] for t in tables] == ["甲市", "乙市"]
+        table = json.loads(capsys.readouterr().out)
+        assert table["columns"][0] == {"key": "plan", "label": "計画"}
+        plans = [(row["cells"]["plan"], row["data"]["plan_id"]) for row in table["rows"]]
+        assert sorted(set(plans)) == [
+            ("乙市DX推進計画", "my-city-dx-plan"),
+            ("甲市DX推進計画", "my-city-dx-plan"),
+        ]
 
 
 class TestMeasurements:
@@ -161,10 +166,10 @@ class TestBadInput:
 
     def test_reference_given_twice(self, tmp_path: Path) -> None:
         ref = f"kpi2={_nation(tmp_path)}"
-        self._check(run("status", "--reference", ref, "--reference", ref), "given twice")
+        self._check(run("status", "--reference", ref, "--reference", ref), "2回指定")
 
     def test_reference_without_a_file(self) -> None:
-        self._check(run("status", "--reference", "kpi2"), "KPI=FILE")
+        self._check(run("status", "--reference", "kpi2"), "--reference: ", "KPI=ファイル")
 
     def test_reference_with_one_day_twice(self, tmp_path: Path) -> None:
         ref = tmp_path / "ref.csv"
@@ -210,7 +215,7 @@ class TestOtherCommands:
         assert main(["forecast", "kpi2", "--method", "two_point"]) == 0
         out = capsys.readouterr().out
         assert "60.27%" in out
-        assert "2025-01-30" in out
+        assert "目標到達見込み日: 2025年1月30日" in out
         assert main(["forecast", "kpi2", "--method", "all", "--format", "json"]) == 0
         methods = {f["method"] for f in json.loads(capsys.readouterr().out)}
         assert {"linear", "cagr", "logistic"} <= methods
@@ -245,7 +250,7 @@ class TestOtherCommands:
     def test_plugins(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["plugins"]) == 0
         out = capsys.readouterr().out
-        assert "two_point            built-in" in out
+        assert "two_point            組み込み" in out
         assert "resource_overlap" in out
         assert "nagayo" in out
 

@@ -1,0 +1,154 @@
+"""Where the command's results go: standard output or a file written atomically.
+
+A file is written only once everything it holds has been computed, through
+:func:`maebashi_dx.io.files.atomic_write_bytes`, so a failure never leaves a file, and
+an existing file is either kept whole or replaced whole.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from maebashi_dx.cli.problems import InputError
+from maebashi_dx.i18n import Lang, text
+
+__all__ = ["check_output", "colour", "emit", "progress", "read_measurements", "safe_streams"]
+
+T = TypeVar("T")
+_LARGE = 20_000  # rows: a file this long gets a progress bar on a terminal
+
+
+def safe_streams() -> None:
+    """Let stdout and stderr print any text: a terminal or pipe whose encoding cannot hold
+    Japanese (or a lone surrogate from a file) gets backslash escapes, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def interactive(stream: Any) -> bool:
+    """Whether a stream is a terminal."""
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def progress(items: Sequence[T], label: str) -> Iterator[T]:
+    """Iterate with a progress bar on a terminal (rich, if installed); silently otherwise."""
+    if len(items) < 2 or not interactive(sys.stderr):
+        yield from items
+        return
+    try:
+        from rich.progress import track  # optional extra
+    except ImportError:
+        yield from items
+        return
+    yield from track(items, description=label, console=None, transient=True)
+
+
+def read_measurements(source: str, load: Callable[..., Any], lang: Lang) -> Any:
+    """Read one measurements file, with a progress bar when it is large and stderr is a
+    terminal (rich installed); silently otherwise."""
+    if not interactive(sys.stderr) or source.lower().endswith((".xlsx", ".xlsm")):
+        return load(source)
+    try:
+        with open(source, "rb") as handle:
+            total = sum(1 for _ in handle) - 1
+    except OSError:
+        return load(source)  # the loader reports the problem
+    if total < _LARGE:
+        return load(source)
+    try:
+        from rich.progress import Progress  # optional extra
+    except ImportError:
+        return load(source)
+    with Progress(transient=True) as bar:
+        label = text("cli.progress.reading", lang, name=Path(source).name)
+        task = bar.add_task(label, total=total)
+        return load(source, progress=lambda done: bar.update(task, completed=done))
+
+
+def check_output(path: str, lang: Lang) -> None:
+    """Refuse, before any work, an output path that cannot be written.
+
+    Raises:
+        InputError: The folder is missing or not writable, or the path is a folder.
+    """
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise InputError("-o", text("cli.error.is_folder", lang, path=path))
+    if not folder.is_dir():
+        raise InputError("-o", text("cli.error.folder_missing", lang, folder=str(folder)))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError("-o", text("cli.error.folder_not_writable", lang, folder=str(folder)))
+
+
+def emit(payload: str | bytes, output: str | None, lang: Lang) -> None:
+    """Write to the file atomically, or to standard output.
+
+    Raises:
+        InputError: Binary output without a file, text that cannot be UTF-8, or a file
+            the system refused to write (nothing is left behind).
+    """
+    if output:
+        from maebashi_dx.io.files import atomic_write_bytes
+
+        try:
+            data = payload if isinstance(payload, bytes) else payload.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(
+                "-o", text("cli.error.cannot_encode", lang, reason=exc.reason)
+            ) from None
+        try:
+            atomic_write_bytes(output, data)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InputError(
+                "-o", text("cli.error.cannot_write", lang, path=output, reason=reason)
+            ) from None
+        return
+    if isinstance(payload, bytes):
+        raise InputError("-o", text("cli.error.binary_needs_file", lang))
+    sys.stdout.write(payload)
+
+
+def colour(table_text: str) -> None:
+    """Print a text table with status words coloured, when rich is there and stdout is a
+    terminal; plain otherwise (machine formats never get colour)."""
+    if not interactive(sys.stdout):
+        sys.stdout.write(table_text)
+        return
+    try:
+        from rich.console import Console  # optional extra
+        from rich.text import Text
+    except ImportError:
+        sys.stdout.write(table_text)
+        return
+    from maebashi_dx.status import Status
+
+    styles = {
+        Status.ACHIEVED: "bold blue",
+        Status.ON_TRACK: "green",
+        Status.AT_RISK: "yellow",
+        Status.OFF_TRACK: "red",
+        Status.MISSED: "bold red",
+    }
+    by_label = {
+        label: style for status, style in styles.items() for label in (status.ja, status.en)
+    }
+    rich_text = Text()
+    for line in table_text.splitlines(keepends=True):
+        # Only the status lines of the table ("  状況   遅れ"), never words elsewhere.
+        head, _, value = line.rstrip("\n").rpartition("  ")
+        style = by_label.get(value.strip()) if head.strip() in ("状況", "Status") else None
+        if style is None:
+            rich_text.append(line)
+        else:
+            rich_text.append(head + "  ")
+            rich_text.append(value, style=style)
+            rich_text.append("\n")
+    Console(highlight=False).print(rich_text, end="")
