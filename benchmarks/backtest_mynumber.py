@@ -23,6 +23,7 @@ from pathlib import Path
 import attrs
 
 from maebashi_dx.backtest import Backtest, Panel, Window, backtest, status_agreement
+from maebashi_dx.datasets import mynumber_cards
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
     FORECASTERS,
@@ -35,11 +36,10 @@ from maebashi_dx.forecast import (
     months_before,
     value_at,
 )
-from maebashi_dx.io.soumu import load_mynumber, mynumber_reference
+from maebashi_dx.io.soumu import CardTable, load_mynumber, mynumber_reference
 from maebashi_dx.report import render
 from maebashi_dx.report.accuracy import agreement_table, scores_table
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mynumbercard"
 WINDOWS = [Window.months(date(y, 4, 1), m) for y in (2019, 2020, 2021) for m in (6, 12)] + [
     Window(date(2021, 5, 1), date(2022, 5, 1))
 ]
@@ -94,14 +94,28 @@ POOLING = [
 ]
 
 
-def load(data: Path, prefectures: bool) -> tuple[Panel, dict[str, Reference]]:
+def tables(folder: Path | None) -> tuple[CardTable, CardTable, CardTable]:
+    """The municipalities', prefectures' and nation's figures: the packaged ones, or
+    municipalities, prefectures and japan_by_type (.csv or .csv.gz) in folder."""
+    if folder is None:
+        levels = ("municipalities", "prefectures", "japan")
+        cities, prefs, nation = (mynumber_cards(level) for level in levels)
+        return cities, prefs, nation
+
+    def read(stem: str) -> CardTable:
+        plain = folder / f"{stem}.csv"
+        return load_mynumber(plain if plain.exists() else folder / f"{stem}.csv.gz")
+
+    return read("municipalities"), read("prefectures"), read("japan_by_type")
+
+
+def load(data: Path | None, prefectures: bool) -> tuple[Panel, dict[str, Reference]]:
     """The series, and the reference each is pooled toward: a municipality's prefecture,
     a prefecture's nation (both as the ministry published them)."""
-    cities = load_mynumber(data / "municipalities.csv.gz")
-    prefs = load_mynumber(data / "prefectures.csv")
+    cities, prefs, japan = tables(data)
     names = (rows[-1].prefecture for rows in prefs.series.values())
     by_name = {name: mynumber_reference(name, source=prefs) for name in names}
-    nation = mynumber_reference("全国", source=data / "japan_by_type.csv")
+    nation = mynumber_reference("全国", source=japan)
     panel: dict[str, tuple[tuple[date, ...], tuple[float, ...]]] = {}
     references = {}
     for key, rows in cities.series.items():
@@ -137,7 +151,11 @@ def acceleration(panel: Panel, result: Backtest, window: Window) -> tuple[float,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="a folder of newer figures in the same files; default: the packaged ones",
+    )
     parser.add_argument("--format", default="markdown", choices=("text", "markdown", "csv"))
     parser.add_argument("--prefectures", action="store_true", help="also the 47 prefectures")
     parser.add_argument("--chart", type=Path, help="write a calibration chart (PNG) here")

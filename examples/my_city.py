@@ -2,15 +2,20 @@
 
     python examples/my_city.py --code 102016                 # 前橋市, as of 2022-05-01
     python examples/my_city.py --name 高崎市 --lang en
-    python examples/my_city.py --name 群馬県 --data ../shared/data/mynumbercard/prefectures.csv
+    python examples/my_city.py --name 群馬県
+    python examples/my_city.py --name 前橋市 --data my_newer_figures.csv --as-of 2023-03-01 \
+        --reference-data my_newer_prefectures.csv
 
-The figures are 総務省「マイナンバーカード交付状況について」 as compiled by Code for Japan
-(see shared/data/README.md). The KPI is Maebashi's: 90% of residents by FY2022.
+The figures are 総務省「マイナンバーカード交付状況について」 as compiled by Code for Japan,
+packaged with the library to 2022-05-01 (maebashi_dx.datasets.mynumber_cards; their
+README.md and licence are in the package's datasets/mynumbercard/ folder). --data reads
+your own file instead, in the same layout or the ministry's. The KPI is Maebashi's: 90%
+of residents by FY2022.
 
 The forecast pools the place's recent pace toward its prefecture's (a prefecture's toward
-the nation's), read from prefectures.csv and japan_by_type.csv beside --data: the
-``pooled`` forecaster, the best on the backtest (docs: Forecast accuracy). ``--pool none``
-forecasts the place on its own (``blend``).
+the nation's): the ``pooled`` forecaster, the best on the backtest (docs: Forecast
+accuracy). The reference series comes from --reference-data if given, else from the
+packaged figures. ``--pool none`` forecasts the place on its own (``blend``).
 """
 
 from __future__ import annotations
@@ -30,18 +35,22 @@ from maebashi_dx import (
     parse_date,
 )
 from maebashi_dx.forecast import Reference
-from maebashi_dx.io.soumu import CardTable, load_mynumber, mynumber_kpi, mynumber_reference
+from maebashi_dx.io.soumu import (
+    CardTable,
+    load_mynumber,
+    mynumber_kpi,
+    mynumber_reference,
+    mynumber_rows,
+)
 from maebashi_dx.report import progress_table
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mynumbercard"
 
-
-def reference_for(table: CardTable, query: str, folder: Path) -> Reference:
-    """A municipality's prefecture, or a prefecture's nation, from the files in folder."""
-    place = table.find(query)[-1]
-    if place.municipality:
-        return mynumber_reference(place.prefecture, source=folder / "prefectures.csv")
-    return mynumber_reference("全国", source=folder / "japan_by_type.csv")
+def reference_for(table: CardTable | None, query: str, data: Path | None) -> Reference:
+    """A municipality's prefecture, or a prefecture's nation: from the file data if
+    given, else from the packaged figures."""
+    place = mynumber_rows(query, source=table)[-1]
+    name = place.prefecture if place.municipality and place.prefecture else "全国"
+    return mynumber_reference(name, source=data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--code", help="団体コード, e.g. 102016 (with or without check digit)")
     who.add_argument("--name", help="a municipality or prefecture, e.g. 前橋市, 群馬県")
-    parser.add_argument("--data", type=Path, default=DATA / "municipalities.csv.gz")
+    parser.add_argument(
+        "--data", type=Path, help="your own figures (CSV); default: the packaged ones"
+    )
+    parser.add_argument(
+        "--reference-data",
+        type=Path,
+        help="the reference series' figures (CSV); default: the packaged ones",
+    )
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2022, 5, 1))
     parser.add_argument("--baseline", type=date.fromisoformat, default=date(2021, 4, 1))
     parser.add_argument("--target", type=float, default=90.0)
@@ -66,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     en = args.lang == "en"
 
     try:
-        table = load_mynumber(args.data)
+        table = load_mynumber(args.data) if args.data else None
         kpi = mynumber_kpi(
             args.code or args.name,
             source=table,
@@ -99,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         references = {}
         if args.pool == "auto":
-            references[kpi.id] = reference_for(table, args.code or args.name, args.data.parent)
+            query = args.code or args.name
+            references[kpi.id] = reference_for(table, query, args.reference_data)
         result = assess(plan, args.as_of, method=args.method, references=references)
     except (MaebashiDXError, OSError) as exc:
         print(f"my_city: {exc}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """Rolling-origin evaluation: its arithmetic by hand, and no forecaster ever sees the future.
 
-Uses a small slice of the real data (群馬県's 35 municipalities) so it runs in seconds.
+Uses a small slice of the real data packaged with the library (群馬県's 35
+municipalities) so it runs in seconds.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from hypothesis import strategies as st
 
 from maebashi_dx import FORECASTERS
 from maebashi_dx.backtest import Window, backtest, status_agreement
+from maebashi_dx.datasets import mynumber_cards
 from maebashi_dx.forecast import Reference, pace_shift, value_at
-from maebashi_dx.io.soumu import load_mynumber
 from maebashi_dx.report import render
-from tests.test_soumu import DATA
 
 WINDOWS = [Window.months(date(2021, 4, 1), 12), Window.months(date(2020, 4, 1), 6)]
 
 
 @pytest.fixture(scope="module")
 def gunma() -> dict[str, tuple[tuple[date, ...], tuple[float, ...]]]:
-    table = load_mynumber(DATA / "municipalities.csv.gz")
+    table = mynumber_cards("municipalities")
     return {
         k: (tuple(r.as_of for r in rows), tuple(r.rate_pct for r in rows))
         for k, rows in table.series.items()

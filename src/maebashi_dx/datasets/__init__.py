@@ -1,4 +1,5 @@
-"""Bundled datasets: the Maebashi City DX Promotion Plan as its committee reported it.
+"""Bundled datasets: the Maebashi City DX Promotion Plan as its committee reported it,
+and the official My Number card figures (総務省, compiled by Code for Japan) to 2022-05-01.
 
 >>> plan = maebashi_2022()
 >>> len(plan.pillars), len(plan.projects), len(plan.kpis), len(plan.working_groups)
@@ -11,11 +12,25 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import Literal
 
+import attrs
+
+from maebashi_dx.errors import UnknownPluginError
 from maebashi_dx.io.files import loads_plan
+from maebashi_dx.io.soumu import CardTable, load_mynumber
 from maebashi_dx.model import Plan
 
-__all__ = ["maebashi_2022", "starter_plan_toml"]
+__all__ = ["MynumberLevel", "maebashi_2022", "mynumber_cards", "starter_plan_toml"]
+
+MynumberLevel = Literal["municipalities", "prefectures", "japan"]
+# Each level's file in the package's mynumbercard/ folder (its README.md says where they
+# come from and what was corrected; the licence file travels beside them).
+_MYNUMBER_FILES = {
+    "municipalities": "municipalities.csv.gz",
+    "prefectures": "prefectures.csv.gz",
+    "japan": "japan_by_type.csv.gz",
+}
 
 
 @functools.cache
@@ -41,3 +56,41 @@ def starter_plan_toml(city: str = "○○市") -> str:
     """
     template = resources.files(__name__).joinpath("starter_plan.toml").read_text(encoding="utf-8")
     return template.format(city=city.replace("\\", "\\\\").replace('"', '\\"'))
+
+
+def mynumber_cards(level: MynumberLevel = "municipalities") -> CardTable:
+    """The official My Number card figures packaged with the library, read and checked.
+
+    Source: 総務省「マイナンバーカード交付状況について」, compiled by Code for Japan
+    (MIT); the ministry's terms are compatible with CC BY 4.0. 39 snapshots from
+    2017-03-08 to 2022-05-01. ``mynumbercard/README.md`` beside the data gives the
+    provenance, the columns and one correction. For newer figures, read your own file
+    with :func:`maebashi_dx.io.soumu.load_mynumber`.
+
+    Args:
+        level: ``"municipalities"`` (all 1,741), ``"prefectures"`` (47) or ``"japan"``
+            (全国, and by type of local government: 町村, 特別区, ...).
+
+    Returns:
+        The table (read once per process; each call returns its own copy of the
+        mapping of series).
+
+    Raises:
+        UnknownPluginError: Not one of the three levels.
+
+    >>> maebashi = mynumber_cards("municipalities").find("前橋市")
+    >>> len(maebashi), maebashi[-1].as_of.isoformat(), maebashi[-1].rate_pct
+    (39, '2022-05-01', 45.0)
+    >>> mynumber_cards("japan").find("全国")[-1].rate_pct
+    44.0
+    """
+    if not isinstance(level, str) or level not in _MYNUMBER_FILES:
+        raise UnknownPluginError("My Number card level", str(level), _MYNUMBER_FILES)
+    table = _mynumber_table(level)
+    return attrs.evolve(table, series=dict(table.series))
+
+
+@functools.cache
+def _mynumber_table(level: str) -> CardTable:
+    folder = resources.files(__name__).joinpath("mynumbercard")
+    return load_mynumber(folder.joinpath(_MYNUMBER_FILES[level]))
