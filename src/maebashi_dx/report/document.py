@@ -3,10 +3,14 @@
 The HTML needs no network: styles are inline, charts are inline SVG, and a few lines of
 script only record the size of each chart on the page (``data-chart-sizes`` on the
 body), so that an automated check can see they rendered.
+
+Committee material is printed, so the page has a print stylesheet: A4, each section on
+a new page, the wide table and the schedule on landscape pages, status colours kept.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html import escape
 from typing import Literal
@@ -15,22 +19,36 @@ import attrs
 
 from maebashi_dx.assess import Assessment
 from maebashi_dx.conflicts import Conflict
+from maebashi_dx.grades import RATING_SCALES
+from maebashi_dx.i18n import catalogue, text
 from maebashi_dx.model import KPIKind, Plan
+from maebashi_dx.report.fmt import (
+    Lang,
+    format_day,
+    format_percent,
+    html_text,
+    method_name,
+    report_title,
+)
+from maebashi_dx.report.render import md_escape, render_markdown
 from maebashi_dx.report.svg import FONT, gantt_svg, kpi_chart_svg
-from maebashi_dx.report.table import Table, progress_table
+from maebashi_dx.report.table import Table, forecast_text, progress_table
 
-__all__ = ["Report", "build_report", "render_report", "table_html"]
-
-Lang = Literal["ja", "en"]
+__all__ = ["Report", "build_report", "render_report", "table_html", "table_page"]
 
 _CSS = f"""
 body {{ font-family: {FONT}; margin: 24px; color: #111827; line-height: 1.5; }}
 h1 {{ font-size: 22px; margin-bottom: 4px; }}
 h2 {{ font-size: 17px; margin-top: 28px; border-bottom: 2px solid #e5e7eb; }}
+h3 {{ font-size: 14px; margin: 16px 0 4px; }}
 table {{ border-collapse: collapse; margin: 8px 0; font-size: 13px; }}
 th, td {{ border: 1px solid #d1d5db; padding: 4px 8px; vertical-align: top; }}
 th {{ background: #f3f4f6; text-align: left; }}
+td {{ overflow-wrap: anywhere; }}
+td.col-status, td.col-achievement, td.col-elapsed {{ white-space: nowrap; }}
 td[class^="status-"] {{ white-space: nowrap; }}
+code {{ font-family: ui-monospace, 'Noto Sans Mono CJK JP', monospace; font-size: 0.92em;
+  background: #f3f4f6; padding: 0 3px; border-radius: 3px; }}
 .status-achieved {{ background: #dbeafe; }}
 .status-on_track {{ background: #dcfce7; }}
 .status-at_risk {{ background: #fef9c3; }}
@@ -40,9 +58,24 @@ td[class^="status-"] {{ white-space: nowrap; }}
 .severity-error {{ color: #b91c1c; }}
 .severity-warning {{ color: #b45309; }}
 figure {{ margin: 12px 0; }}
+svg.chart {{ max-width: 100%; height: auto; display: block; }}
+svg.gantt {{ width: 100%; }}
 figcaption {{ font-size: 12px; color: #4b5563; }}
-pre {{ background: #f9fafb; padding: 8px; font-size: 12px; white-space: pre-wrap; }}
+pre {{ background: #f9fafb; padding: 8px; font-size: 12px; white-space: pre-wrap;
+  overflow-wrap: anywhere; }}
 .meta {{ color: #6b7280; font-size: 12px; }}
+@page {{ size: A4; margin: 14mm 12mm; }}
+@page wide {{ size: A4 landscape; margin: 12mm; }}
+@media print {{
+  body {{ margin: 0; font-size: 10pt; }}
+  section + section {{ break-before: page; }}
+  section.wide {{ page: wide; }}
+  h2 {{ margin-top: 0; }}
+  table {{ font-size: 9pt; }}
+  figure, tr, pre {{ break-inside: avoid; }}
+  h2, h3 {{ break-after: avoid; }}
+  * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+}}
 """
 
 _SCRIPT = """
@@ -56,48 +89,7 @@ _SCRIPT = """
 })();
 """
 
-_WORDS = {
-    "title": ("DX推進計画 進捗報告", "DX plan progress report"),
-    "as_of": ("時点", "as of"),
-    "summary": ("概要", "Summary"),
-    "table": ("KPI（重要業績指標）の達成状況", "KPI progress"),
-    "rollups": ("重点事業・柱ごとの集計", "Roll-ups by project and pillar"),
-    "charts": ("KPIの推移と予測", "KPI trajectories and forecasts"),
-    "schedule": ("スケジュール（ガントチャート）", "Schedule (Gantt view)"),
-    "conflicts": ("スケジュール上の競合", "Schedule conflicts"),
-    "no_conflicts": ("競合はありません。", "No conflicts."),
-    "explain": ("計算の根拠", "How each number was computed"),
-    "level": ("区分", "level"),
-    "name": ("名称", "name"),
-    "mean": ("平均達成率", "mean achievement"),
-    "coverage": ("データのある割合", "coverage"),
-    "status": ("状況", "status"),
-    "severity": ("重要度", "severity"),
-    "kind": ("種類", "kind"),
-    "detail": ("内容", "detail"),
-    "project": ("重点事業", "project"),
-    "pillar": ("柱", "pillar"),
-    "plan": ("計画全体", "whole plan"),
-    "method": ("予測手法", "forecaster"),
-    "forecast": ("期限時点の予測値", "forecast at the deadline"),
-    "attain": ("目標到達見込み日", "projected attainment"),
-    "never": ("到達しない見込み", "not reached on this trend"),
-    "rollup_note": (
-        "平均達成率は重み付き平均（重みは正規化、データのないKPIは除いて再正規化）、"
-        "状況は最も悪いものです。",
-        "Mean achievement is a weighted mean with normalised weights (KPIs without data "
-        "are left out and the weights renormalised); status is the worst.",
-    ),
-}
-
-
-def _as_of_text(day: str, lang: Lang) -> str:
-    return f"as of {day}" if lang == "en" else f"{day} 時点"
-
-
-def _w(key: str, lang: Lang) -> str:
-    ja, en = _WORDS[key]
-    return en if lang == "en" else ja
+_CODE = re.compile(r"`([^`]+)`")
 
 
 @attrs.frozen(kw_only=True)
@@ -119,6 +111,20 @@ def build_report(
     return Report(plan=plan, assessment=assessment, conflicts=conflicts, table=table, lang=lang)
 
 
+def _w(key: str, lang: Lang) -> str:
+    return text(f"report.document.{key}", lang)
+
+
+def _labelled(key: str, value: str, lang: Lang) -> str:
+    """ "label: value", the label a word of the document's catalogue."""
+    return text("report.document.labelled", lang, label=_w(key, lang), value=value)
+
+
+def _cell_html(value: str) -> str:
+    """A cell's text as HTML: escaped, `code` spans in code font, line breaks kept."""
+    return "<br>".join(_CODE.sub(r"<code>\1</code>", escape(line)) for line in value.split("\n"))
+
+
 def table_html(table: Table) -> str:
     """A table as an HTML fragment, status cells coloured by their status."""
     head = "".join(f"<th>{escape(c.label)}</th>" for c in table.columns)
@@ -127,8 +133,10 @@ def table_html(table: Table) -> str:
         status = row.data.get("status")
         cells = []
         for c in table.columns:
-            cls = f' class="status-{escape(str(status))}"' if c.key == "status" and status else ""
-            cells.append(f"<td{cls}>{escape(row.cells.get(c.key, ''))}</td>")
+            cls = f' class="col-{escape(c.key)}"'
+            if c.key == "status" and status:
+                cls = f' class="col-status status-{escape(str(status))}"'
+            cells.append(f"<td{cls}>{_cell_html(row.cells.get(c.key, ''))}</td>")
         rows.append(f'<tr data-kpi="{escape(row.kpi_id)}">{"".join(cells)}</tr>')
     return (
         f'<table class="progress"><thead><tr>{head}</tr></thead>'
@@ -151,8 +159,66 @@ def table_page(table: Table) -> str:
     return _page(table.title, body + table_html(table), table.lang)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def named(code: str, lang: Lang, domain: str, markup: Literal["html", "markdown"]) -> str:
+    """A registered name shown to people: its display name from the catalogue with the
+    name itself beside it in code font (``混合（<code>blend</code>）``); a plugin's name
+    with no display name is shown in code font alone."""
+    shown = f"<code>{escape(code)}</code>" if markup == "html" else f"`{code}`"
+    key = f"report.{domain}.{code}"
+    display = catalogue(lang).get(key) if domain != "methods" else method_name(code, lang)
+    if not display:
+        return shown
+    if markup == "html":
+        return html_text("report.document.named", lang, name=escape(display), code=shown)
+    return text("report.document.named", lang, name=md_escape(display), code=shown)
+
+
+def _methods(report: Report, markup: Literal["html", "markdown"]) -> str:
+    methods = dict.fromkeys(r.forecast.method for r in report.assessment.rows)
+    joiner = _w("count_separator", report.lang)
+    return joiner.join(named(m, report.lang, "methods", markup) for m in methods) or "—"
+
+
+def _scale_name(report: Report) -> str | None:
+    name = report.assessment.scale
+    if name is None:
+        return None
+    scale = RATING_SCALES.get(name)
+    label_en = getattr(scale, "label_en", "")
+    return label_en if report.lang == "en" and label_en else scale.label
+
+
+def _meta(report: Report, markup: Literal["html", "markdown"]) -> str:
+    lang = report.lang
+    esc = escape if markup == "html" else md_escape
+    day = text("common.as_of", lang, date=format_day(report.assessment.as_of, lang))
+    parts = [esc(day)]
+    if report.assessment.rows:
+        method = _methods(report, markup)
+        parts.append(esc(_w("method", lang)) + esc(": ") + method)
+    scale = _scale_name(report)
+    if scale is not None:
+        parts.append(esc(_labelled("scale", scale, lang)))
+    return esc(_w("meta_separator", lang)).join(parts)
+
+
+def _summary(report: Report) -> str:
+    a, lang = report.assessment, report.lang
+    counts = Counter(r.status for r in a.rows)
+    by_severity = sorted(counts.items(), key=lambda x: (-x[0].severity, x[0].value))
+    statuses = _w("count_separator", lang).join(
+        text("report.document.status_count", lang, status=s.label(lang), count=n)
+        for s, n in by_severity
+    )
+    overall = a.overall
+    whole = text(
+        "report.document.overall",
+        lang,
+        label=_w("plan", lang),
+        value=format_percent(overall.value),
+        status=overall.status.label(lang) if overall.status else "—",
+    )
+    return _w("meta_separator", lang).join(p for p in (statuses, whole) if p)
 
 
 def _rollup_rows(report: Report) -> list[tuple[str, str, str, str, str, str | None]]:
@@ -166,8 +232,8 @@ def _rollup_rows(report: Report) -> list[tuple[str, str, str, str, str, str | No
                 (
                     _w(level, lang),
                     name,
-                    _pct(r.value),
-                    _pct(r.coverage),
+                    format_percent(r.value),
+                    format_percent(r.coverage),
                     status,
                     r.status.value if r.status else None,
                 )
@@ -175,26 +241,41 @@ def _rollup_rows(report: Report) -> list[tuple[str, str, str, str, str, str | No
     return rows
 
 
+def _attainment(report: Report, kpi_id: str) -> str:
+    fc = report.assessment.row(kpi_id).forecast
+    if fc.attainment_date is not None:
+        return format_day(fc.attainment_date, report.lang)
+    return _w("never", report.lang) if fc.value is not None else "—"
+
+
+def _charted(report: Report) -> list[str]:
+    """The KPIs drawn as trajectories: the numeric ones."""
+    plan = report.plan
+    return [
+        r.kpi_id for r in report.assessment.rows if plan.kpi(r.kpi_id).kind is KPIKind.QUANTITATIVE
+    ]
+
+
+def _conflict_kind(kind: str, lang: Lang, markup: Literal["html", "markdown"]) -> str:
+    return named(kind, lang, "conflict_kinds", markup)
+
+
 def _html(report: Report) -> str:
     plan, a, lang = report.plan, report.assessment, report.lang
-    name = plan.name_en if lang == "en" and plan.name_en else plan.name
-    counts = Counter(r.status for r in a.rows)
-    summary = "、".join(
-        f"{s.label(lang)} {n}" for s, n in sorted(counts.items(), key=lambda x: -x[0].severity)
-    )
-    overall = a.overall
-    body = [
-        f"<h1>{escape(name)} — {escape(_w('title', lang))}</h1>",
-        f"<p class='meta'>{escape(_as_of_text(a.as_of.isoformat(), lang))} · "
-        f"{escape(_w('method', lang))}: {escape(a.rows[0].forecast.method if a.rows else '—')}"
-        f"{' · ' + escape(a.scale) if a.scale else ''}</p>",
-        f"<h2>{escape(_w('summary', lang))}</h2>",
-        f"<p>{escape(summary)} · {escape(_w('plan', lang))}: {_pct(overall.value)} "
-        f"({escape(overall.status.label(lang) if overall.status else '—')})</p>",
-        f"<h2>{escape(_w('table', lang))}</h2>",
-        table_html(report.table),
-        f"<h2>{escape(_w('rollups', lang))}</h2>",
+    title = report_title(plan, lang)
+
+    def h2(key: str) -> str:
+        return f"<h2>{escape(_w(key, lang))}</h2>"
+
+    sections = [
+        f"<h1>{escape(title)}</h1><p class='meta'>{_meta(report, 'html')}</p>"
+        + h2("summary")
+        + f"<p>{escape(_summary(report))}</p>"
     ]
+    table = (
+        table_html(report.table) if report.table.rows else f"<p>{escape(_w('no_kpis', lang))}</p>"
+    )
+    sections.append(h2("table") + table)
     head = "".join(
         f"<th>{escape(_w(k, lang))}</th>" for k in ("level", "name", "mean", "coverage", "status")
     )
@@ -202,66 +283,66 @@ def _html(report: Report) -> str:
     for level, rname, mean, cov, status, value in _rollup_rows(report):
         cls = f' class="status-{value}"' if value else ""
         cells.append(
-            f"<tr><td>{escape(level)}</td><td>{escape(rname)}</td><td>{mean}</td>"
+            f"<tr><td>{escape(level)}</td><td>{_cell_html(rname)}</td><td>{mean}</td>"
             f"<td>{cov}</td><td{cls}>{escape(status)}</td></tr>"
         )
-    body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(cells)}</tbody></table>")
-    body.append(f"<p class='meta'>{escape(_w('rollup_note', lang))}</p>")
-    body.append(f"<h2>{escape(_w('charts', lang))}</h2>")
-    for row in a.rows:
-        kpi = plan.kpi(row.kpi_id)
-        if kpi.kind is not KPIKind.QUANTITATIVE:
-            continue
-        fc = row.forecast
-        attained = fc.attainment_date.isoformat() if fc.attainment_date else _w("never", lang)
-        caption = (
-            f"{_w('forecast', lang)}: "
-            + ("—" if fc.value is None else f"{fc.value:.1f}{kpi.unit}")
-            + (
-                f" ({fc.level:.0%}: {fc.interval[0]:.1f}–{fc.interval[1]:.1f})"
-                if fc.interval
-                else ""
+    sections.append(
+        h2("rollups")
+        + f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(cells)}</tbody></table>"
+        + f"<p class='meta'>{escape(_w('rollup_note', lang))}</p>"
+    )
+    charts = []
+    for kpi_id in _charted(report):
+        kpi, row = plan.kpi(kpi_id), a.row(kpi_id)
+        caption = _w("meta_separator", lang).join(
+            (
+                _labelled("forecast", forecast_text(kpi, row, lang), lang),
+                _labelled("attain", _attainment(report, kpi_id), lang),
+                row.status.label(lang),
             )
-            + f" · {_w('attain', lang)}: {attained} · {row.status.label(lang)}"
         )
-        body.append(
-            f'<figure data-kpi="{escape(kpi.id)}">{kpi_chart_svg(kpi, row, lang=lang)}'
+        charts.append(
+            f'<figure data-kpi="{escape(kpi.id)}">{kpi_chart_svg(kpi, row, lang=lang, fluid=False)}'
             f"<figcaption>{escape(caption)}</figcaption></figure>"
         )
-    body.append(f"<h2>{escape(_w('schedule', lang))}</h2>")
-    body.append(f"<figure>{gantt_svg(plan, report.conflicts, lang=lang)}</figure>")
-    body.append(f"<h2>{escape(_w('conflicts', lang))}</h2>")
+    sections.append(h2("charts") + ("".join(charts) or f"<p>{escape(_w('no_charts', lang))}</p>"))
+    gantt = gantt_svg(plan, report.conflicts, lang=lang, fluid=True)
+    sections.append(
+        h2("schedule")
+        + (f"<figure>{gantt}</figure>" if gantt else f"<p>{escape(_w('no_milestones', lang))}</p>")
+    )
     if report.conflicts:
         head = "".join(f"<th>{escape(_w(k, lang))}</th>" for k in ("severity", "kind", "detail"))
         rows = "".join(
             f'<tr class="severity-{c.severity.value}"><td>{escape(c.severity.label(lang))}</td>'
-            f"<td>{escape(c.kind)}</td><td>{escape(c.text(lang))}</td></tr>"
+            f"<td>{_conflict_kind(c.kind, lang, 'html')}</td>"
+            f"<td>{_cell_html(c.text(lang))}</td></tr>"
             for c in report.conflicts
         )
-        body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        conflicts = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     else:
-        body.append(f"<p>{escape(_w('no_conflicts', lang))}</p>")
-    body.append(f"<h2>{escape(_w('explain', lang))}</h2>")
+        conflicts = f"<p>{escape(_w('no_conflicts', lang))}</p>"
+    sections.append(h2("conflicts") + conflicts)
+    explained = []
     for row in a.rows:
         kpi = plan.kpi(row.kpi_id)
         kname = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
-        body.append(
-            f"<details><summary>{escape(kname)}</summary>"
-            f"<pre>{escape(a.explain(row.kpi_id, lang=lang))}</pre></details>"
+        explained.append(
+            f"<h3>{escape(kname)}</h3><pre>{escape(a.explain(row.kpi_id, lang=lang))}</pre>"
         )
-    return _page(f"{name} — {_w('title', lang)}", "".join(body), lang)
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    sections.append(h2("explain") + ("".join(explained) or f"<p>{escape(_w('no_kpis', lang))}</p>"))
+    wide = {1, 4}  # the table and the schedule: landscape pages in print
+    body = "".join(
+        f'<section class="wide">{s}</section>' if i in wide else f"<section>{s}</section>"
+        for i, s in enumerate(sections)
+    )
+    return _page(title, body, lang)
 
 
 def _markdown(report: Report) -> str:
-    from maebashi_dx.report.render import render_markdown  # avoids a cycle
-
     plan, a, lang = report.plan, report.assessment, report.lang
-    name = plan.name_en if lang == "en" and plan.name_en else plan.name
-    out = [f"# {name} — {_w('title', lang)}", "", _as_of_text(a.as_of.isoformat(), lang), ""]
+    out = [f"# {md_escape(report_title(plan, lang))}", "", _meta(report, "markdown"), ""]
+    out += [md_escape(_summary(report)), ""]
     out.append(render_markdown(report.table))
     out += [f"## {_w('rollups', lang)}", ""]
     out.append(
@@ -271,30 +352,37 @@ def _markdown(report: Report) -> str:
     )
     out.append("|---|---|---|---|---|")
     for level, rname, mean, cov, status, _ in _rollup_rows(report):
-        out.append(f"| {level} | {_md_escape(rname)} | {mean} | {cov} | {status} |")
+        out.append(f"| {level} | {md_escape(rname)} | {mean} | {cov} | {status} |")
     out += ["", _w("rollup_note", lang), "", f"## {_w('charts', lang)}", ""]
-    out.append(f"| KPI | {_w('forecast', lang)} | {_w('attain', lang)} | {_w('status', lang)} |")
-    out.append("|---|---|---|---|")
-    for row in a.rows:
-        kpi = plan.kpi(row.kpi_id)
-        if kpi.kind is not KPIKind.QUANTITATIVE:
-            continue
-        fc = row.forecast
-        value = "—" if fc.value is None else f"{fc.value:.1f}{kpi.unit}"
-        if fc.interval:
-            value += f" ({fc.level:.0%}: {fc.interval[0]:.1f}–{fc.interval[1]:.1f})"
-        attained = fc.attainment_date.isoformat() if fc.attainment_date else _w("never", lang)
+    charted = _charted(report)
+    if charted:
+        out.append(
+            f"| {_w('kpi', lang)} | {_w('forecast', lang)} | {_w('attain', lang)} | "
+            f"{_w('status', lang)} |"
+        )
+        out.append("|---|---|---|---|")
+    else:
+        out.append(_w("no_charts", lang))
+    for kpi_id in charted:
+        kpi, row = plan.kpi(kpi_id), a.row(kpi_id)
         kname = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
-        out.append(f"| {_md_escape(kname)} | {value} | {attained} | {row.status.label(lang)} |")
+        out.append(
+            f"| {md_escape(kname)} | {md_escape(forecast_text(kpi, row, lang))} | "
+            f"{_attainment(report, kpi_id)} | {row.status.label(lang)} |"
+        )
     out += ["", f"## {_w('conflicts', lang)}", ""]
     if report.conflicts:
         for c in report.conflicts:
-            out.append(f"- **{c.severity.label(lang)}** `{c.kind}`: {c.text(lang)}")
+            kind = _conflict_kind(c.kind, lang, "markdown")
+            out.append(f"- **{c.severity.label(lang)}** {kind}: {md_escape(c.text(lang))}")
     else:
         out.append(_w("no_conflicts", lang))
     out += ["", f"## {_w('explain', lang)}", ""]
     for row in a.rows:
-        out += ["```text", a.explain(row.kpi_id, lang=lang).rstrip(), "```", ""]
+        body = a.explain(row.kpi_id, lang=lang).rstrip()
+        longest = max((len(run) for run in re.findall("`+", body)), default=0)
+        fence = "`" * max(3, longest + 1)  # a fence no backtick run in the text can close
+        out += [f"{fence}text", body, fence, ""]
     return "\n".join(out).rstrip() + "\n"
 
 

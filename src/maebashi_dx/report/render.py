@@ -15,7 +15,7 @@ from typing import Literal
 from maebashi_dx.errors import UnknownPluginError
 from maebashi_dx.report.table import Table
 
-__all__ = ["RENDER_FORMATS", "RenderFormat", "display_width", "render"]
+__all__ = ["RENDER_FORMATS", "RenderFormat", "display_width", "md_escape", "render"]
 
 RenderFormat = Literal["text", "markdown", "csv", "json", "html"]
 RENDER_FORMATS: tuple[RenderFormat, ...] = ("text", "markdown", "csv", "json", "html")
@@ -35,7 +35,10 @@ def _pad(text: str, width: int) -> str:
 
 
 def render_text(table: Table) -> str:
-    """One block per row: the first column as a heading, the others as labelled lines."""
+    """One block per row: the first column as a heading, the others as labelled lines.
+
+    A cell that holds line breaks continues under its value, so the labels stay in one
+    column."""
     head, *rest = table.columns
     width = max((display_width(c.label) for c in rest), default=0)
     lines = [table.title]
@@ -44,22 +47,35 @@ def render_text(table: Table) -> str:
     for row in table.rows:
         lines.append("")
         lines.append(row.cells.get(head.key, ""))
-        lines.extend(f"  {_pad(c.label, width)}  {row.cells.get(c.key, '')}" for c in rest)
+        for c in rest:
+            cell = row.cells.get(c.key, "").replace("\n", "\n" + " " * (width + 4))
+            lines.append(f"  {_pad(c.label, width)}  {cell}")
     if table.notes:
         lines.append("")
         lines.extend(f"※ {note}" for note in table.notes)
     return "\n".join(lines) + "\n"
 
 
+def md_escape(text: str) -> str:
+    r"""Text for a Markdown table cell or line: no table break, no raw HTML, one line.
+
+    >>> md_escape("a|b <i>\nc")
+    'a\\|b \\<i\\> c'
+    """
+    for ch in ("\\", "|", "<", ">"):
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.splitlines())
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return "<br>".join(md_escape(line) for line in text.splitlines()) if text else ""
 
 
 def render_markdown(table: Table) -> str:
     """A GitHub-flavoured Markdown table under a heading."""
-    lines = [f"## {table.title}", ""]
+    lines = [f"## {md_escape(table.title)}", ""]
     if table.subtitle:
-        lines += [table.subtitle, ""]
+        lines += [md_escape(table.subtitle), ""]
     lines.append("| " + " | ".join(_md_cell(c.label) for c in table.columns) + " |")
     lines.append("|" + "|".join("---" for _ in table.columns) + "|")
     for row in table.rows:
@@ -67,7 +83,7 @@ def render_markdown(table: Table) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     if table.notes:
         lines.append("")
-        lines.extend(f"- {note}" for note in table.notes)
+        lines.extend(f"- {md_escape(note)}" for note in table.notes)
     return "\n".join(lines) + "\n"
 
 

@@ -17,8 +17,21 @@ from typing import Any, Literal
 import attrs
 
 from maebashi_dx.assess import Assessment, KPIRow
-from maebashi_dx.dates import FiscalYear, Precision, format_span
-from maebashi_dx.model import KPI, KPIKind, Measurement, Plan, Target
+from maebashi_dx.dates import format_span
+from maebashi_dx.i18n import text
+from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
+from maebashi_dx.report.fmt import (
+    clip_to_bounds,
+    format_computed,
+    format_day,
+    format_level,
+    format_number,
+    format_percent,
+    format_value,
+    plan_name,
+    plan_year,
+    plan_years,
+)
 
 __all__ = [
     "Column",
@@ -32,16 +45,6 @@ __all__ = [
 ]
 
 Lang = Literal["ja", "en"]
-
-_COLUMNS = {
-    "kpi": ("KPI（重要業績指標）", "KPI"),
-    "projects": ("重点事業", "Priority projects"),
-    "target": ("目標／年次", "Target / deadline"),
-    "baseline": ("策定時（1年目）", "At plan start (year 1)"),
-    "current": ("現状（2年目）", "Now (year 2)"),
-}
-_TITLE = ("KPI（重要業績指標）の達成状況", "KPI progress")
-_SEP = {"ja": " ／", "en": " / "}
 
 
 @attrs.frozen(kw_only=True)
@@ -92,34 +95,21 @@ def circled(n: int) -> str:
     return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
 
 
-def format_number(value: float) -> str:
-    """A figure as reported: no trailing ".0", the shortest exact decimal otherwise.
-
-    >>> format_number(100.0), format_number(27.91), format_number(1.8)
-    ('100', '27.91', '1.8')
-    """
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def _deadline_text(target: Target, lang: Lang) -> str:
-    deadline = target.deadline
-    if deadline.precision is Precision.FISCAL_YEAR and deadline.days <= 366:
-        return FiscalYear.of(deadline.start).label(lang)
-    return format_span(deadline, lang=lang, era=lang == "ja")
-
-
 def format_target(kpi: KPI, lang: Lang = "ja") -> str:
-    """The 目標／年次 cell: "100% ／2025（令和7）年度" or "フルデジタル化実現 ／…"."""
+    """The 目標／年次 cell: "100% ／2025（令和7）年度" or "フルデジタル化実現 ／…".
+
+    The deadline is written by :func:`~maebashi_dx.dates.format_span` with era names in
+    Japanese, so every deadline in every output reads the same way.
+    """
     target = kpi.target
     if kpi.kind is KPIKind.STAGED:
         label = target.label_en if lang == "en" and target.label_en else target.label
         what = label or _stage_label(kpi, str(target.value), lang)
     else:
         assert isinstance(target.value, float)
-        what = f"{format_number(target.value)}{kpi.unit}"
-    return f"{what}{_SEP[lang]}{_deadline_text(target, lang)}"
+        what = format_value(target.value, kpi.unit, decimals=kpi.decimals)
+    deadline = format_span(target.deadline, lang=lang, era=lang == "ja")
+    return f"{what}{text('report.table.separator', lang)}{deadline}"
 
 
 def _stage_label(kpi: KPI, stage_id: str, lang: Lang) -> str:
@@ -129,9 +119,8 @@ def _stage_label(kpi: KPI, stage_id: str, lang: Lang) -> str:
 
 def _quantity(kpi: KPI, m: Measurement, lang: Lang) -> str:
     assert isinstance(m.value, float)
-    about = ("約" if lang == "ja" else "about ") if m.approximate else ""
-    shown = format_number(m.value) if kpi.decimals is None else f"{m.value:.{kpi.decimals}f}"
-    return f"{about}{shown}{kpi.unit}"
+    shown = format_value(m.value, kpi.unit, decimals=kpi.decimals)
+    return text("report.table.about", lang, value=shown) if m.approximate else shown
 
 
 def format_measurement(kpi: KPI, m: Measurement | None, lang: Lang = "ja") -> str:
@@ -140,12 +129,12 @@ def format_measurement(kpi: KPI, m: Measurement | None, lang: Lang = "ja") -> st
         return "—"
     if kpi.kind is KPIKind.STAGED:
         stage = kpi.stage(str(m.value))
-        text = m.label if m.label and lang == "ja" else _stage_label(kpi, stage.id, lang)
-        return text if stage.tangible else f"— ({text})"
+        label = m.label if m.label and lang == "ja" else _stage_label(kpi, stage.id, lang)
+        return label if stage.tangible else text("report.table.intangible", lang, stage=label)
     main = _quantity(kpi, m, lang)
-    label = kpi.series_label(None, lang)
-    if label:
-        main = f"{label} {main}"
+    own = kpi.series_label(None, lang)
+    if own:
+        main = f"{own} {main}"
     extras = []
     for series in kpi.series:
         same_day = [x for x in kpi.series_of(series.id) if x.as_of == m.as_of]
@@ -153,8 +142,9 @@ def format_measurement(kpi: KPI, m: Measurement | None, lang: Lang = "ja") -> st
             slabel = kpi.series_label(series.id, lang)
             extras.append(f"{slabel} {_quantity(kpi, same_day[-1], lang)}")
     if extras:
-        main = f"{main} ({', '.join(extras)})"
-    return f"{main}{_SEP[lang]}{format_span(m.when, lang=lang)}"
+        joined = text("report.table.series_separator", lang).join(extras)
+        main = text("report.table.with_series", lang, main=main, extras=joined)
+    return f"{main}{text('report.table.separator', lang)}{format_span(m.when, lang=lang)}"
 
 
 def _projects_text(plan: Plan, kpi: KPI, lang: Lang) -> str:
@@ -162,7 +152,7 @@ def _projects_text(plan: Plan, kpi: KPI, lang: Lang) -> str:
     for project in plan.projects_of(kpi.id):
         name = project.name_en if lang == "en" and project.name_en else project.name
         parts.append(f"{project.number} {name}" if project.number is not None else name)
-    return " / ".join(parts)
+    return text("report.table.project_separator", lang).join(parts)
 
 
 def _measurement_data(m: Measurement | None) -> dict[str, Any] | None:
@@ -174,6 +164,38 @@ def _measurement_data(m: Measurement | None) -> dict[str, Any] | None:
         "period": [m.when.start.isoformat(), m.when.end.isoformat()],
         "approximate": m.approximate,
     }
+
+
+def current_label(plan: Plan, as_of: date | None, lang: Lang = "ja") -> str:
+    """The 現状 column's label, with the plan year ``as_of`` falls in: 現状（2年目）.
+
+    >>> from maebashi_dx.datasets import maebashi_2022
+    >>> current_label(maebashi_2022(), date(2023, 9, 30))
+    '現状（3年目）'
+    """
+    if as_of is None:
+        return text("report.table.columns.current_undated", lang)
+    year = plan_year(plan, as_of)
+    if year < 1:
+        return text("report.table.columns.current_before", lang)
+    if year > plan_years(plan):
+        return text("report.table.columns.current_after", lang)
+    return text("report.table.columns.current", lang, year=year)
+
+
+def _columns(plan: Plan, as_of: date | None, lang: Lang) -> tuple[Column, ...]:
+    def column(key: str) -> Column:
+        return Column(key=key, label=text(f"report.table.columns.{key}", lang))
+
+    # 策定時 is the plan's start: year 1 by the plan's own count.
+    first = plan_year(plan, plan.period.start)
+    return (
+        column("kpi"),
+        column("projects"),
+        column("target"),
+        Column(key="baseline", label=text("report.table.columns.baseline", lang, year=first)),
+        Column(key="current", label=current_label(plan, as_of, lang)),
+    )
 
 
 def progress_table(
@@ -188,14 +210,12 @@ def progress_table(
     Args:
         plan: The plan.
         as_of: The day the 現状 column stands as of; the plan's report date by default,
-            else every measurement.
+            else every measurement. Its label names the plan year: 現状（2年目）.
         lang: "ja" (the committee's labels) or "en".
         assessment: When given, the table gains the computed columns 達成率, 経過率,
             期限時点の予測値 and 状況 (and 評価 when the assessment used a grade scale).
     """
     as_of = as_of or plan.report_date
-    index = 0 if lang == "ja" else 1
-    columns = tuple(Column(key=k, label=v[index]) for k, v in _COLUMNS.items())
     rows = []
     for n, kpi in enumerate(plan.kpis, start=1):
         name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
@@ -225,61 +245,56 @@ def progress_table(
                 },
             )
         )
-    plan_name = plan.name_en if lang == "en" and plan.name_en else plan.name
-    if as_of is None:
-        subtitle = plan_name
-    elif lang == "ja":
-        subtitle = f"{plan_name}　{as_of.year}年{as_of.month}月{as_of.day}日現在"
-    else:
-        subtitle = f"{plan_name}, as of {as_of.isoformat()}"
+    name = plan_name(plan, lang)
+    subtitle = (
+        name
+        if as_of is None
+        else text("report.table.subtitle", lang, plan=name, date=format_day(as_of, lang))
+    )
     table = Table(
-        title=_TITLE[index], subtitle=subtitle, columns=columns, rows=tuple(rows), lang=lang
+        title=text("report.table.title", lang),
+        subtitle=subtitle,
+        columns=_columns(plan, as_of, lang),
+        rows=tuple(rows),
+        lang=lang,
     )
     if assessment is not None:
         table = _with_assessment(table, plan, assessment, lang)
     return table
 
 
-_COMPUTED = {
-    "achievement": ("達成率", "Achievement"),
-    "elapsed": ("経過率", "Elapsed"),
-    "forecast": ("期限時点の予測値", "Forecast at deadline"),
-    "status": ("状況", "Status"),
-    "grade": ("評価", "Grade"),
-}
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _forecast_cell(kpi: KPI, row: KPIRow, lang: Lang) -> str:
+def forecast_text(kpi: KPI, row: KPIRow, lang: Lang) -> str:
+    """期限時点の予測値: the value and its interval, clipped to the KPI's bounds
+    (a share of residents is never shown above 100%), or "—"."""
     fc = row.forecast
     if kpi.kind is KPIKind.STAGED or fc.value is None or fc.interval is None:
         return "—"
-    low, high = fc.interval
-    return (
-        f"{fc.value:.1f}{kpi.unit} ({fc.level:.0%}: {low:.1f}–{high:.1f})"
-        if lang == "en"
-        else f"{fc.value:.1f}{kpi.unit}（{fc.level:.0%}区間 {low:.1f}～{high:.1f}）"
+    value, _ = clip_to_bounds(fc.value, fc.value, kpi.bounds)
+    low, high = clip_to_bounds(*fc.interval, kpi.bounds)
+    return text(
+        "report.table.forecast_cell",
+        lang,
+        value=format_computed(value, kpi.unit),
+        level=format_level(fc.level),
+        low=format_number(low, kpi.unit, decimals=1),
+        high=format_number(high, kpi.unit, decimals=1),
     )
 
 
 def _with_assessment(table: Table, plan: Plan, assessment: Assessment, lang: Lang) -> Table:
-    index = 0 if lang == "ja" else 1
     keys = ["achievement", "elapsed", "forecast", "status"]
     if assessment.scale is not None:
         keys.append("grade")
-    columns = tuple(Column(key=k, label=_COMPUTED[k][index]) for k in keys)
+    columns = tuple(Column(key=k, label=text(f"report.table.columns.{k}", lang)) for k in keys)
     values: dict[str, dict[str, str]] = {}
     data: dict[str, dict[str, Any]] = {}
     for row in assessment.rows:
         kpi = plan.kpi(row.kpi_id)
         grade = row.grade
         cells = {
-            "achievement": _percent(row.achievement),
-            "elapsed": _percent(row.elapsed),
-            "forecast": _forecast_cell(kpi, row, lang),
+            "achievement": format_percent(row.achievement),
+            "elapsed": format_percent(row.elapsed),
+            "forecast": forecast_text(kpi, row, lang),
             "status": row.status.label(lang),
         }
         if assessment.scale is not None:
