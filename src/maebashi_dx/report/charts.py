@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from maebashi_dx.assess import KPIRow
 from maebashi_dx.backtest import Backtest
 from maebashi_dx.conflicts import Conflict, Severity
-from maebashi_dx.dates import Precision
+from maebashi_dx.dates import Precision, format_span
 from maebashi_dx.errors import MissingDependencyError
-from maebashi_dx.model import KPI, Plan
+from maebashi_dx.i18n import text
+from maebashi_dx.model import KPI, KPIKind, Plan
+from maebashi_dx.report.fmt import (
+    Lang,
+    clip_to_bounds,
+    format_day,
+    format_level,
+    format_month,
+    format_number,
+    format_value,
+    method_name,
+)
+from maebashi_dx.report.render import display_width
 
 __all__ = ["calibration_png", "gantt_png", "kpi_chart_png"]
 
@@ -40,56 +52,126 @@ def _png(fig: Any, plt: Any) -> bytes:
     return out.getvalue()
 
 
-def kpi_chart_png(kpi: KPI, row: KPIRow, *, lang: str = "ja") -> bytes:
+def _date_axis(ax: Any, lang: Lang) -> None:
+    """Dates on the x axis written as the report writes them (2022年5月 / May 2022)."""
+    from importlib import import_module
+
+    from matplotlib.ticker import FuncFormatter
+
+    mdates: Any = import_module("matplotlib.dates")  # untyped
+
+    def month(x: float, _pos: int) -> str:
+        return format_month(mdates.num2date(x).date(), lang)
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(month))
+
+
+def _value_axis(ax: Any, unit: str) -> None:
+    """Values on the y axis with thousands separators, never as 1e6 offsets."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: format_number(float(y))))
+
+
+def _wrap(label: str, columns: int = 44, lines: int = 2) -> str:
+    """A label wrapped to ``lines`` lines of at most ``columns`` display columns (a
+    full-width character is two), shortened with "…" only beyond them."""
+    out, line = [], ""
+    for ch in " ".join(label.split()):
+        if display_width(line + ch) > columns:
+            out.append(line)
+            line = ""
+        line += ch
+    out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][:-1] + "…"
+    return "\n".join(out)
+
+
+def _deadline(kpi: KPI, lang: Lang) -> str:
+    return format_span(kpi.target.deadline, lang=lang, era=lang == "ja")
+
+
+def kpi_chart_png(kpi: KPI, row: KPIRow, *, lang: Lang = "ja") -> bytes:
     """A KPI's measurements, target, deadline, forecast and interval, as PNG bytes."""
     plt = _pyplot()
-    en = lang == "en"
     fc = row.forecast
     days, values = kpi.numbers(fc.as_of)
     fig, ax = plt.subplots(figsize=(8, 4))
     if days:
-        ax.plot(days, values, marker="o", color="#111827", label="measured" if en else "実績")
+        ax.plot(
+            days, values, marker="o", color="#111827", label=text("report.chart.measured", lang)
+        )
         if fc.value is not None and fc.interval is not None:
+            value = clip_to_bounds(fc.value, fc.value, kpi.bounds)[0]
+            low, high = clip_to_bounds(*fc.interval, kpi.bounds)
+            method = method_name(fc.method, lang) or fc.method
             ax.plot(
                 [days[-1], fc.deadline],
-                [values[-1], fc.value],
+                [values[-1], value],
                 linestyle="--",
                 color="#2563eb",
-                label=f"forecast ({fc.method})" if en else f"予測（{fc.method}）",
+                label=text("report.chart.forecast", lang, method=method),
             )
             ax.fill(
                 [days[-1], fc.deadline, fc.deadline],
-                [values[-1], fc.interval[0], fc.interval[1]],
+                [values[-1], low, high],
                 color="#93c5fd",
                 alpha=0.4,
-                label=f"{fc.level:.0%} interval" if en else f"{fc.level:.0%}区間",
+                label=text("report.chart.interval", lang, level=format_level(fc.level)),
             )
-    if not isinstance(kpi.target.value, str):
+    if kpi.kind is KPIKind.QUANTITATIVE:
+        assert isinstance(kpi.target.value, float)
         ax.axhline(
             kpi.target.value,
             color="#059669",
             linestyle=":",
-            label=("target" if en else "目標") + f" {kpi.target.value:g}{kpi.unit}",
+            label=text(
+                "report.chart.target",
+                lang,
+                value=format_value(kpi.target.value, kpi.unit, decimals=kpi.decimals),
+            ),
         )
-    ax.axvline(kpi.target.due, color="#6b7280", linestyle="-.", label="deadline" if en else "期限")
-    ax.set_title(kpi.name_en if en and kpi.name_en else kpi.name)
+        _value_axis(ax, kpi.unit)
+    ax.axvline(
+        kpi.target.due,
+        color="#6b7280",
+        linestyle="-.",
+        label=text("report.chart.deadline", lang, date=_deadline(kpi, lang)),
+    )
+    ax.set_title(_wrap(kpi.name_en if lang == "en" and kpi.name_en else kpi.name, 80))
     ax.set_ylabel(kpi.unit)
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8)
+    _date_axis(ax, lang)
     fig.autofmt_xdate()
     return _png(fig, plt)
 
 
-def gantt_png(plan: Plan, conflicts: Sequence[Conflict], *, lang: str = "ja") -> bytes:
-    """The milestones as a Gantt chart, conflicts in red, as PNG bytes."""
+def gantt_png(plan: Plan, conflicts: Sequence[Conflict], *, lang: Lang = "ja") -> bytes:
+    """The milestones as a Gantt chart, conflicts in red, as PNG bytes.
+
+    Titles are written in full, wrapped over two lines when long (shortened with "…"
+    only beyond that); the figure grows to hold them.
+    """
     plt = _pyplot()
-    en = lang == "en"
     milestones = sorted(plan.milestones, key=lambda m: (m.owner or "", m.when.start, m.id))
     flagged = {sid for c in conflicts if c.severity is not Severity.INFO for sid in c.subject_ids}
-    fig, ax = plt.subplots(figsize=(11, max(2.5, 0.32 * len(milestones) + 1)))
+    labels = [
+        _wrap(
+            (f"[{m.owner}] " if m.owner else "")
+            + (m.title_en if lang == "en" and m.title_en else m.title)
+        )
+        for m in milestones
+    ]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(12, max(2.5, 0.22 * lines + 0.12 * len(labels) + 1.2)))
     for i, m in enumerate(milestones):
         fuzzy = m.when.precision is not Precision.DAY or m.when.approximate
-        width = (m.when.end + timedelta(days=1) - m.when.start).days
+        width = max(1, (m.when.end + timedelta(days=1) - m.when.start).days)
         ax.barh(
             i,
             width,
@@ -100,19 +182,24 @@ def gantt_png(plan: Plan, conflicts: Sequence[Conflict], *, lang: str = "ja") ->
             linewidth=2 if m.id in flagged else 0.8,
             linestyle="--" if fuzzy else "-",
         )
-    labels = [
-        (f"[{m.owner}] " if m.owner else "") + (m.title_en if en and m.title_en else m.title)
-        for m in milestones
-    ]
-    ax.set_yticks(range(len(milestones)), [t[:28] for t in labels], fontsize=8)
+    ax.set_yticks(range(len(milestones)), labels, fontsize=8)
+    if milestones:
+        first = min(m.when.start for m in milestones)
+        last = max(m.when.end for m in milestones)
+        pad = timedelta(days=max(7, (last - first).days // 40))
+        ax.set_xlim(first - pad, last + pad if last < date(9999, 1, 1) else last)
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title("Schedule" if en else "スケジュール")
+    ax.set_title(text("report.chart.schedule", lang))
+    _date_axis(ax, lang)
     fig.autofmt_xdate()
+    fig.tight_layout()
     return _png(fig, plt)
 
 
-def calibration_png(result: Backtest, methods: Sequence[str] | None = None) -> bytes:
+def calibration_png(
+    result: Backtest, methods: Sequence[str] | None = None, *, lang: Lang = "en"
+) -> bytes:
     """Empirical interval coverage per window and method, against the nominal level."""
     plt = _pyplot()
     names = list(methods or dict.fromkeys(s.method for s in result.scores))
@@ -122,15 +209,31 @@ def calibration_png(result: Backtest, methods: Sequence[str] | None = None) -> b
     for i, name in enumerate(names):
         xs = [j + i * width for j in range(len(windows))]
         ys = [result.score(name, w).coverage for w in windows]
-        ax.bar(xs, ys, width=width, label=name)
-    ax.axhline(result.level, color="#111827", linestyle="--", label=f"nominal {result.level:.0%}")
+        shown = name if lang == "en" else method_name(name, lang) or name
+        ax.bar(xs, ys, width=width, label=shown)
+    ax.axhline(
+        result.level,
+        color="#111827",
+        linestyle="--",
+        label=text("report.chart.nominal", lang, level=format_level(result.level)),
+    )
     ax.set_xticks(
         [j + width * (len(names) - 1) / 2 for j in range(len(windows))],
-        [w.label.replace(" → ", "\n→ ") for w in windows],
+        [
+            text(
+                "report.accuracy.window_span",
+                lang,
+                origin=w.origin.isoformat() if lang == "en" else format_day(w.origin, lang),
+                horizon=w.horizon.isoformat() if lang == "en" else format_day(w.horizon, lang),
+            )
+            .replace(" → ", "\n→ ")
+            .replace("～", "\n～")
+            for w in windows
+        ],
         fontsize=7,
     )
     ax.set_ylim(0, 1)
-    ax.set_ylabel("coverage")
-    ax.set_title("Interval coverage by window")
+    ax.set_ylabel(text("report.chart.coverage", lang))
+    ax.set_title(text("report.chart.calibration", lang))
     ax.legend(fontsize=7, ncol=3)
     return _png(fig, plt)

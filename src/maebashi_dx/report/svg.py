@@ -219,7 +219,11 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
         )
     )
     dx = x(due)
-    deadline = text("report.chart.deadline", lang, date=format_span(kpi.target.deadline, lang=lang))
+    deadline = text(
+        "report.chart.deadline",
+        lang,
+        date=format_span(kpi.target.deadline, lang=lang, era=lang == "ja"),
+    )
     deadline_w = text_width(deadline)
     if dx - 4 - deadline_w >= 2:
         deadline_label = _label(dx - 4, _H - _BOTTOM - 6, deadline, anchor="end")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
+from typing import Any
 
 from maebashi_dx.io.excel import openpyxl_module
+from maebashi_dx.report.render import display_width
 from maebashi_dx.report.table import Table
 
 __all__ = ["table_to_xlsx"]
@@ -20,14 +23,28 @@ _FILLS = {
 }
 
 
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet's name
+
+
+def _text_cell(cell: Any) -> None:
+    """Keep a text that starts with "=" a text: Excel must never run a plan's words as a
+    formula (openpyxl reads a leading "=" as one)."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+
+
 def table_to_xlsx(table: Table) -> bytes:
-    """The table as an .xlsx workbook (bytes): bold header, frozen, status cells filled."""
+    """The table as an .xlsx workbook (bytes): bold header, frozen, status cells filled.
+
+    Every cell is text as the other renderers show it; column widths follow the widest
+    cell in display columns (a full-width character counts two), up to 60.
+    """
     openpyxl = openpyxl_module()
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = table.title[:31]
+    ws.title = _SHEET_BAD.sub("・", table.title)[:31] or "Sheet1"
     ws.append([table.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([table.subtitle])
@@ -44,9 +61,13 @@ def table_to_xlsx(table: Table) -> bytes:
                 "solid", fgColor=_FILLS[status]
             )
     for i, column in enumerate(table.columns, start=1):
-        longest = max([len(column.label), *(len(r.cells.get(column.key, "")) for r in table.rows)])
+        cells = [column.label, *(r.cells.get(column.key, "") for r in table.rows)]
+        longest = max(display_width(line) for cell in cells for line in cell.split("\n") or [""])
         letter = openpyxl.utils.get_column_letter(i)
-        ws.column_dimensions[letter].width = min(60, 4 + longest * 2)
+        ws.column_dimensions[letter].width = min(60, 2 + longest)
+    for row_cells in ws.iter_rows():
+        for cell in row_cells:
+            _text_cell(cell)
     for row_cells in ws.iter_rows(min_row=4):
         for cell in row_cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
