@@ -206,7 +206,7 @@ class TestOtherCommands:
         out = capsys.readouterr().out
         assert "[pooled]" in out
         assert "59.96%" in out
-        assert "全国 15.01 × 1.049" in out
+        assert "全国のペース15.01に水準比1.049（45.42÷43.3）" in out
         assert main(["status", "--reference", f"kpi2={_nation(tmp_path)}", "--format", "csv"]) == 0
         table = capsys.readouterr().out
         assert "60.0%（80%区間 45.4～75.1）" in table  # 64.5% (45.4～100.0) without pooling

@@ -104,10 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help and --version actions of argparse
         return exc.code if isinstance(exc.code, int) else OK if exc.code is None else BAD_INPUT
     except Exception as exc:  # the one boundary: every failure ends here
-        return _failed(exc, debug=_debug_asked(args))
+        return _failed(exc, args)
 
 
-def _failed(exc: Exception, *, debug: bool) -> int:
+def _failed(exc: Exception, argv: Sequence[str]) -> int:
     from maebashi_dx.errors import MaebashiDXError
     from maebashi_dx.i18n import UnknownMessageError
 
@@ -124,11 +124,13 @@ def _failed(exc: Exception, *, debug: bool) -> int:
     from maebashi_dx.cli.parser import lang_of
     from maebashi_dx.i18n import text
 
-    if debug:
+    if _debug_asked(argv):
         traceback.print_exception(exc, file=sys.stderr)
     error = f"{type(exc).__name__}: {exc}"
-    line = text(
-        "cli.error.bug", lang_of(sys.argv[1:]), error=error, version=maebashi_dx.__version__
-    )
+    version = maebashi_dx.__version__
+    try:
+        line = text("cli.error.bug", lang_of(argv), error=error, version=version)
+    except Exception:  # the catalogue itself is broken: say so in plain English
+        line = f"{error} — this is a bug in maebashi-dx {version}; please report it"
     _say([one_line(line)], marker="internal error")
     return BUG

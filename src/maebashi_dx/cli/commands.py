@@ -208,6 +208,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from maebashi_dx.status import Status
 
     lang = _lang(args)
+    if args.format == "xlsx" and not args.output:
+        raise InputError("-o", text("cli.error.binary_needs_file", lang))
     parts: list[tuple[Plan, Table]] = []
     failed: list[str] = []
     for path in progress(list(args.plan or [None]), text("cli.progress.assessing", lang)):
@@ -565,6 +567,11 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return OK
 
 
+# The name a city gives its plan (data, not a message): 高崎市DX推進計画, as the cities
+# title theirs, and its English form.
+_PLAN_NAME: dict[Lang, str] = {"ja": "{city}DX推進計画", "en": "{city} DX Promotion Plan"}
+
+
 def plan_names(city: str, city_en: str | None, lang: Lang) -> tuple[str, str | None]:
     """A new plan's ``name`` and ``name_en`` for ``init``, from the city's name(s).
 
@@ -579,10 +586,8 @@ def plan_names(city: str, city_en: str | None, lang: Lang) -> tuple[str, str | N
     ('Takasaki DX Promotion Plan', 'Takasaki DX Promotion Plan')
     """
     english = city_en or (city if lang == "en" else None)
-    name_en = text("cli.init.plan_name", "en", city=english) if english else None
-    if lang == "en":
-        return text("cli.init.plan_name", "en", city=city), name_en
-    return text("cli.init.plan_name", "ja", city=city), name_en
+    name_en = _PLAN_NAME["en"].format(city=english) if english else None
+    return _PLAN_NAME[lang].format(city=city), name_en
 
 
 def _toml_string(value: str) -> str:

@@ -85,16 +85,30 @@ def lang_of(argv: Sequence[str]) -> Lang:
     return found
 
 
-def _as_of(value: str) -> date:
-    """--as-of accepts the Japanese forms too (R4.5 → 2022-05-31, the span's end); the
-    date reader's messages are the library's (English)."""
-    from maebashi_dx.dates import parse_date  # keep start-up light
-    from maebashi_dx.errors import DateParseError
+def _as_of(lang: Lang) -> Callable[[str], date]:
+    def read(value: str) -> date:
+        """--as-of accepts the Japanese forms too (R4.5 → 2022-05-31, the span's end),
+        within the days a plan may hold; the date reader's messages are the library's."""
+        from maebashi_dx.dates import parse_date  # keep start-up light
+        from maebashi_dx.errors import DateParseError
+        from maebashi_dx.model.checks import EARLIEST, LATEST
 
-    try:
-        return parse_date(value).end
-    except DateParseError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        try:
+            day = parse_date(value).end
+        except DateParseError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        if not EARLIEST <= day <= LATEST:
+            msg = text(
+                "cli.error.as_of_range",
+                lang,
+                value=value,
+                earliest=EARLIEST.isoformat(),
+                latest=LATEST.isoformat(),
+            )
+            raise argparse.ArgumentTypeError(msg)
+        return day
+
+    return read
 
 
 def _level(lang: Lang) -> Callable[[str], float]:
@@ -185,7 +199,7 @@ def build_parser(lang: Lang = "ja") -> Parser:
     calc = Parser(add_help=False)
     calc.add_argument(
         "--as-of",
-        type=_as_of,
+        type=_as_of(lang),
         metavar="DATE",
         help="e.g. 2022-05-31 or R4.5 (default: report date)",
     )
