@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from maebashi_dx.dates import DateSpan, FiscalYear, Precision
 from maebashi_dx.model import (
     KPI,
+    Department,
     Direction,
     KPIKind,
     LifecycleStage,
@@ -75,7 +76,8 @@ def quantitative_kpis(draw: st.DrawFn, kpi_id: str, plan_start: date) -> KPI:
                 when=DateSpan.day(day),
                 value=draw(finite),
                 approximate=draw(st.booleans()),
-                numerator=draw(st.none() | finite),
+                numerator=draw(st.none() | st.floats(0, 1e9)),
+                denominator=draw(st.none() | st.floats(1e-3, 1e9)),
                 note=draw(st.none() | names),
             )
         )
@@ -121,7 +123,8 @@ def staged_kpis(draw: st.DrawFn, kpi_id: str, plan_start: date) -> KPI:
 
 @st.composite
 def plans(draw: st.DrawFn) -> Plan:
-    """A valid plan with KPIs of both kinds, projects, WGs and milestones."""
+    """A valid plan with KPIs of both kinds, projects, WGs, departments and milestones
+    owned by either."""
     start_fy = draw(st.integers(2015, 2028))
     period = DateSpan(
         start=FiscalYear(start_fy).start,
@@ -159,6 +162,11 @@ def plans(draw: st.DrawFn) -> Plan:
         )
         for i in range(draw(st.integers(0, 3)))
     ]
+    departments = [
+        Department(id=f"dept{i}", name=draw(names), name_en=draw(st.just("") | names))
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    owners = [w.id for w in wgs] + [d.id for d in departments]
     milestones = []
     for i in range(draw(st.integers(0, 4))):
         when = draw(spans(st.dates(period.start, period.end - timedelta(days=40))))
@@ -167,7 +175,7 @@ def plans(draw: st.DrawFn) -> Plan:
                 id=f"m{i}",
                 title=draw(names),
                 when=when,
-                owner=draw(st.none() | st.sampled_from([w.id for w in wgs])) if wgs else None,
+                owner=draw(st.none() | st.sampled_from(owners)) if owners else None,
                 depends_on=tuple(
                     draw(
                         st.lists(
@@ -179,7 +187,7 @@ def plans(draw: st.DrawFn) -> Plan:
                 else (),
                 kpi_ids=tuple(draw(st.lists(st.sampled_from(kpi_ids), max_size=2, unique=True))),
                 resources=tuple(draw(st.lists(ids, max_size=2, unique=True))),
-                effort=draw(st.dictionaries(ids, st.floats(0, 1), max_size=2)),
+                effort=draw(st.dictionaries(ids, st.floats(0, 1, exclude_min=True), max_size=2)),
             )
         )
     return Plan(
@@ -191,6 +199,7 @@ def plans(draw: st.DrawFn) -> Plan:
         pillars=tuple(pillars),
         kpis=tuple(kpis),
         working_groups=tuple(wgs),
+        departments=tuple(departments),
         milestones=tuple(milestones),
         mission=draw(st.none() | names),
         values=tuple(draw(st.lists(names, max_size=2))),

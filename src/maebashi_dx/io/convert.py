@@ -6,16 +6,27 @@ that text reads back to the same span, so a plan file keeps the officials' wordi
 the text needs a year from context ("5/17～"), it is written as a table
 ``{text = "5/17～", year = 2022}``.
 
+Types are strict: a value of the wrong type is an error, never coerced. The only
+conversions are the documented ones: a date text or date table to a ``DateSpan``, a
+bare TOML/YAML date to a one-day span, and a whole number to a float. So ``"false"`` is
+not a bool, ``1`` is not ``true``, ``1.5`` is not a whole number, ``true`` is not a
+number, ``5`` is not a text and ``"kpi1"`` is not a list of ids.
+
 Every structuring problem is collected (cattrs' detailed validation) and raised as one
-:class:`~maebashi_dx.errors.PlanError` listing each problem with its ``$.path``.
+:class:`~maebashi_dx.errors.PlanError` listing each problem with its ``$.path``; an
+unknown field does not hide the other problems of its entity (see
+:func:`plan_from_dict`). Offending values are quoted shortened (:func:`show`), so a
+message never grows with the input.
 """
 
 from __future__ import annotations
 
+import enum
 import math
-from collections.abc import Mapping
-from datetime import date
-from typing import Any, TypeVar
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -24,47 +35,90 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.model import Plan, Value
+from maebashi_dx.model.checks import show
 from maebashi_dx.model.plan import reference_problems
 
 __all__ = ["converter", "plan_from_dict", "plan_to_dict", "structure", "unstructure"]
+
+#: The longest date text read (the longest official form is about 30 characters).
+MAX_DATE_TEXT = 100
+
+
+def _kind(data: object) -> str:
+    """A value's kind in the words of a plan file."""
+    if isinstance(data, bool):
+        return "true/false"
+    if isinstance(data, int):
+        return "a whole number"
+    if isinstance(data, float):
+        return "a number"
+    if isinstance(data, str):
+        return "a text"
+    if isinstance(data, Mapping):
+        return "a table"
+    if isinstance(data, list | tuple):
+        return "a list"
+    if isinstance(data, datetime):
+        return "a date with a time"
+    if isinstance(data, date):
+        return "a date"
+    if data is None:
+        return "null"
+    return type(data).__name__
+
+
+def _wrong(expected: str, data: object) -> TypeError:
+    return TypeError(f"expected {expected}, got {_kind(data)} {show(data)}")
+
+
+def _parse_text(text: object, **context: int | None) -> DateSpan:
+    if not isinstance(text, str):
+        raise _wrong("a date text such as '2022-05-17' or 'R4.5'", text)
+    if len(text) > MAX_DATE_TEXT:
+        msg = f"a date text is at most {MAX_DATE_TEXT} characters, got {len(text):,}"
+        raise ValueError(msg)
+    return parse_date(text, **context)
 
 
 def _structure_span(data: object, _type: object) -> DateSpan:
     if isinstance(data, DateSpan):
         return data
+    if isinstance(data, datetime):  # TOML and YAML read "2022-05-17T10:00" as a datetime
+        msg = f"expected a date, got a date with a time {show(data)}; write the day only"
+        raise TypeError(msg)
     if isinstance(data, date):  # TOML and YAML read bare dates as date objects
         return DateSpan.day(data)
     if isinstance(data, str):
-        return parse_date(data)
+        return _parse_text(data)
     if isinstance(data, Mapping):
         if "text" in data:
             extra = set(data) - {"text", "year", "fiscal_year"}
             if extra:
-                msg = f"unexpected keys {sorted(extra)} in a date table"
+                msg = f"unexpected keys {show(sorted(map(str, extra)))} in a date table"
                 raise ValueError(msg)
-            return parse_date(
-                str(data["text"]),
+            return _parse_text(
+                data["text"],
                 context_year=_int_or_none(data.get("year")),
                 context_fiscal_year=_int_or_none(data.get("fiscal_year")),
             )
         if "start" in data and "end" in data:
+            extra = set(data) - {"start", "end", "precision", "approximate"}
+            if extra:
+                msg = f"unexpected keys {show(sorted(map(str, extra)))} in a date table"
+                raise ValueError(msg)
             return DateSpan(
                 start=_structure_date(data["start"], date),
                 end=_structure_date(data["end"], date),
-                precision=Precision(data.get("precision", "day")),
-                approximate=bool(data.get("approximate", False)),
+                precision=_structure_enum(data.get("precision", "day"), Precision),
+                approximate=_structure_bool(data.get("approximate", False), bool),
             )
-    msg = f"expected a date text such as '2022-05-17' or 'R4.5', got {data!r}"
-    raise ValueError(msg)
+    raise _wrong("a date text such as '2022-05-17' or 'R4.5'", data)
 
 
 def _int_or_none(value: object) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = f"year must be a whole number, got {value!r}"
-        raise ValueError(msg)
-    return value
+    return _structure_int(value, int)
 
 
 def _unstructure_span(span: DateSpan) -> str | dict[str, object]:
@@ -84,56 +138,125 @@ def _unstructure_span(span: DateSpan) -> str | dict[str, object]:
 
 
 def _structure_date(data: object, _type: object) -> date:
+    if isinstance(data, datetime):
+        msg = f"expected a date, got a date with a time {show(data)}; write the day only"
+        raise TypeError(msg)
     if isinstance(data, date):
         return data
     if isinstance(data, str):
-        span = parse_date(data)
+        span = _parse_text(data)
         if span.precision is not Precision.DAY or span.start != span.end:
-            msg = f"expected a single day, got {data!r} ({span.precision.value})"
+            msg = f"expected a single day, got {show(data)} ({span.precision.value})"
             raise ValueError(msg)
         return span.start
-    msg = f"expected a date, got {data!r}"
-    raise ValueError(msg)
+    raise _wrong("a date", data)
 
 
-def _structure_value(data: object, _type: object) -> Value:
-    if isinstance(data, bool):
-        msg = f"expected a number or a stage name, got {data!r}"
-        raise ValueError(msg)
-    if isinstance(data, int | float):
+def _finite(data: int | float) -> float:
+    """An int or float as a finite float (an int too large for a float is an error)."""
+    try:
         value = float(data)
-        if not math.isfinite(value):
-            msg = f"expected a finite number, got {data!r}"
-            raise ValueError(msg)
-        return value
-    if isinstance(data, str):
-        return data
-    msg = f"expected a number or a stage name, got {data!r}"
-    raise ValueError(msg)
-
-
-def _structure_float(data: object, _type: object) -> float:
-    if isinstance(data, bool) or not isinstance(data, int | float):
-        msg = f"expected a number, got {data!r}"
-        raise ValueError(msg)
-    value = float(data)
+    except OverflowError:
+        msg = f"expected a finite number, got a whole number of {len(str(data)):,} digits"
+        raise ValueError(msg) from None
     if not math.isfinite(value):
-        msg = f"expected a finite number, got {data!r}"
+        msg = f"expected a finite number, got {show(data)}"
         raise ValueError(msg)
     return value
 
 
-def _structure_str(data: object, _type: object) -> str:
-    if not isinstance(data, str):
-        msg = f"expected text, got {data!r}"
-        raise ValueError(msg)
+def _structure_value(data: object, _type: object) -> Value:
+    if isinstance(data, bool):
+        raise _wrong("a number or a stage name", data)
+    if isinstance(data, int | float):
+        return _finite(data)
+    if isinstance(data, str):
+        return data
+    raise _wrong("a number or a stage name", data)
+
+
+def _structure_float(data: object, _type: object) -> float:
+    if isinstance(data, bool) or not isinstance(data, int | float):
+        raise _wrong("a number", data)
+    return _finite(data)
+
+
+def _structure_int(data: object, _type: object) -> int:
+    if isinstance(data, bool) or not isinstance(data, int):
+        raise _wrong("a whole number", data)
     return data
 
 
-def _make_converter() -> cattrs.Converter:
+def _structure_bool(data: object, _type: object) -> bool:
+    if not isinstance(data, bool):
+        raise _wrong("true or false", data)
+    return data
+
+
+def _structure_str(data: object, _type: object) -> str:
+    if not isinstance(data, str):
+        raise _wrong("a text", data)
+    return data
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _structure_enum(data: object, cls: type[_E]) -> _E:
+    options = ", ".join(str(e.value) for e in cls)
+    if not isinstance(data, str):
+        raise _wrong(f"one of {options}", data)
+    for member in cls:
+        if member.value == data:
+            return member
+    msg = f"expected one of {options}, got {show(data)}"
+    raise ValueError(msg)
+
+
+def _is_tuple(cls: object) -> bool:
+    return get_origin(cls) is tuple
+
+
+def _tuple_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any], Any]]:
+    def factory(cls: Any) -> Callable[[object, Any], Any]:
+        args = get_args(cls)
+        fixed = None if len(args) == 2 and args[1] is Ellipsis else len(args)
+
+        def hook(data: object, tup: Any) -> Any:
+            if not isinstance(data, list | tuple):
+                raise _wrong("a list", data)
+            if fixed is not None and len(data) != fixed:
+                msg = f"expected a list of {fixed} values, got {len(data):,}"
+                raise ValueError(msg)
+            return conv._structure_tuple(data, tup)
+
+        return hook
+
+    return factory
+
+
+def _is_dict(cls: object) -> bool:
+    return get_origin(cls) is dict
+
+
+def _dict_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any], Any]]:
+    def factory(cls: Any) -> Callable[[object, Any], Any]:
+        inner = conv.gen_structure_mapping(cls)
+
+        def hook(data: object, typ: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise _wrong("a table", data)
+            return inner(data, typ)
+
+        return hook
+
+    return factory
+
+
+def _make_converter(*, forbid_extra_keys: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(
         omit_if_default=True,
-        forbid_extra_keys=True,
+        forbid_extra_keys=forbid_extra_keys,
         detailed_validation=True,
         # YAML's safe dumper and TOML writers know lists, not tuples.
         unstruct_collection_overrides={tuple: list},
@@ -144,26 +267,41 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(Value, _structure_value)
     conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _structure_enum
+    )
+    conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))
+    conv.register_structure_hook_factory(_is_dict, _dict_hook(conv))
     return conv
 
 
 #: The one converter of the library (never cattrs' global one).
 converter = _make_converter()
 
+# The same rules without the check for unknown fields: used only to find the problems
+# an unknown field would hide (an entity with an unknown field is not built further).
+_lenient = _make_converter(forbid_extra_keys=False)
+
 
 _T = TypeVar("_T")
 
 
-def structure(data: object, cls: type[_T]) -> _T:
-    """Structure plain data into ``cls``, raising one PlanError listing every problem."""
+def structure(data: object, cls: type[_T], *, strict: bool = True) -> _T:
+    """Structure plain data into ``cls``, raising one PlanError listing every problem.
+
+    ``strict=False`` ignores unknown fields (to find the problems they would hide).
+    """
+    conv = converter if strict else _lenient
     try:
-        return converter.structure(data, cls)
+        return conv.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as exc:
         raise PlanError(_problems(exc)) from None
     except PlanError:
         raise
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
         raise PlanError([Problem("$", _describe(exc))]) from None
 
 
@@ -177,23 +315,33 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
 
     Raises:
         PlanError: Every problem at once, each with its ``$.path``. When some part cannot
-            be built, the plan's references are still checked on the plain data, so
-            that every mistake is reported in one go.
+            be built, the plan's references are still checked on the plain data; when an
+            entity has an unknown field, it is also built without that field, so that
+            its other mistakes are listed too. Every mistake is reported in one go.
     """
     try:
         return structure(data, Plan)
     except PlanError as exc:
-        seen = {(p.path, p.message) for p in exc.problems}
-        extra = [p for p in reference_problems(data) if (p.path, p.message) not in seen]
-        if not extra:
+        problems = list(exc.problems)
+        if any(p.message.startswith(_UNKNOWN) for p in problems):
+            try:
+                structure(data, Plan, strict=False)
+            except PlanError as hidden:
+                problems += hidden.problems
+        problems += reference_problems(data)
+        unique = list(dict.fromkeys(problems))
+        if len(unique) == len(exc.problems):
             raise
-        raise PlanError([*exc.problems, *extra]) from None
+        raise PlanError(unique) from None
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plain-data form of a plan; :func:`plan_from_dict` reads it back equal."""
     data: dict[str, Any] = unstructure(plan)
     return data
+
+
+_UNKNOWN = "unknown field"
 
 
 def _problems(exc: BaseException, path: str = "$") -> list[Problem]:
@@ -205,25 +353,46 @@ def _problems(exc: BaseException, path: str = "$") -> list[Problem]:
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
         out = [p for e, note in with_notes for p in _problems(e, f"{path}.{note.name}")]
-        return out + [p for e in without for p in _problems(e, path)]
+        return out + [p for e in without for p in _problems(e, _field_path(e, exc.cl, path))]
     if isinstance(exc, IterableValidationError):
         with_index, rest = exc.group_exceptions()
-        out = [p for e, note in with_index for p in _problems(e, f"{path}[{note.index!r}]")]
+        out = [p for e, note in with_index for p in _problems(e, f"{path}[{show(note.index)}]")]
         return out + [p for e in rest for p in _problems(e, path)]
     if isinstance(exc, BaseExceptionGroup):
         return [p for e in exc.exceptions for p in _problems(e, path)]
     if isinstance(exc, PlanError):
         return [attrs.evolve(p, path=path + p.path.removeprefix("$")) for p in exc.problems]
     if isinstance(exc, ForbiddenExtraKeysError):
-        return [Problem(path, f"unknown field(s) {', '.join(sorted(exc.extra_fields))}")]
+        names = sorted(map(str, exc.extra_fields))
+        listed = ", ".join(show(n, 40) for n in names[:10])
+        more = f" and {len(names) - 10:,} more" if len(names) > 10 else ""
+        return [Problem(path, f"{_UNKNOWN}(s) {listed}{more}")]
     if isinstance(exc, KeyError):
         return [Problem(path, "required field missing")]
     return [Problem(path, _describe(exc))]
+
+
+_FIELD = re.compile(r"'?([a-z_]+)\b")
+
+
+def _field_path(exc: BaseException, cls: type, path: str) -> str:
+    """The path of the field an attrs validator's message begins with, if any.
+
+    A validator's error (``'weight' must be >= 0``, ``bounds must be ...``) is raised
+    while the entity is built, outside cattrs' per-field notes; its first word names
+    the field.
+    """
+    if not (isinstance(exc, TypeError | ValueError) and exc.args and attrs.has(cls)):
+        return path
+    m = _FIELD.match(str(exc.args[0]))
+    if m and m[1] in attrs.fields_dict(cls):
+        return f"{path}.{m[1]}"
+    return path
 
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, DateParseError):
         return str(exc)
     if isinstance(exc, TypeError | ValueError) and exc.args:
-        return str(exc.args[0])
-    return f"{type(exc).__name__}: {exc}"
+        return str(exc.args[0])[:500]
+    return f"{type(exc).__name__}: {str(exc)[:500]}"

@@ -10,6 +10,7 @@ from typing import Any
 
 from maebashi_dx.errors import MissingDependencyError, PlanError, Problem
 from maebashi_dx.io.measurements import MeasurementRow, rows_to_measurements
+from maebashi_dx.model.checks import show
 
 __all__ = ["load_measurements_xlsx", "openpyxl_module"]
 
@@ -30,7 +31,7 @@ def load_measurements_xlsx(
     (``kpi_id,date,value`` and optional ones), one measurement a row.
 
     Raises:
-        PlanError: Every bad row, with its row number and the file name.
+        PlanError: Every bad row, with the file name, the sheet and the row number.
     """
     openpyxl = openpyxl_module()
     source = str(path)
@@ -40,16 +41,26 @@ def load_measurements_xlsx(
         raise PlanError([Problem("$", "file not found")], source=source) from None
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise PlanError(
-            [Problem("$", f"not a readable .xlsx file: {exc}")], source=source
+            [Problem("$", f"not a readable .xlsx file: {str(exc)[:200]}")], source=source
         ) from None
     try:
         ws = wb[sheet] if sheet else wb.worksheets[0]
-    except KeyError:
-        raise PlanError([Problem("$", f"no sheet {sheet!r}")], source=source) from None
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
+    except (KeyError, IndexError):
+        wb.close()
+        names = ", ".join(show(n, 30) for n in wb.sheetnames[:20]) or "none"
+        msg = f"no sheet {show(sheet)} (sheets: {names})"
+        raise PlanError([Problem("$", msg)], source=source) from None
+    unit = f"sheet {show(ws.title, 40)} row"
+    try:
+        rows = list(ws.iter_rows(values_only=True))
+    except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
+        raise PlanError(
+            [Problem("$", f"not a readable .xlsx file: {str(exc)[:200]}")], source=source
+        ) from None
+    finally:
+        wb.close()
     if not rows:
-        raise PlanError([Problem("header", "the sheet is empty", 1)], source=source)
+        raise PlanError([Problem(f"{unit} 1", "the sheet is empty", 1)], source=source)
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
 
     def text(value: object) -> str:
@@ -65,4 +76,4 @@ def load_measurements_xlsx(
         (n, {h: text(v) for h, v in zip(header, row, strict=False) if h})
         for n, row in enumerate(rows[1:], start=2)
     ]
-    return rows_to_measurements(header, records, source=source)
+    return rows_to_measurements(header, records, source=source, unit=unit)

@@ -4,6 +4,24 @@
 >>> plan = maebashi_2022()
 >>> loads_plan(dumps_plan(plan, "toml"), "toml") == plan
 True
+
+Reading is bounded, so that no file can make it hang or exhaust memory, and every
+failure is a :class:`~maebashi_dx.errors.PlanError` naming the file and, where the
+format gives one, the line:
+
+- a file is at most :data:`MAX_PLAN_BYTES` (50 MB); it is UTF-8 (a byte-order mark
+  allowed) or UTF-16 with a byte-order mark; other bytes (Shift_JIS, say) are an error
+  that names the line and suggests the encoding;
+- nesting is at most :data:`MAX_DEPTH` (64) tables and lists deep, and a file holds at
+  most :data:`MAX_NODES` (1,000,000) values, YAML aliases counted as many times as they
+  are used: an alias bomb is refused after a few hundred steps, and an alias that refers
+  to itself is refused as too deep. Aliases are allowed (hand-written YAML uses them
+  for repeated parts) because they are counted;
+- each text is at most :data:`~maebashi_dx.model.checks.MAX_TEXT` characters;
+- YAML is read with the safe loader (libyaml's ``CSafeLoader`` when available, with the
+  same checks): only the core tags are allowed (no ``!!python/...``, ``!!binary``,
+  ``!!set``); keys must be texts, and a key repeated in one mapping is an error (JSON
+  likewise), never a silent last-wins.
 """
 
 from __future__ import annotations
@@ -13,18 +31,25 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
 
 from maebashi_dx.errors import MissingDependencyError, PlanError, Problem
 from maebashi_dx.io.convert import plan_from_dict, plan_to_dict
 from maebashi_dx.model import Plan
+from maebashi_dx.model.checks import MAX_TEXT, show
 
 __all__ = [
     "FORMATS",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_PLAN_BYTES",
     "Format",
     "atomic_write_bytes",
     "atomic_write_text",
+    "decode_bytes",
     "dump_plan",
     "dumps_plan",
     "format_of",
@@ -37,6 +62,14 @@ Format = Literal["toml", "json", "yaml"]
 FORMATS: tuple[Format, ...] = ("toml", "json", "yaml")
 _SUFFIXES: dict[str, Format] = {".toml": "toml", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
+#: The largest plan file read, in bytes (the bundled plan is about 30 kB).
+MAX_PLAN_BYTES = 50 * 1024 * 1024
+#: The deepest nesting of tables and lists in a plan file (the bundled plan needs 6).
+MAX_DEPTH = 64
+#: The most values (texts, numbers, tables, lists) a plan file may hold, aliases counted
+#: at each use.
+MAX_NODES = 1_000_000
+
 
 def format_of(path: str | os.PathLike[str]) -> Format:
     """The plan format a file name implies, from its suffix."""
@@ -46,7 +79,11 @@ def format_of(path: str | os.PathLike[str]) -> Format:
     except KeyError:
         known = ", ".join(sorted(_SUFFIXES))
         raise PlanError(
-            [Problem("$", f"cannot tell the format from {suffix or 'no suffix'!r}; use {known}")],
+            [
+                Problem(
+                    "$", f"cannot tell the format from {show(suffix or 'no suffix')}; use {known}"
+                )
+            ],
             source=str(path),
         ) from None
 
@@ -59,45 +96,279 @@ def _yaml() -> Any:
     return yaml
 
 
+class _LimitError(Exception):
+    """A limit was passed while reading (internal: becomes a PlanError)."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.problem = Problem(path, message, line)
+
+
+def _too_large(what: str, size: int, limit: int) -> str:
+    return f"{what} is {size:,} bytes; at most {limit:,} are read"
+
+
 def _decode(text: str, fmt: Format) -> object:
     """Parse text into plain data; a syntax error becomes a PlanError with its line."""
+    if fmt not in FORMATS:
+        msg = f"unknown format {show(fmt)}; use one of {', '.join(FORMATS)}"
+        raise PlanError([Problem("$", msg)])
+    if len(text) > MAX_PLAN_BYTES:
+        raise PlanError([Problem("$", _too_large("the text", len(text), MAX_PLAN_BYTES))])
     try:
         if fmt == "toml":
-            return tomllib.loads(text)
-        if fmt == "json":
-            return json.loads(text)
-        if fmt == "yaml":
-            yaml = _yaml()
-            try:
-                return yaml.safe_load(text)
-            except yaml.MarkedYAMLError as exc:
-                line = exc.problem_mark.line + 1 if exc.problem_mark else None
-                raise PlanError([Problem("$", f"invalid YAML: {exc.problem}", line)]) from None
+            data: object = tomllib.loads(text)
+        elif fmt == "json":
+            data = json.loads(text, object_pairs_hook=_no_repeats)
+        else:
+            data = _load_yaml(text)
+        _check_plain(data)
+    except PlanError:
+        raise
+    except _LimitError as exc:
+        raise PlanError([exc.problem]) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise PlanError([Problem("$", f"invalid TOML: {exc}", int(m[1]) if m else None)]) from None
+        raise PlanError(
+            [Problem("$", f"invalid TOML: {str(exc)[:300]}", int(m[1]) if m else None)]
+        ) from None
     except json.JSONDecodeError as exc:
         raise PlanError([Problem("$", f"invalid JSON: {exc.msg}", exc.lineno)]) from None
-    msg = f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"
-    raise PlanError([Problem("$", msg)])
+    except RecursionError:
+        msg = f"invalid {fmt.upper()}: nested deeper than {MAX_DEPTH} tables or lists"
+        raise PlanError([Problem("$", msg)]) from None
+    except MemoryError:
+        raise PlanError([Problem("$", f"invalid {fmt.upper()}: too large to read")]) from None
+    except ValueError as exc:  # e.g. a whole number of over 4,300 digits
+        msg = f"invalid {fmt.upper()}: {str(exc)[:300]}"
+        raise PlanError([Problem("$", msg)]) from None
+    return data
 
 
-def read_input(path: str | os.PathLike[str]) -> str:
-    """A UTF-8 input file's text (a BOM allowed); a missing or unreadable file is a
-    PlanError naming it."""
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json object hook: a key given twice in one object is an error, not last-wins."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _LimitError("$", f"the key {show(key)} is given twice in one object")
+        out[key] = value
+    return out
+
+
+_YAML_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+_YAML_STR = "tag:yaml.org,2002:str"
+_YAML_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _yaml_loader(yaml: Any) -> Any:
+    """The safe loader (libyaml's when available) whose constructor reports bad values
+    (a 30 February, a number of 5,000 digits) as YAML errors with their line."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, OverflowError, TypeError) as exc:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"cannot read this value: {str(exc)[:200]}", node.start_mark
+                ) from None
+
+    return Loader
+
+
+def _load_yaml(text: str) -> object:
+    yaml = _yaml()
+    loader = _yaml_loader(yaml)(text)
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_yaml_node(node, yaml)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "syntax error"
+        if "another document" in str(problem):
+            problem = "a plan file holds one YAML document; found another after '---'"
+        raise PlanError([Problem("$", f"invalid YAML: {str(problem)[:300]}", line)]) from None
+    except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow
+        position = getattr(exc, "position", None)
+        line = None
+        if isinstance(position, int):  # libyaml counts UTF-8 bytes, PyYAML characters
+            c_reader = not isinstance(loader, yaml.SafeLoader)
+            before = (
+                text.encode("utf-8", "surrogatepass")[:position] if c_reader else text[:position]
+            )
+            line = before.count(b"\n" if c_reader else "\n") + 1  # type: ignore[arg-type]
+        raise PlanError([Problem("$", f"invalid YAML: {str(exc)[:300]}", line)]) from None
+    finally:
+        loader.dispose()
+
+
+def _check_yaml_node(root: Any, yaml: Any) -> None:
+    """Refuse a YAML graph that is too deep, too large once its aliases are expanded,
+    or holds a tag, key or text a plan cannot have, before anything is built from it.
+
+    Sizes are memoised per node, so an alias bomb costs as many steps as it has
+    distinct nodes; a node reached again while it is being measured is an alias to
+    itself, refused as too deep.
+    """
+    sizes: dict[int, int] = {}
+
+    def refuse(node: Any, message: str) -> _LimitError:
+        return _LimitError("$", message, node.start_mark.line + 1)
+
+    def size(node: Any, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise refuse(node, f"nested deeper than {MAX_DEPTH} (or an alias that contains itself)")
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if node.tag not in _YAML_TAGS:
+            raise refuse(node, f"the YAML tag {show(node.tag)} is not allowed in a plan")
+        total = 1
+        if isinstance(node, yaml.ScalarNode):
+            if len(node.value) > MAX_TEXT:
+                raise refuse(
+                    node, f"a text of {len(node.value):,} characters; at most {MAX_TEXT:,}"
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        else:
+            seen: set[str] = set()
+            for key, value in node.value:
+                if key.tag == _YAML_MERGE:
+                    pass
+                elif not isinstance(key, yaml.ScalarNode) or key.tag != _YAML_STR:
+                    what = key.value if isinstance(key, yaml.ScalarNode) else "a table or list"
+                    raise refuse(key, f"a key must be a text, not {show(what)}")
+                elif key.value in seen:
+                    raise refuse(key, f"the key {show(key.value)} is given twice in one mapping")
+                else:
+                    seen.add(key.value)
+                total += size(key, depth + 1) + size(value, depth + 1)
+        if total > MAX_NODES:
+            raise refuse(node, f"more than {MAX_NODES:,} values once aliases are expanded")
+        sizes[id(node)] = total
+        return total
+
+    size(root, 1)
+
+
+_SCALARS = (str, int, float, bool, type(None), date, time)
+_Where = tuple[Any, object] | None  # (the parent's place, a key or index), None at the root
+
+
+def _path(where: _Where) -> str:
+    steps: list[str] = []
+    while where is not None:
+        where, step = where
+        steps.append(f"[{step}]" if isinstance(step, int) else f".{show(step, 40).strip(chr(39))}")
+    return "$" + "".join(reversed(steps))
+
+
+def _check_plain(data: object) -> None:
+    """Refuse parsed data that is too deep or too large, or holds a key that is not a
+    text, a text that is too long or a value no plan field can take.
+
+    The walk costs at most :data:`MAX_NODES` steps, whatever the data (aliases included).
+    """
+    count = 0
+    stack: list[tuple[object, int, _Where]] = [(data, 1, None)]
+    while stack:
+        value, depth, where = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _LimitError(_path(where), f"nested deeper than {MAX_DEPTH} tables or lists")
+        items: Any
+        if isinstance(value, Mapping):
+            for key in value:
+                if not isinstance(key, str):
+                    raise _LimitError(_path(where), f"a key must be a text, not {show(key)}")
+                if len(key) > MAX_TEXT:
+                    msg = f"a key of {len(key):,} characters; at most {MAX_TEXT:,}"
+                    raise _LimitError(_path(where), msg)
+            items = value.items()
+        elif isinstance(value, list | tuple):
+            items = enumerate(value)
+        else:
+            items = [(None, value)] if where is None else []
+        for step, item in items:
+            count += 1
+            if count > MAX_NODES:
+                raise _LimitError("$", f"more than {MAX_NODES:,} values")
+            place = (where, step) if step is not None else where
+            if isinstance(item, str):
+                if len(item) > MAX_TEXT:
+                    msg = f"a text of {len(item):,} characters; at most {MAX_TEXT:,}"
+                    raise _LimitError(_path(place), msg)
+            elif isinstance(item, Mapping | list | tuple):
+                stack.append((item, depth + 1, place))
+            elif not isinstance(item, _SCALARS):
+                msg = f"a {type(item).__name__} is not a value a plan can hold"
+                raise _LimitError(_path(place), msg)
+
+
+def decode_bytes(raw: bytes, *, source: str | None = None) -> str:
+    """The text of an input file's bytes: UTF-8 (a byte-order mark allowed) or UTF-16
+    with its byte-order mark.
+
+    Raises:
+        PlanError: Bytes that are not such text, naming the line of the first bad byte
+            and, when the bytes read as Shift_JIS (cp932), saying so.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            msg = f"not valid UTF-16 text (bad bytes at offset {exc.start:,})"
+            raise PlanError([Problem("$", msg)], source=source) from None
+    head = raw[:2000]
+    if head and head.count(0) * 4 >= len(head):  # every other byte NUL: UTF-16 text
+        msg = "the text looks like UTF-16 without a byte-order mark; save it as UTF-8"
+        raise PlanError([Problem("line 1", msg, 1)], source=source)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            raw.decode("cp932")
+            hint = "; it looks like Shift_JIS (cp932): save it as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        msg = f"not UTF-8 text: byte {raw[exc.start]:#04x} at offset {exc.start:,}{hint}"
+        raise PlanError([Problem(f"line {line}", msg, line)], source=source) from None
+
+
+def read_input(path: str | os.PathLike[str], *, limit: int = MAX_PLAN_BYTES) -> str:
+    """An input file's text (see :func:`decode_bytes`), at most ``limit`` bytes; a missing,
+    unreadable, too large or undecodable file is a PlanError naming it."""
+    source = str(path)
+    try:
+        with Path(path).open("rb") as handle:
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
-        raise PlanError([Problem("$", "file not found")], source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError([Problem("$", f"cannot read: {exc}")], source=str(path)) from None
+        raise PlanError([Problem("$", "file not found")], source=source) from None
+    except OSError as exc:
+        msg = f"cannot read: {exc.strerror or type(exc).__name__}"
+        raise PlanError([Problem("$", msg)], source=source) from None
+    if len(raw) > limit:
+        msg = f"the file is over {limit:,} bytes, the most that is read"
+        raise PlanError([Problem("$", msg)], source=source)
+    return decode_bytes(raw, source=source)
 
 
 def loads_plan(text: str, format: Format) -> Plan:  # mirrors dumps_plan
     """Read a plan from text in ``format`` ("toml", "json" or "yaml").
 
     Raises:
-        PlanError: Every problem at once, each with its path (and line, for syntax errors).
+        PlanError: Every problem at once, each with its path (and line, for syntax errors
+            and YAML's limits).
         MissingDependencyError: YAML was asked for and PyYAML is not installed.
     """
     data = _decode(text, format)
@@ -112,8 +383,8 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     """Read a plan file; the format comes from the suffix (.toml, .json, .yaml/.yml).
 
     Raises:
-        PlanError: The file is missing or unreadable, or every problem in it, with the
-            file name.
+        PlanError: The file is missing, unreadable or too large, or every problem in it,
+            with the file name.
     """
     fmt = format_of(path)
     text = read_input(path)

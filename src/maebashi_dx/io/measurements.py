@@ -2,7 +2,12 @@
 
 Columns: ``kpi_id,date,value`` and, optionally, ``series,approximate,numerator,
 denominator,source,note,label``. Dates may be Japanese ("R4.5", "2022年4月末") or ISO.
-Every bad row is reported at once, with its line number.
+Every bad row is reported at once, with its line number; a problem found when the rows
+are merged into a plan (a value before the baseline, a text for a numeric KPI, an
+unknown KPI) names the file, the line (or the sheet and row of an .xlsx file) and the
+KPI. The file is UTF-8 (a byte-order mark allowed) or UTF-16 with a byte-order mark; a
+header names each column once; a cell is at most 131,072 characters (the csv module's
+limit).
 
 >>> rows = loads_measurements("kpi_id,date,value\\nkpi2,2022-05-31,46.1\\n")
 >>> rows[0].kpi_id, rows[0].measurement.value, rows[0].line
@@ -15,6 +20,7 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -24,8 +30,10 @@ import attrs
 from maebashi_dx.dates import parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.forecast import Reference
+from maebashi_dx.io.convert import MAX_DATE_TEXT
 from maebashi_dx.io.files import read_input
 from maebashi_dx.model import KPI, Measurement, Plan
+from maebashi_dx.model.checks import show, text_problem
 
 __all__ = [
     "MeasurementRow",
@@ -45,22 +53,37 @@ _FALSE = {"", "0", "false", "no", "n", "f"}
 
 @attrs.frozen(kw_only=True)
 class MeasurementRow:
-    """One CSV row: the KPI it belongs to, the measurement, and where it was read."""
+    """One CSV row: the KPI it belongs to, the measurement, and where it was read.
+
+    Attributes:
+        kpi_id: The KPI the row is for.
+        measurement: The measurement it holds.
+        line: Its line in a CSV file (the header is line 1), or its row in a sheet.
+        source: The file it was read from, if known.
+        place: Where it is, in words: ``line 4``, or ``sheet 'data' row 4``; the
+            line when not given.
+    """
 
     kpi_id: str
     measurement: Measurement
     line: int
     source: str | None = None
+    place: str = ""
+
+    @property
+    def where(self) -> str:
+        """Where the row is, in words (``line 4``, ``sheet 'data' row 4``)."""
+        return self.place or f"line {self.line}"
 
 
 def _number(text: str, column: str) -> float:
     try:
         value = float(text.replace(",", "").removesuffix("%"))
     except ValueError:
-        msg = f"{column}: {text!r} is not a number"
+        msg = f"{column}: {show(text)} is not a number"
         raise ValueError(msg) from None
     if not math.isfinite(value):
-        msg = f"{column}: {text!r} is not a finite number"
+        msg = f"{column}: {show(text)} is not a finite number"
         raise ValueError(msg)
     return value
 
@@ -74,18 +97,27 @@ def _value(text: str) -> tuple[float | str, bool]:
         msg = "value: empty"
         raise ValueError(msg)
     try:
-        return _number(text, "value"), approximate
+        float(text.replace(",", "").removesuffix("%"))
     except ValueError:
-        if approximate or text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity"}:
-            raise
+        if approximate:
+            raise ValueError(f"value: {show(text)} is not a number") from None
         return text, False  # a stage id of a staged KPI; checked against the ladder on merge
+    # It reads as a number, so it is one (1e400, nan and inf are errors, not stage ids).
+    return _number(text, "value"), approximate
 
 
-def _row(fields: dict[str, str], line: int, source: str | None) -> MeasurementRow:
+def _row(fields: dict[str, str], line: int, source: str | None, place: str) -> MeasurementRow:
     get = {k: (v or "").strip() for k, v in fields.items() if k is not None}
+    for column, cell in get.items():
+        problem = text_problem(cell, is_id=column in ("kpi_id", "series"))
+        if problem:
+            raise ValueError(f"{column}: {problem}")
     kpi_id = get.get("kpi_id", "")
     if not kpi_id:
         msg = "kpi_id: empty"
+        raise ValueError(msg)
+    if len(get.get("date", "")) > MAX_DATE_TEXT:
+        msg = f"date: a date text is at most {MAX_DATE_TEXT} characters"
         raise ValueError(msg)
     try:
         when = parse_date(get.get("date", ""))
@@ -94,7 +126,7 @@ def _row(fields: dict[str, str], line: int, source: str | None) -> MeasurementRo
         raise ValueError(msg) from None
     approx = get.get("approximate", "").lower()
     if approx not in _TRUE | _FALSE:
-        msg = f"approximate: {approx!r} is not true/false"
+        msg = f"approximate: {show(approx)} is not true/false"
         raise ValueError(msg)
     numerator = get.get("numerator", "")
     denominator = get.get("denominator", "")
@@ -110,7 +142,9 @@ def _row(fields: dict[str, str], line: int, source: str | None) -> MeasurementRo
         note=get.get("note") or None,
         label=get.get("label") or None,
     )
-    return MeasurementRow(kpi_id=kpi_id, measurement=measurement, line=line, source=source)
+    return MeasurementRow(
+        kpi_id=kpi_id, measurement=measurement, line=line, source=source, place=place
+    )
 
 
 def loads_measurements(
@@ -124,17 +158,30 @@ def loads_measurements(
     Raises:
         PlanError: Every bad row, each with its line number (the header is line 1).
     """
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or ()]
-    reader.fieldnames = header
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     problems: list[Problem] = []
     records: list[tuple[int, dict[str, str]]] = []
-    for fields in reader:
+    header: list[str] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not header:
+                header = [h.strip() for h in cells]
+                if not any(header):
+                    header = []  # blank lines before the header
+                continue
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                problems.append(Problem(f"line {line}", "more cells than columns", line))
+                continue
+            records.append((line, dict(zip(header, cells, strict=False))))
+    except csv.Error as exc:
         line = reader.line_num
-        if None in fields:
-            problems.append(Problem(f"line {line}", "more cells than columns", line))
-            continue
-        records.append((line, fields))
+        msg = str(exc)
+        if "field larger than field limit" in msg:
+            msg = f"a cell is over {csv.field_size_limit():,} characters"
+        problems.append(Problem(f"line {line}", f"unreadable CSV: {msg[:200]}", line))
+    if not header:
+        raise PlanError([Problem("header", "the file is empty: no header row", 1)], source=source)
     return rows_to_measurements(
         header, records, source=source, problems=problems, progress=progress
     )
@@ -147,20 +194,28 @@ def rows_to_measurements(
     source: str | None = None,
     problems: list[Problem] | None = None,
     progress: Callable[[int], None] | None = None,
+    unit: str = "line",
 ) -> tuple[MeasurementRow, ...]:
     """Measurement rows from (line number, {column: text}) records, from CSV or Excel.
 
+    ``unit`` names where a record is, before its number: ``line`` for CSV, ``sheet
+    'data' row`` for a sheet.
+
     Raises:
-        PlanError: A missing or unknown column, or every bad row with its line number.
+        PlanError: A missing, unknown or repeated column, or every bad row with its line
+            number.
     """
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in REQUIRED + OPTIONAL]
-    if missing or unknown:
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    if missing or unknown or repeated:
         parts = []
         if missing:
             parts.append(f"missing column(s) {', '.join(missing)}")
         if unknown:
-            parts.append(f"unknown column(s) {', '.join(unknown)}")
+            parts.append(f"unknown column(s) {', '.join(show(c, 30) for c in unknown[:10])}")
+        if repeated:
+            parts.append(f"column(s) named twice: {', '.join(show(c, 30) for c in repeated)}")
         raise PlanError([Problem("header", "; ".join(parts), 1)], source=source)
     problems = list(problems or [])
     rows: list[MeasurementRow] = []
@@ -169,10 +224,11 @@ def rows_to_measurements(
             progress(count)
         if not any((v or "").strip() for v in fields.values()):
             continue  # a blank line
+        place = f"{unit} {line}"
         try:
-            rows.append(_row(fields, line, source))
+            rows.append(_row(fields, line, source, "" if unit == "line" else place))
         except (ValueError, TypeError) as exc:
-            problems.append(Problem(f"line {line}", str(exc), line))
+            problems.append(Problem(place, str(exc), line))
     if problems:
         problems.sort(key=lambda p: p.line or 0)
         raise PlanError(problems, source=source)
@@ -235,12 +291,14 @@ def load_reference(path: str | os.PathLike[str]) -> Reference:
 def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
     """A new plan with the rows added to their KPIs, each series kept in date order.
 
-    A row identical to a measurement already in the plan is skipped; a row with the same
-    KPI, series and date but another value is an error, as is an unknown KPI id or a value
-    of the wrong kind (checked by the plan itself).
+    A row identical to a measurement already in the plan (or to an earlier row) is
+    skipped; a row with the same KPI, series and date but another value is an error, as
+    is an unknown KPI id or a value the KPI cannot hold (checked by the KPI itself: a
+    text for a numeric KPI, a stage off the ladder, a value dated before the baseline).
 
     Raises:
-        PlanError: Every problem, each naming the CSV line.
+        PlanError: Every problem, each naming the file, the CSV line (or sheet and row)
+            and the KPI.
     """
     rows = tuple(rows)
     by_kpi: dict[str, list[MeasurementRow]] = {}
@@ -248,29 +306,64 @@ def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
     known = {k.id: k for k in plan.kpis}
     for row in rows:
         if row.kpi_id not in known:
-            close = ", ".join(sorted(known)) or "none"
-            problems.append(
-                Problem(
-                    f"line {row.line}", f"unknown KPI {row.kpi_id!r} (known: {close})", row.line
-                )
-            )
+            close = ", ".join(show(k, 30) for k in sorted(known)[:20]) or "none"
+            more = ", …" if len(known) > 20 else ""
+            msg = f"unknown KPI {show(row.kpi_id)} (known: {close}{more})"
+            problems.append(Problem(row.where, msg, row.line))
         else:
             by_kpi.setdefault(row.kpi_id, []).append(row)
     new_kpis = []
-    for kpi in plan.kpis:
+    for i, kpi in enumerate(plan.kpis):
         added = by_kpi.get(kpi.id, [])
         if added:
             merged, found = _merge_one(kpi, added)
             problems += found
-            kpi = attrs.evolve(kpi, measurements=merged)
+            try:
+                kpi = attrs.evolve(kpi, measurements=merged)
+            except PlanError as exc:
+                problems += _locate(exc, kpi, i, merged, added)
         new_kpis.append(kpi)
     source = next((r.source for r in rows if r.source), None)
     if problems:
+        problems.sort(key=lambda p: p.line or 0)
         raise PlanError(problems, source=source)
     try:
         return attrs.evolve(plan, kpis=tuple(new_kpis))
     except PlanError as exc:
         raise exc.with_source(source) if source else exc from None
+
+
+_AT = re.compile(r"^\$\.measurements\[(\d+)\]")
+
+
+def _locate(
+    exc: PlanError,
+    kpi: KPI,
+    index: int,
+    merged: tuple[Measurement, ...],
+    added: list[MeasurementRow],
+) -> list[Problem]:
+    """A KPI's problems after a merge, each at the row that caused it.
+
+    The KPI names a measurement by its place in the merged tuple; a problem about a
+    row's measurement names that row's line and the KPI, one about the plan's own data
+    keeps its path in the plan.
+    """
+    by_identity = {id(r.measurement): r for r in added}
+    out = []
+    for problem in exc.problems:
+        m = _AT.match(problem.path)
+        row = by_identity.get(id(merged[int(m[1])])) if m else None
+        if row is not None:
+            field = problem.path[m.end() :].removeprefix(".") if m else ""
+            column = {"when": "date", "": ""}.get(field, field)
+            what = f"{column}: " if column else ""
+            msg = f"KPI {show(kpi.id)}: {what}{problem.message}"
+            out.append(Problem(row.where, msg, row.line))
+        else:
+            path = f"$.kpis[{index}]" + problem.path.removeprefix("$")
+            out.append(Problem(path, f"KPI {show(kpi.id)}: {problem.message}"))
+    return out
 
 
 def _merge_one(
@@ -281,22 +374,27 @@ def _merge_one(
     if kpi.baseline is not None:
         existing[(None, kpi.baseline.as_of)] = kpi.baseline
     new: dict[tuple[str | None, object], Measurement] = {}
+    first: dict[tuple[str | None, object], MeasurementRow] = {}
     for row in rows:
         m = row.measurement
         key = (m.series, m.as_of)
         old = existing.get(key) or new.get(key)
         if old is not None:
             if old.value != m.value:
+                earlier = first.get(key)
+                also = f" (from {earlier.where})" if earlier is not None else ""
+                series = "" if m.series is None else f" (series {show(m.series)})"
                 problems.append(
                     Problem(
-                        f"line {row.line}",
-                        f"KPI {kpi.id!r} already has {old.value!r} for {m.as_of}"
-                        f"{'' if m.series is None else f' (series {m.series})'}; got {m.value!r}",
+                        row.where,
+                        f"KPI {show(kpi.id)} already has {show(old.value)}{also} for"
+                        f" {m.as_of}{series}; got {show(m.value)}",
                         row.line,
                     )
                 )
             continue
         new[key] = m
+        first[key] = row
     # A stable sort by date keeps the plan's own order where nothing new is added.
     merged = sorted([*kpi.measurements, *new.values()], key=lambda m: m.as_of)
     return tuple(merged), problems

@@ -14,11 +14,18 @@ from maebashi_dx.model.kpi import (
     Value,
 )
 from maebashi_dx.model.plan import Pillar, Plan, PriorityProject, plan_problems
-from maebashi_dx.model.schedule import LifecycleStage, Milestone, StageRecord, WorkingGroup
+from maebashi_dx.model.schedule import (
+    Department,
+    LifecycleStage,
+    Milestone,
+    StageRecord,
+    WorkingGroup,
+)
 
 __all__ = [
     "DEFAULT_STAGES",
     "KPI",
+    "Department",
     "Direction",
     "Frequency",
     "KPIKind",

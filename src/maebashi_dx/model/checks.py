@@ -1,17 +1,145 @@
-"""Checks on single entities that need no calculation, shared by the model classes."""
+"""Checks on single entities that need no calculation, shared by the model classes.
+
+Limits every plan holds to, so that every later step (services, renderers) can handle
+what validation accepts:
+
+- dates lie in :data:`EARLIEST` .. :data:`LATEST` (1868-01-01 .. 2200-12-31): from the
+  first year of 明治, the oldest era :func:`~maebashi_dx.dates.parse_date` reads, to far
+  beyond any plan, leaving the services room to add days without reaching
+  ``date.max``;
+- texts are valid Unicode (no lone surrogate), hold no control character but tab and
+  line breaks, and are at most :data:`MAX_TEXT` characters; ids are not empty and have
+  no surrounding white space.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from maebashi_dx.errors import Problem
 
 if TYPE_CHECKING:
     from maebashi_dx.model.kpi import KPI, Measurement
 
-__all__ = ["duplicates_at", "kpi_problems"]
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "MAX_TEXT",
+    "duplicates_at",
+    "in_supported_range",
+    "kpi_problems",
+    "nonempty",
+    "show",
+    "text_problem",
+    "text_problems",
+]
+
+#: The first day a plan's dates may fall on (the first year of 明治).
+EARLIEST = date(1868, 1, 1)
+#: The last day a plan's dates may fall on.
+LATEST = date(2200, 12, 31)
+#: The longest text (name, note, initiative...) a plan may hold, in characters.
+MAX_TEXT = 10_000
+# Unicode's control characters (category Cc) and lone surrogates (Cs); a text may hold
+# tabs and line breaks, an id none of these.
+_TEXT_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_ID_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def show(value: object, limit: int = 60) -> str:
+    """A value's repr for a message, cut to about ``limit`` characters.
+
+    Messages quote offending values; input can be huge, so the quote is bounded.
+
+    >>> show("x" * 100, 10)
+    "'xxxxxxxx…(100 characters)"
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[: max(limit - 2, 1)]!r}"[:-1] + f"…({len(value):,} characters)"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int of too many digits, a cyclic list
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def nonempty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: a text (an id) that is not empty."""
+    if not isinstance(value, str):
+        msg = f"{attribute.name} must be a text, not {type(value).__name__}"
+        raise TypeError(msg)
+    if not value:
+        msg = f"{attribute.name} must not be empty"
+        raise ValueError(msg)
+
+
+def in_supported_range(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: a date or span (or None) within :data:`EARLIEST` .. :data:`LATEST`."""
+    if value is None:
+        return
+    start, end = (value, value) if isinstance(value, date) else (value.start, value.end)  # type: ignore[attr-defined]
+    if start < EARLIEST or end > LATEST:
+        msg = (
+            f"{attribute.name} {start if start < EARLIEST else end} is outside the supported "
+            f"range {EARLIEST} .. {LATEST}"
+        )
+        raise ValueError(msg)
+
+
+def text_problem(text: str, *, is_id: bool = False) -> str | None:
+    """Why a text cannot be kept (too long, a control character, a lone surrogate,
+    white space around an id), or None."""
+    if len(text) > MAX_TEXT:
+        return f"text of {len(text):,} characters; at most {MAX_TEXT:,} are allowed"
+    bad = (_ID_BAD if is_id else _TEXT_BAD).search(text)
+    if bad:
+        ch = bad.group()
+        what = "a lone surrogate" if "\ud800" <= ch <= "\udfff" else "control character"
+        return f"invalid text: {what} U+{ord(ch):04X} at character {bad.start() + 1}"
+    if is_id and text != text.strip():
+        return f"an id must not begin or end with white space: {show(text)}"
+    return None
+
+
+def _walk(value: object, path: str, key: str) -> Iterator[tuple[str, str, str]]:
+    """(path, field name, text) of every text in a model object, keys of tables too."""
+    if isinstance(value, str):
+        yield path, key, value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):  # type: ignore[arg-type]
+            if field.init:
+                yield from _walk(getattr(value, field.name), f"{path}.{field.name}", field.name)
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _walk(item, f"{path}[{i}]", key)
+    elif isinstance(value, Mapping):
+        for k, item in value.items():
+            yield from _walk(k, path, key + "/key")
+            yield from _walk(item, f"{path}[{show(k, 40)}]", key)
+
+
+_ID_FIELDS = frozenset(
+    {"id", "owner", "series", "kpi_ids", "project_ids", "depends_on", "resources", "effort/key"}
+)
+
+
+def text_problems(obj: object, path: str = "$") -> list[Problem]:
+    """Every text in ``obj`` (a model object) that a later step cannot print or store."""
+    problems = []
+    for where, key, text in _walk(obj, path, ""):
+        if key == "text":  # a DateSpan's source text, checked where it was read
+            continue
+        message = text_problem(text, is_id=key in _ID_FIELDS)
+        if message:
+            problems.append(Problem(where, message))
+    return problems
 
 
 def duplicates_at(items: list[tuple[str, str]], what: str) -> list[Problem]:

@@ -14,6 +14,7 @@ from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError
+from maebashi_dx.model.checks import in_supported_range, nonempty
 
 __all__ = [
     "DEFAULT_STAGES",
@@ -52,6 +53,42 @@ def finite_or_none(_instance: object, attribute: attrs.Attribute[Any], value: ob
     if not math.isfinite(value):
         msg = f"{attribute.name} must be finite, not {value}"
         raise ValueError(msg)
+
+
+def _count(_instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    """attrs validator: a numerator is a count, never negative."""
+    if value is not None and value < 0:
+        msg = f"{attribute.name} is a count and cannot be negative, not {value:g}"
+        raise ValueError(msg)
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    """attrs validator: a denominator (what a count is divided by) is above zero."""
+    if value is not None and not value > 0:
+        msg = f"{attribute.name} must be above zero, not {value:g}"
+        raise ValueError(msg)
+
+
+def _bounds(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: None or two finite numbers, the lower below the upper."""
+    if value is None:
+        return
+    if not isinstance(value, tuple) or len(value) != 2:
+        msg = f"{attribute.name} must be a pair (low, high)"
+        raise TypeError(msg)
+    for number in value:
+        finite_or_none(_instance, attribute, number)
+    low, high = value
+    if not low < high:
+        msg = f"{attribute.name} must be (low, high) with low < high, not ({low:g}, {high:g})"
+        raise ValueError(msg)
+
+
+def _pair(value: object) -> object:
+    """Store a pair of ints as floats, like every other number."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return tuple(_number(x) for x in value)
+    return value
 
 
 def _value(value: Value) -> Value:
@@ -130,7 +167,7 @@ class Stage:
             committee writes those as "— (未着手)".
     """
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     label: str
     label_en: str = ""
     tangible: bool = True
@@ -150,7 +187,7 @@ DEFAULT_STAGES: tuple[Stage, ...] = (
 class Series:
     """A secondary series reported beside a KPI's own, e.g. 申請 (applied) beside 交付."""
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     label: str
     label_en: str = ""
 
@@ -164,23 +201,24 @@ class Measurement:
         value: A number, or a stage id for a staged KPI.
         series: None for the KPI's own series, or a secondary series id ("applied").
         approximate: Reported as 約 (about).
-        numerator: What was counted (e.g. cards issued), if known.
-        denominator: What it was divided by (e.g. residents), if known.
+        numerator: What was counted (e.g. cards issued), if known; never negative.
+        denominator: What it was divided by (e.g. residents), if known; above zero.
+            A numerator may exceed its denominator (a count per resident can pass 1).
         source: Where the figure comes from.
         note: Free text.
         label: The source's own words for a non-numeric value (e.g. "R4年度～ 事業化"),
             shown in tables in place of the stage's label.
     """
 
-    when: DateSpan = attrs.field(validator=v.instance_of(DateSpan))
+    when: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
     series: str | None = None
     approximate: bool = False
     numerator: float | None = attrs.field(
-        default=None, converter=_optional_number, validator=finite_or_none
+        default=None, converter=_optional_number, validator=[finite_or_none, _count]
     )
     denominator: float | None = attrs.field(
-        default=None, converter=_optional_number, validator=finite_or_none
+        default=None, converter=_optional_number, validator=[finite_or_none, _positive]
     )
     source: str | None = None
     note: str | None = None
@@ -204,7 +242,7 @@ class Target:
     """
 
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
-    deadline: DateSpan = attrs.field(validator=v.instance_of(DateSpan))
+    deadline: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
     label: str | None = None
     label_en: str | None = None
 
@@ -235,14 +273,15 @@ class KPI:
         series: Secondary series reported beside the KPI's own.
         value_label: Japanese name of the KPI's own series where the table names it (交付).
         value_label_en: English name of the same.
-        bounds: Natural limits of the value (0..100 for a share of people), if any.
+        bounds: Natural limits of the value (0..100 for a share of people), if any;
+            finite, the lower below the upper.
         weight: Weight in roll-ups (normalised there).
         update_frequency: How often new figures are expected.
         decimals: Decimal places to show values with (the ministry prints 45.0%); as
             reported when None (45.42, 1.8).
     """
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
     unit: str = ""
@@ -255,11 +294,13 @@ class KPI:
     series: tuple[Series, ...] = attrs.field(default=(), converter=_series)
     value_label: str | None = None
     value_label_en: str | None = None
-    bounds: tuple[float, float] | None = None
+    bounds: tuple[float, float] | None = attrs.field(
+        default=None, converter=_pair, validator=_bounds
+    )
     weight: float = attrs.field(default=1.0, converter=_number, validator=[finite_or_none, v.ge(0)])
     update_frequency: Frequency | None = None
     decimals: int | None = attrs.field(
-        default=None, validator=v.optional(v.and_(v.ge(0), v.le(10)))
+        default=None, validator=v.optional(v.and_(v.instance_of(int), v.ge(0), v.le(10)))
     )
 
     # The baseline and the KPI's own series, oldest first, and their days: built once, so

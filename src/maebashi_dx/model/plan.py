@@ -1,4 +1,11 @@
-"""The plan (計画), its pillars (柱) and priority projects (重点事業), and plan-wide checks."""
+"""The plan (計画), its pillars (柱) and priority projects (重点事業), and plan-wide checks.
+
+A milestone's owner is the id of a working group or of a department (担当課): a plan
+lists its departments (``departments``: id, name, optional name_en) beside its working
+groups, and a milestone names either, e.g. ``owner = "joho-seisaku"`` for 情報政策課.
+An owner that is neither is an error naming both lists; a department and a working
+group may not share an id.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,15 @@ from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError, Problem
-from maebashi_dx.model.checks import duplicates_at
-from maebashi_dx.model.kpi import KPI
-from maebashi_dx.model.schedule import Milestone, WorkingGroup, strings
+from maebashi_dx.model.checks import (
+    duplicates_at,
+    in_supported_range,
+    nonempty,
+    show,
+    text_problems,
+)
+from maebashi_dx.model.kpi import KPI, finite_or_none
+from maebashi_dx.model.schedule import Department, Milestone, WorkingGroup, strings
 
 __all__ = ["Pillar", "Plan", "PriorityProject", "plan_problems", "reference_problems"]
 
@@ -34,6 +47,10 @@ def _working_groups(items: Iterable[WorkingGroup]) -> tuple[WorkingGroup, ...]:
     return tuple(items)
 
 
+def _departments(items: Iterable[Department]) -> tuple[Department, ...]:
+    return tuple(items)
+
+
 def _milestones(items: Iterable[Milestone]) -> tuple[Milestone, ...]:
     return tuple(items)
 
@@ -46,26 +63,29 @@ class PriorityProject:
         id: Stable identifier.
         name: Japanese name.
         name_en: English name.
-        number: The plan's own number for it (1..8 across pillars in Maebashi's plan).
+        number: The plan's own number for it (1..8 across pillars in Maebashi's plan),
+            from 1.
         initiatives: Its main initiatives (主な取り組み).
         kpi_ids: Its KPIs; a KPI may be listed by several projects (【再掲】).
         weight: Weight in roll-ups to the pillar (normalised there).
     """
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
-    number: int | None = None
+    number: int | None = attrs.field(
+        default=None, validator=v.optional(v.and_(v.instance_of(int), v.ge(1)))
+    )
     initiatives: tuple[str, ...] = attrs.field(default=(), converter=strings)
     kpi_ids: tuple[str, ...] = attrs.field(default=(), converter=strings)
-    weight: float = attrs.field(default=1.0, validator=v.ge(0))
+    weight: float = attrs.field(default=1.0, validator=[finite_or_none, v.ge(0)])
 
 
 @attrs.frozen(kw_only=True)
 class Pillar:
     """A pillar (柱) of the plan, grouping priority projects."""
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
     projects: tuple[PriorityProject, ...] = attrs.field(default=(), converter=_projects)
@@ -88,21 +108,25 @@ class Plan:
         pillars: The pillars and, within them, the priority projects.
         kpis: The KPIs.
         working_groups: The working groups.
+        departments: The departments (担当課) that own milestones.
         milestones: The calendar.
         mission: ミッション（使命）.
         vision: ビジョン（未来像）.
         values: バリュー（共通価値）.
     """
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
     city: str = ""
-    period: DateSpan = attrs.field(validator=v.instance_of(DateSpan))
-    report_date: date | None = None
+    period: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
+    report_date: date | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(date)), in_supported_range]
+    )
     pillars: tuple[Pillar, ...] = attrs.field(default=(), converter=_pillars)
     kpis: tuple[KPI, ...] = attrs.field(default=(), converter=_kpis)
     working_groups: tuple[WorkingGroup, ...] = attrs.field(default=(), converter=_working_groups)
+    departments: tuple[Department, ...] = attrs.field(default=(), converter=_departments)
     milestones: tuple[Milestone, ...] = attrs.field(default=(), converter=_milestones)
     mission: str | None = None
     vision: str | None = None
@@ -134,6 +158,10 @@ class Plan:
         """The working group with this id; KeyError names a missing id."""
         return _find(self.working_groups, wg_id, "working group")
 
+    def department(self, department_id: str) -> Department:
+        """The department with this id; KeyError names a missing id."""
+        return _find(self.departments, department_id, "department")
+
     def milestone(self, milestone_id: str) -> Milestone:
         """The milestone with this id; KeyError names a missing id."""
         return _find(self.milestones, milestone_id, "milestone")
@@ -151,7 +179,7 @@ class Plan:
         raise KeyError(msg)
 
 
-_T = TypeVar("_T", KPI, PriorityProject, Pillar, WorkingGroup, Milestone)
+_T = TypeVar("_T", KPI, PriorityProject, Pillar, WorkingGroup, Department, Milestone)
 
 
 def _find(items: Iterable[_T], wanted: str, what: str) -> _T:
@@ -159,7 +187,7 @@ def _find(items: Iterable[_T], wanted: str, what: str) -> _T:
         if item.id == wanted:
             return item
     known = ", ".join(item.id for item in items) or "none"
-    msg = f"no {what} {wanted!r}; known: {known}"
+    msg = f"no {what} {show(wanted)}; known: {known}"
     raise KeyError(msg)
 
 
@@ -169,11 +197,12 @@ def _find(items: Iterable[_T], wanted: str, what: str) -> _T:
 def plan_problems(plan: Plan) -> list[Problem]:
     """Every problem in a plan that needs no calculation to see, each with its path.
 
-    Checked here: duplicate ids; references to unknown KPIs, projects, working groups
-    and milestones; a target deadline before the plan starts. Each KPI checks its own
-    values when it is built (see :func:`maebashi_dx.model.checks.kpi_problems`).
+    Checked here: duplicate ids; references to unknown KPIs, projects, working groups,
+    departments and milestones; a target deadline before the plan starts; every text
+    (see :func:`maebashi_dx.model.checks.text_problems`). Each KPI checks its own values
+    when it is built (see :func:`maebashi_dx.model.checks.kpi_problems`).
     """
-    problems = reference_problems(_outline(plan))
+    problems = reference_problems(_outline(plan)) + text_problems(plan)
     for i, kpi in enumerate(plan.kpis):
         if kpi.target.due < plan.period.start:
             problems.append(
@@ -194,6 +223,7 @@ def _outline(plan: Plan) -> dict[str, Any]:
         ],
         "kpis": [{"id": k.id} for k in plan.kpis],
         "working_groups": [{"id": w.id, "project_ids": w.project_ids} for w in plan.working_groups],
+        "departments": [{"id": d.id} for d in plan.departments],
         "milestones": [
             {"id": m.id, "owner": m.owner, "depends_on": m.depends_on, "kpi_ids": m.kpi_ids}
             for m in plan.milestones
@@ -231,6 +261,7 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     projects = [e for path, p in pillars for e in _entries(p, "projects", path)]
     kpis = _entries(data, "kpis", "$")
     wgs = _entries(data, "working_groups", "$")
+    departments = _entries(data, "departments", "$")
     milestones = _entries(data, "milestones", "$")
     problems: list[Problem] = []
     for entries, what in (
@@ -238,6 +269,7 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
         (projects, "project"),
         (kpis, "KPI"),
         (wgs, "WG"),
+        (departments, "department"),
         (milestones, "milestone"),
     ):
         problems += duplicates_at([(path, i) for path, e in entries if (i := _id(e))], what)
@@ -245,12 +277,21 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     def known(entries: list[tuple[str, Mapping[str, Any]]]) -> set[str]:
         return {i for _, e in entries if (i := _id(e))}
 
-    kpi_ids, project_ids, wg_ids, milestone_ids = map(known, (kpis, projects, wgs, milestones))
+    kpi_ids, project_ids, wg_ids, department_ids, milestone_ids = map(
+        known, (kpis, projects, wgs, departments, milestones)
+    )
+    for path, dept in departments:
+        if _id(dept) in wg_ids:
+            msg = (
+                f"department id {show(_id(dept))} is also a working group's id;"
+                " an owner naming it would be ambiguous"
+            )
+            problems.append(Problem(f"{path}.id", msg))
 
     def unknown(path: str, entry: Mapping[str, Any], key: str, ids: set[str], what: str) -> None:
         for j, ref in _refs(entry, key):
             if ref not in ids:
-                problems.append(Problem(f"{path}.{key}[{j}]", f"unknown {what} {ref!r}"))
+                problems.append(Problem(f"{path}.{key}[{j}]", f"unknown {what} {show(ref)}"))
 
     for path, project in projects:
         unknown(path, project, "kpi_ids", kpi_ids, "KPI")
@@ -258,10 +299,23 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
         unknown(path, wg, "project_ids", project_ids, "project")
     for path, ms in milestones:
         owner = ms.get("owner")
-        if isinstance(owner, str) and owner not in wg_ids:
-            problems.append(Problem(f"{path}.owner", f"unknown working group {owner!r}"))
+        if isinstance(owner, str) and owner not in wg_ids | department_ids:
+            msg = (
+                f"unknown owner {show(owner)}: neither a working group ({_listed(wg_ids)})"
+                f" nor a department ({_listed(department_ids)})"
+            )
+            problems.append(Problem(f"{path}.owner", msg))
         unknown(path, ms, "depends_on", milestone_ids, "milestone")
         unknown(path, ms, "kpi_ids", kpi_ids, "KPI")
         if _id(ms) in {ref for _, ref in _refs(ms, "depends_on")}:
-            problems.append(Problem(f"{path}.depends_on", f"{_id(ms)!r} depends on itself"))
+            problems.append(Problem(f"{path}.depends_on", f"{show(_id(ms))} depends on itself"))
     return problems
+
+
+def _listed(ids: set[str], limit: int = 10) -> str:
+    """Ids for a message: sorted, at most ``limit`` of them, "none" for none."""
+    if not ids:
+        return "none"
+    first = sorted(ids)[:limit]
+    more = f", … {len(ids) - limit:,} more" if len(ids) > limit else ""
+    return ", ".join(show(i, 40) for i in first) + more

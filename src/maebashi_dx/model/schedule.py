@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
+from maebashi_dx.model.checks import in_supported_range, nonempty, show
 
-__all__ = ["LifecycleStage", "Milestone", "StageRecord", "WorkingGroup"]
+__all__ = ["Department", "LifecycleStage", "Milestone", "StageRecord", "WorkingGroup"]
 
 
 def strings(items: Iterable[str]) -> tuple[str, ...]:
-    """attrs converter: any iterable of ids to a tuple (a lone string is one id)."""
-    if isinstance(items, str):
-        return (items,)
+    """attrs converter: a list or tuple of texts to a tuple.
+
+    A lone string is refused, not read as one id or as its characters.
+    """
+    if isinstance(items, str) or not isinstance(items, list | tuple):
+        msg = f"expected a list of texts, got {type(items).__name__}"
+        raise TypeError(msg)
     return tuple(items)
+
+
+def _table(items: Mapping[str, float]) -> dict[str, float]:
+    """attrs converter: a mapping to a dict (a list of pairs is refused)."""
+    if not isinstance(items, Mapping):
+        msg = f"expected a table of shares, got {type(items).__name__}"
+        raise TypeError(msg)
+    return dict(items)
 
 
 def _records(items: Iterable[StageRecord]) -> tuple[StageRecord, ...]:
@@ -67,7 +80,9 @@ class StageRecord:
     """A lifecycle stage a working group reached, and when."""
 
     stage: LifecycleStage
-    when: DateSpan | None = None
+    when: DateSpan | None = attrs.field(
+        default=None, validator=[v.optional(v.instance_of(DateSpan)), in_supported_range]
+    )
     note: str | None = None
 
 
@@ -88,7 +103,7 @@ class WorkingGroup:
         note: Free text.
     """
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
     project_ids: tuple[str, ...] = attrs.field(default=(), converter=strings)
@@ -102,12 +117,33 @@ class WorkingGroup:
 
 def _shares(_instance: object, attribute: attrs.Attribute[Any], value: dict[str, float]) -> None:
     for resource, share in value.items():
-        if isinstance(share, bool) or not isinstance(share, int | float):
-            msg = f"{attribute.name}[{resource!r}] must be a number"
+        if not isinstance(resource, str):
+            msg = f"{attribute.name} is keyed by resource names, not {type(resource).__name__}"
             raise TypeError(msg)
-        if not math.isfinite(share) or share < 0:
-            msg = f"{attribute.name}[{resource!r}] must be a finite share >= 0, not {share}"
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            msg = f"{attribute.name}[{show(resource)}] must be a number"
+            raise TypeError(msg)
+        if not (math.isfinite(share) and 0 < share <= 1):
+            msg = (
+                f"{attribute.name}[{show(resource)}] must be a share above 0 and at most 1"
+                f" (1.0 = full time), not {share:g}"
+            )
             raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Department:
+    """A department of the city (担当課), which may own milestones.
+
+    Attributes:
+        id: Stable identifier, e.g. ``joho-seisaku``.
+        name: Japanese name, e.g. 情報政策課.
+        name_en: English name.
+    """
+
+    id: str = attrs.field(validator=nonempty)
+    name: str
+    name_en: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -119,22 +155,24 @@ class Milestone:
         title: Japanese title.
         title_en: English title.
         when: The inclusive span of days; a one-day milestone has start == end.
-        owner: The working group that owns it, if any.
+        owner: The id of the working group or the department (担当課) that owns it, if
+            any.
         depends_on: Milestones that must end before this one starts (same day allowed).
         kpi_ids: KPIs it serves; it should end by their deadlines.
         resources: People, rooms or systems it uses exclusively.
         effort: Share of each resource's capacity it takes while it runs
-            (1.0 = full time; a DX推進員 gives about 0.1), for resources used in part.
+            (1.0 = full time; a DX推進員 gives about 0.1), for resources used in part;
+            each share is above 0 and at most 1.
         note: Free text.
     """
 
-    id: str = attrs.field(validator=v.min_len(1))
+    id: str = attrs.field(validator=nonempty)
     title: str
     title_en: str = ""
-    when: DateSpan = attrs.field(validator=v.instance_of(DateSpan))
+    when: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
     owner: str | None = None
     depends_on: tuple[str, ...] = attrs.field(default=(), converter=strings)
     kpi_ids: tuple[str, ...] = attrs.field(default=(), converter=strings)
     resources: tuple[str, ...] = attrs.field(default=(), converter=strings)
-    effort: dict[str, float] = attrs.field(factory=dict, converter=dict, validator=_shares)
+    effort: dict[str, float] = attrs.field(factory=dict, converter=_table, validator=_shares)
     note: str | None = None
