@@ -27,6 +27,7 @@ from maebashi_dx.report.fmt import (
     format_number,
     format_value,
     method_name,
+    milestone_label,
 )
 from maebashi_dx.report.render import display_width
 
@@ -160,13 +161,7 @@ def gantt_png(plan: Plan, conflicts: Sequence[Conflict], *, lang: Lang = "ja") -
     plt = _pyplot()
     milestones = sorted(plan.milestones, key=lambda m: (m.owner or "", m.when.start, m.id))
     flagged = {sid for c in conflicts if c.severity is not Severity.INFO for sid in c.subject_ids}
-    labels = [
-        _wrap(
-            (f"[{m.owner}] " if m.owner else "")
-            + (m.title_en if lang == "en" and m.title_en else m.title)
-        )
-        for m in milestones
-    ]
+    labels = [_wrap(milestone_label(plan, m, lang)) for m in milestones]
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(12, max(2.5, 0.22 * lines + 0.12 * len(labels) + 1.2)))
     for i, m in enumerate(milestones):

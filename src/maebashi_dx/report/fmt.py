@@ -36,7 +36,7 @@ from typing import Literal
 
 from maebashi_dx.dates import FiscalYear
 from maebashi_dx.i18n import catalogue, text
-from maebashi_dx.model import Plan
+from maebashi_dx.model import Milestone, Plan
 
 __all__ = [
     "COUNT_UNITS",
@@ -53,6 +53,8 @@ __all__ = [
     "html_text",
     "is_count_unit",
     "method_name",
+    "milestone_label",
+    "owner_name",
     "plan_name",
     "plan_year",
     "plan_years",
@@ -246,6 +248,23 @@ def plan_year(plan: Plan, day: date) -> int:
 def plan_years(plan: Plan) -> int:
     """How many fiscal years the plan's period touches (5 for 2021年4月～2026年3月)."""
     return plan_year(plan, plan.period.end)
+
+
+def owner_name(plan: Plan, owner: str, lang: Lang = "ja") -> str:
+    """A milestone owner as a chart shows it: a department (担当課) by its name, as a
+    city writes it; a working group by its short id (its full name is a sentence)."""
+    for department in getattr(plan, "departments", ()):
+        if department.id == owner:
+            name_en = getattr(department, "name_en", "")
+            return str(name_en if lang == "en" and name_en else department.name)
+    return owner
+
+
+def milestone_label(plan: Plan, milestone: Milestone, lang: Lang = "ja") -> str:
+    """ "[owner] title" on one line, the title in ``lang`` when the plan has it."""
+    title = milestone.title_en if lang == "en" and milestone.title_en else milestone.title
+    title = " ".join(title.split())
+    return f"[{owner_name(plan, milestone.owner, lang)}] {title}" if milestone.owner else title
 
 
 def method_name(method: str, lang: Lang = "ja") -> str:

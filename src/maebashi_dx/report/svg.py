@@ -33,6 +33,7 @@ from maebashi_dx.report.fmt import (
     format_month,
     format_number,
     format_value,
+    milestone_label,
 )
 
 __all__ = ["fit_text", "gantt_svg", "kpi_chart_svg", "text_width"]
@@ -329,9 +330,8 @@ def gantt_svg(
     height = top + row_h * len(milestones) + 30
     titles = []
     for m in milestones:
-        title = m.title_en if lang == "en" and m.title_en else m.title
         mark = "⚠ " if flagged.get(m.id) in (Severity.ERROR, Severity.WARNING) else ""
-        titles.append(mark + (f"[{m.owner}] " if m.owner else "") + " ".join(title.split()))
+        titles.append(mark + milestone_label(plan, m, lang))
     label_w = min(max(text_width(t) for t in titles) + 12, width * 0.4)
     days = max(1, (end - start).days)
     chart_w = width - label_w - 10
