@@ -51,6 +51,7 @@ import attrs
 
 from maebashi_dx.achievement import target_number
 from maebashi_dx.errors import CalculationError
+from maebashi_dx.i18n import Lang, text
 from maebashi_dx.model import KPI, Direction, KPIKind
 from maebashi_dx.plugins import Registry
 
@@ -62,6 +63,9 @@ __all__ = [
     "BlendForecaster",
     "Forecast",
     "Forecaster",
+    "Items",
+    "Message",
+    "MethodName",
     "NaiveForecaster",
     "Point",
     "PooledForecaster",
@@ -71,6 +75,7 @@ __all__ = [
     "TrendForecaster",
     "default_method",
     "forecast",
+    "method_label",
     "months_before",
     "pace_shift",
     "run_forecaster",
@@ -86,6 +91,103 @@ DEFAULT_FORECASTER = "blend"
 #: ... and when none is named but the KPI has a reference series to pool toward.
 DEFAULT_POOLED_FORECASTER = "pooled"
 _HORIZON_YEARS = 100
+
+
+# ----------------------------------------------------------------------------- messages
+
+
+def method_label(name: str, lang: Lang = "ja") -> str:
+    """A forecaster's display name: catalogue key ``forecast.method.<name>``; a plugin's
+    name without a key is shown as it is.
+
+    >>> method_label("blend", "ja"), method_label("cagr", "en"), method_label("holt", "ja")
+    ('複合予測', 'compound annual growth rate', 'holt')
+    """
+    from maebashi_dx.i18n import catalogue
+
+    return catalogue(lang).get(f"forecast.method.{name}", name)
+
+
+@attrs.frozen
+class MethodName:
+    """A forecaster's name inside a message: the name itself in English (as the CLI's
+    ``--method`` spells it), its display name (:func:`method_label`) in Japanese."""
+
+    name: str
+
+
+@attrs.frozen
+class Items:
+    """Messages (or texts) shown as one list, joined by the language's separator:
+    ``"list"`` (", " / "、") or ``"reasons"`` ("; " / "；")."""
+
+    items: tuple[Message | str, ...]
+    sep: Literal["list", "reasons"] = "list"
+
+
+@attrs.frozen
+class Message:
+    """A user-facing text as a catalogue key (domain ``forecast``) and its fields, so that
+    it can be shown in any language (:meth:`text`).
+
+    Field values are numbers (formatted by the template, e.g. ``{pace:.2f}``), texts
+    (shown as they are: names of places, a plugin's English basis), dates (ISO in
+    English, 2022年5月31日 in Japanese), :class:`MethodName`, nested :class:`Message`
+    and :class:`Items`.
+
+    >>> m = Message("forecast.note.too_few", (("method", MethodName("linear")), ("count", 1)))
+    >>> m.text("en")
+    'linear: needs at least two points, has 1'
+    >>> m.text("ja")
+    '全期間の傾向：2点以上の実績が必要（現在1点）'
+    """
+
+    key: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: Lang = "ja") -> str:
+        """The message in ``lang``."""
+        return text(self.key, lang, **{k: _field_text(v, lang) for k, v in self.fields})
+
+
+def _field_text(value: object, lang: Lang) -> object:
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, MethodName):
+        return value.name if lang == "en" else method_label(value.name, lang)
+    if isinstance(value, Items):
+        sep = text(f"forecast.sep.{value.sep}", lang)
+        return sep.join(str(_field_text(item, lang)) for item in value.items)
+    if isinstance(value, date):
+        return value.isoformat() if lang == "en" else f"{value.year}年{value.month}月{value.day}日"
+    return value
+
+
+def _msg(key: str, **fields: object) -> Message:
+    return Message(key, tuple(fields.items()))
+
+
+class _FitError(CalculationError):
+    """A forecaster cannot fit the data; carries its reason as a :class:`Message`."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.text("en"))
+
+
+def _too_few(name: str, count: int) -> Message:
+    return _msg("forecast.note.too_few", method=MethodName(name), count=count)
+
+
+def _basis_of(trend: Trend) -> Message | str:
+    """A trend's basis, localizable when the trend carries a message (the built-ins)."""
+    message = getattr(trend, "basis_message", None)
+    return message if isinstance(message, Message) else trend.basis
+
+
+def _reason(exc: CalculationError) -> Message | str:
+    """A fit error's reason, localizable when the error carries a message."""
+    return exc.message if isinstance(exc, _FitError) else str(exc)
 
 
 class Point(NamedTuple):
@@ -364,6 +466,7 @@ class _LineTrend:
     """A least-squares line z = a + b·x in a transformed space, x in years from origin."""
 
     basis: str
+    basis_message: Message | None = None
     days: tuple[date, ...]
     values: tuple[float, ...]
     transform: _Transform
@@ -386,15 +489,19 @@ class _LineTrend:
         return min(self.bounds[1], max(self.bounds[0], value))
 
     @property
-    def interval_basis(self) -> str:
+    def interval_message(self) -> Message | None:
+        """How the interval is made; None for the prediction interval, which
+        run_forecaster names with its level."""
         if self.sigma > 0:
-            return ""  # the prediction interval; run_forecaster names it with its level
+            return None
         if self.n >= 3:
-            return (
-                f"heuristic: the {self.n} points lie exactly on the line, so there is no "
-                "scatter to learn from; the pace stalls (low) or doubles (high)"
-            )
-        return "heuristic from two points: the pace stalls (low) or doubles (high)"
+            return _msg("forecast.interval.on_line", count=self.n)
+        return _msg("forecast.interval.two_points")
+
+    @property
+    def interval_basis(self) -> str:
+        message = self.interval_message
+        return "" if message is None else message.text("en")
 
     def predict(self, day: date) -> float:
         return self._cap(self.transform.back(self.a + self.b * _years(day, self.origin)))
@@ -475,41 +582,37 @@ class TrendForecaster:
     window_months: int = 12
     source: str = ""
 
-    def _select(self, data: SeriesInput) -> tuple[tuple[date, ...], tuple[float, ...], str]:
+    def _select(self, data: SeriesInput) -> tuple[tuple[date, ...], tuple[float, ...], Message]:
         days, values = data.days, data.values
         if self.selection == "endpoints":
-            return (days[0], days[-1]), (values[0], values[-1]), "the first and the latest point"
+            return (days[0], days[-1]), (values[0], values[-1]), _msg("forecast.points.endpoints")
         if self.selection == "window":
             since = months_before(data.as_of, self.window_months)
             i = bisect.bisect_right(days, since)
             if len(days) - i >= 2:
-                chosen = f"{len(days) - i} points in the last {self.window_months} months"
+                chosen = _msg(
+                    "forecast.points.window", count=len(days) - i, months=self.window_months
+                )
                 return days[i:], values[i:], chosen
-            return (
-                days[-2:],
-                values[-2:],
-                (f"the last 2 points (fewer than 2 in the last {self.window_months} months)"),
-            )
-        return days, values, f"all {len(days)} points"
+            short = _msg("forecast.points.window_short", months=self.window_months)
+            return days[-2:], values[-2:], short
+        return days, values, _msg("forecast.points.all", count=len(days))
 
     def _transform(self, data: SeriesInput) -> _Transform:
         if self.space == "logit":
             if data.bounds is None:
-                msg = f"{self.name}: needs the KPI's natural bounds (e.g. 0..100 for a %)"
-                raise CalculationError(msg)
+                raise _FitError(_msg("forecast.note.no_bounds", method=MethodName(self.name)))
             return _Transform("logit", *data.bounds)
         return _Transform(self.space)
 
     def fit(self, data: SeriesInput) -> _LineTrend:
         """Fit the line; CalculationError when the data cannot support it."""
         if len(data.days) < 2:
-            msg = f"{self.name}: needs at least two points, has {len(data.days)}"
-            raise CalculationError(msg)
+            raise _FitError(_too_few(self.name, len(data.days)))
         days, values, chosen = self._select(data)
         transform = self._transform(data)
         if transform.space == "log" and min(values) <= 0:
-            msg = f"{self.name}: a constant-rate model needs values above zero"
-            raise CalculationError(msg)
+            raise _FitError(_msg("forecast.note.not_positive", method=MethodName(self.name)))
         origin = days[0]
         first = origin.toordinal()
         xs = [o - first for o in map(date.toordinal, days)]  # whole days from the origin
@@ -523,8 +626,7 @@ class TrendForecaster:
         dzs = [z - z_mean for z in zs]
         sxx = sum(map(operator.mul, dxs, dxs))
         if sxx == 0:
-            msg = f"{self.name}: the points share one date"
-            raise CalculationError(msg)
+            raise _FitError(_msg("forecast.note.one_date", method=MethodName(self.name)))
         b_per_day = sum(map(operator.mul, dxs, dzs)) / sxx
         a = z_mean - b_per_day * x_mean
         b = b_per_day * YEAR_DAYS
@@ -539,12 +641,16 @@ class TrendForecaster:
             ssr = max(0.0, syy - b_per_day * b_per_day * sxx * YEAR_DAYS**2)
             if ssr > 1e-12 * syy:
                 sigma = math.sqrt(ssr / (n - 2))
-        space = {"identity": "", "log": " of the logarithm", "logit": " of the logit"}[
-            transform.space
-        ]
-        how = "a line through" if n == 2 else "least squares on"
+        basis = _msg(
+            "forecast.basis.trend",
+            method=MethodName(self.name),
+            how=_msg("forecast.how.line" if n == 2 else "forecast.how.least_squares"),
+            points=chosen,
+            space=_msg(f"forecast.space.{transform.space}"),
+        )
         return _LineTrend(
-            basis=f"{self.name}: {how} {chosen}{space}",
+            basis=basis.text("en"),
+            basis_message=basis,
             days=days,
             values=values,
             transform=transform,
@@ -566,14 +672,20 @@ class _FlatTrend:
     basis: str
     days: tuple[date, ...]
     values: tuple[float, ...]
+    basis_message: Message | None = None
 
     @property
     def points(self) -> tuple[Point, ...]:
         return tuple(map(Point, self.days, self.values))
 
     @property
+    def interval_message(self) -> Message:
+        """How the interval is made: it is not."""
+        return _msg("forecast.interval.naive")
+
+    @property
     def interval_basis(self) -> str:
-        return "none: the naive forecast claims no uncertainty (a baseline only)"
+        return self.interval_message.text("en")
 
     def predict(self, day: date) -> float:
         return self.values[-1]
@@ -595,10 +707,11 @@ class NaiveForecaster:
     def fit(self, data: SeriesInput) -> _FlatTrend:
         """Carry the latest value forward."""
         if not data.days:
-            msg = f"{self.name}: no data"
-            raise CalculationError(msg)
+            raise _FitError(_msg("forecast.note.no_points", method=MethodName(self.name)))
+        basis = _msg("forecast.basis.flat", method=MethodName(self.name))
         return _FlatTrend(
-            basis="naive: the latest value carried forward",
+            basis=basis.text("en"),
+            basis_message=basis,
             days=data.days[-1:],
             values=data.values[-1:],
         )
@@ -621,6 +734,7 @@ class _WidenedTrend:
     bounds: tuple[float, float] | None
     shift: float | None  # largest past change in the yearly pace, per year
     origin: date
+    basis_message: Message | None = None
 
     @property
     def points(self) -> tuple[Point, ...]:
@@ -656,17 +770,15 @@ class _BlendTrend(_WidenedTrend):
     weights: tuple[float, ...]
 
     @property
-    def interval_basis(self) -> str:
+    def interval_message(self) -> Message:
+        """How the interval is made: the members', widened for changes of pace."""
         if self.shift is None:
-            return (
-                "short history (under three points or two years: no change of pace to learn "
-                "from): the members' forecasts and intervals, and the pace stalling or doubling"
-            )
-        return (
-            "the members' forecasts and intervals, widened by the largest past change in "
-            f"the yearly pace ({self.shift:.2f} a year) times the horizon; not calibrated "
-            "for shocks the history does not show (see the forecast-accuracy page)"
-        )
+            return _msg("forecast.interval.blend_short")
+        return _msg("forecast.interval.blend", shift=self.shift)
+
+    @property
+    def interval_basis(self) -> str:
+        return self.interval_message.text("en")
 
     def predict(self, day: date) -> float:
         return sum(w * t.predict(day) for w, t in zip(self.weights, self.members, strict=True))
@@ -739,26 +851,44 @@ class BlendForecaster:
     def fit(self, data: SeriesInput) -> _BlendTrend:
         """Fit every member that can; CalculationError if none can."""
         fitted: list[tuple[float, Trend]] = []
-        reasons = []
+        reasons: list[Message | str] = []
         span = (data.days[-1] - data.days[0]).days if data.days else 0
         needs = self.min_history_days or (0,) * len(self.members)
         for member, weight, need in zip(self.members, self.weights, needs, strict=True):
             if span < need:
-                reasons.append(f"{member}: needs {need} days of history, has {span}")
+                reasons.append(
+                    _msg("forecast.note.history", method=MethodName(member), need=need, span=span)
+                )
                 continue
             try:
                 fitted.append((weight, FORECASTERS.get(member).fit(data)))
             except CalculationError as exc:
-                reasons.append(str(exc))
+                reasons.append(_reason(exc))
         if not fitted:
-            raise CalculationError("; ".join(reasons))
+            why = Items(tuple(reasons), "reasons")
+            raise _FitError(_msg("forecast.note.none_fit", reasons=why))
         total = sum(w for w, _ in fitted)
         weights = tuple(w / total for w, _ in fitted)
-        parts = ", ".join(f"{w:.0%} {t.basis}" for w, (_, t) in zip(weights, fitted, strict=True))
-        if reasons:
-            parts += f" (left out: {'; '.join(reasons)})"
+        parts = Items(
+            tuple(
+                _msg("forecast.basis.share", weight=w, basis=_basis_of(t))
+                for w, (_, t) in zip(weights, fitted, strict=True)
+            )
+        )
+        method = MethodName(self.name)
+        basis = (
+            _msg(
+                "forecast.basis.blend_left_out",
+                method=method,
+                parts=parts,
+                reasons=Items(tuple(reasons), "reasons"),
+            )
+            if reasons
+            else _msg("forecast.basis.blend", method=method, parts=parts)
+        )
         return _BlendTrend(
-            basis=f"{self.name}: {parts}",
+            basis=basis.text("en"),
+            basis_message=basis,
             members=tuple(t for _, t in fitted),
             weights=weights,
             days=data.days,
@@ -778,19 +908,15 @@ class _PooledTrend(_WidenedTrend):
     theirs: _LineTrend  # the reference's pace scaled to the series' level, through it too
 
     @property
+    def interval_message(self) -> Message:
+        """How the interval is made: the three paces and the own line's interval."""
+        if self.shift is None:
+            return _msg("forecast.interval.pooled_short")
+        return _msg("forecast.interval.pooled", shift=self.shift)
+
+    @property
     def interval_basis(self) -> str:
-        how = (
-            f"widened by the largest past change in the yearly pace ({self.shift:.2f} a "
-            "year) times the horizon"
-            if self.shift is not None
-            else "and, with too short a history to show a change of pace, the pace stalling "
-            "or doubling"
-        )
-        return (
-            "the pooled, own and reference-paced forecasts and the own line's interval, "
-            f"{how}; not calibrated for shocks the history does not show (see the "
-            "forecast-accuracy page)"
-        )
+        return self.interval_message.text("en")
 
     def predict(self, day: date) -> float:
         return self.line.predict(day)
@@ -835,30 +961,36 @@ class PooledForecaster:
     fallback: str = "blend"
     source: str = "top-down proportional pooling (hierarchical forecasting), drift from the latest"
 
-    def _fallback(self, data: SeriesInput, why: str) -> Trend:
+    def _fallback(self, data: SeriesInput, why: Message) -> Trend:
         trend = FORECASTERS.get(self.fallback).fit(data)
         if attrs.has(type(trend)) and isinstance(getattr(trend, "basis", None), str):
-            return attrs.evolve(trend, basis=f"{self.name}: {why}, so {trend.basis}")  # type: ignore[misc]
+            basis = _msg(
+                "forecast.basis.fallback",
+                method=MethodName(self.name),
+                why=why,
+                then=_basis_of(trend),
+            )
+            return attrs.evolve(trend, basis=basis.text("en"), basis_message=basis)  # type: ignore[misc]
         return trend
 
     def fit(self, data: SeriesInput) -> Trend:
         """Pool the series' line with the reference's; the fallback without one."""
         ref = data.reference.until(data.as_of) if data.reference is not None else None
         if ref is None:
-            return self._fallback(data, "no reference series")
+            return self._fallback(data, _msg("forecast.why.no_reference"))
         if len(ref.days) < 2:
-            return self._fallback(data, f"{ref.label} has fewer than two points")
+            return self._fallback(data, _msg("forecast.why.short_reference", reference=ref.label))
         if len(data.days) < 2:
-            msg = f"{self.name}: needs at least two points, has {len(data.days)}"
-            raise CalculationError(msg)
+            raise _FitError(_too_few(self.name, len(data.days)))
         last_day, last = data.days[-1], data.values[-1]
         level = value_at(ref.days, ref.values, last_day)
         if level is None and last_day > ref.days[-1]:
             level = ref.values[-1]  # the reference is behind: its latest level
         if level is None or level <= 0:
-            return self._fallback(data, f"{ref.label} has no level above zero on {last_day}")
+            why = _msg("forecast.why.no_level", reference=ref.label, day=last_day)
+            return self._fallback(data, why)
         if last <= 0:
-            return self._fallback(data, "the ratio of levels needs a latest value above zero")
+            return self._fallback(data, _msg("forecast.why.no_ratio"))
         member = FORECASTERS.get(self.line)
         own = member.fit(data)
         theirs = member.fit(
@@ -869,26 +1001,45 @@ class PooledForecaster:
             and isinstance(theirs, _LineTrend)
             and own.transform.space == theirs.transform.space == "identity"
         ):
-            msg = f"{self.name}: {self.line!r} must fit a straight line to pool"
-            raise CalculationError(msg)
+            raise _FitError(
+                _msg("forecast.note.not_line", method=MethodName(self.name), line=self.line)
+            )
         scale = last / level
         scaled = theirs.b * scale
         pace = (1 - self.weight) * own.b + self.weight * scaled
         x_last = _years(last_day, own.origin)
 
-        def through_latest(b: float, basis: str) -> _LineTrend:
-            return attrs.evolve(own, a=last - b * x_last, b=b, sigma=0.0, basis=basis)
-
-        basis = (
-            f"{self.name}: from the latest value at {pace:.2f} a year = "
-            f"{1 - self.weight:.0%} × own {own.b:.2f} ({own.basis}) + {self.weight:.0%} × "
-            f"{ref.label} {theirs.b:.2f} × {scale:.3f} (level {last:g} / {level:g})"
+        basis = _msg(
+            "forecast.basis.pooled",
+            method=MethodName(self.name),
+            pace=pace,
+            own_weight=1 - self.weight,
+            own_pace=own.b,
+            own=_basis_of(own),
+            weight=self.weight,
+            reference=ref.label,
+            reference_pace=theirs.b,
+            scale=scale,
+            last=last,
+            level=level,
         )
+
+        def through_latest(b: float, message: Message) -> _LineTrend:
+            return attrs.evolve(
+                own,
+                a=last - b * x_last,
+                b=b,
+                sigma=0.0,
+                basis=message.text("en"),
+                basis_message=message,
+            )
+
         return _PooledTrend(
-            basis=basis,
+            basis=basis.text("en"),
+            basis_message=basis,
             line=through_latest(pace, basis),
             own=own,
-            theirs=through_latest(scaled, f"{ref.label}'s pace, scaled"),
+            theirs=through_latest(scaled, _msg("forecast.basis.scaled", reference=ref.label)),
             days=data.days,
             values=data.values,
             bounds=data.bounds,
@@ -971,14 +1122,24 @@ class Forecast:
         value: The projected value at the deadline, or None when it cannot be made.
         interval: (low, high) around ``value`` at confidence ``level``, or None.
         level: The interval's confidence level.
-        interval_basis: How the interval was made (prediction interval or heuristic).
+        interval_basis: How the interval was made (prediction interval or heuristic), in
+            English; :meth:`interval_basis_text` in any language.
         observed_pace: The trend's rate of change at ``as_of``, per year.
-        required_pace: The rate needed from the latest value to the target, per year.
+        required_pace: The rate needed from the latest value to the target, per year:
+            (target − latest) / (years from the latest value to the deadline). With no
+            time left (the latest value on or after the deadline) it is 0 when the latest
+            value meets the target (nothing more is needed) and None when it does not (no
+            pace can meet it in no time).
         attainment_date: When the trend meets the target, or None if it never does.
         point_days: Days of the points the method used (``points`` pairs them up).
         point_values: Their values.
-        basis: What the method did, in words.
-        note: Why there is no value, when there is none.
+        basis: What the method did, in English; :meth:`basis_text` in any language.
+        note: Why there is no value, when there is none, in English; :meth:`note_text`.
+        direction: Whether higher is better.
+        basis_message: ``basis`` as a :class:`Message` (None from a plugin that gives
+            only a text).
+        interval_message: ``interval_basis`` as a :class:`Message`, or None.
+        note_message: ``note`` as a :class:`Message`, or None.
     """
 
     kpi_id: str
@@ -998,11 +1159,37 @@ class Forecast:
     basis: str = ""
     note: str = ""
     direction: Direction = Direction.INCREASE
+    basis_message: Message | None = None
+    interval_message: Message | None = None
+    note_message: Message | None = None
 
     @property
     def points(self) -> tuple[Point, ...]:
         """The points the method used, oldest first."""
         return tuple(map(Point, self.point_days, self.point_values))
+
+    def basis_text(self, lang: Lang = "ja") -> str:
+        """What the method did, in ``lang`` (a plugin's own text when it gives no message).
+
+        >>> from datetime import date
+        >>> from maebashi_dx.datasets import maebashi_2022
+        >>> f = forecast(maebashi_2022().kpi("kpi2"), date(2022, 5, 31), method="cagr")
+        >>> f.basis_text("ja")
+        '年平均成長率（最初と最新の実績値の対数を通る直線）'
+        >>> f.basis_text("en") == f.basis
+        True
+        """
+        return self.basis if self.basis_message is None else self.basis_message.text(lang)
+
+    def interval_basis_text(self, lang: Lang = "ja") -> str:
+        """How the interval was made, in ``lang``."""
+        if self.interval_message is None:
+            return self.interval_basis
+        return self.interval_message.text(lang)
+
+    def note_text(self, lang: Lang = "ja") -> str:
+        """Why there is no value, in ``lang`` ("" when there is one)."""
+        return self.note if self.note_message is None else self.note_message.text(lang)
 
     @property
     def meets_target(self) -> bool | None:
@@ -1085,17 +1272,18 @@ def run_forecaster(
         )
 
     if not data.days:
-        return make(note="no data on or before this day")
-    years_left = (data.deadline - data.days[-1]).days / YEAR_DAYS
-    required = (data.target - data.values[-1]) / years_left if years_left > 0 else None
+        return make(**_note(_msg("forecast.note.no_data")))
+    required = _required_pace(data)
     try:
         trend = forecaster.fit(data)
     except CalculationError as exc:
+        reason = _reason(exc)
         return make(
             required_pace=required,
             point_days=data.days,
             point_values=data.values,
             note=str(exc),
+            note_message=reason if isinstance(reason, Message) else None,
         )
     if isinstance(trend, _LineTrend | _BlendTrend | _FlatTrend | _PooledTrend):
         days, values = trend.days, trend.values
@@ -1109,25 +1297,52 @@ def run_forecaster(
             required_pace=required,
             point_days=days,
             point_values=values,
-            note="the projection overflowed",
+            **_note(_msg("forecast.note.overflow")),
         )
     # A trend may say how its interval is made; the built-in lines say it by point count.
-    basis = getattr(trend, "interval_basis", None) or (
-        f"{level:.0%} least-squares prediction interval (Student's t)"
-        if len(days) >= 3
-        else "heuristic from two points: the pace stalls (low) or doubles (high)"
-    )
+    interval_message = getattr(trend, "interval_message", None)
+    interval_basis = getattr(trend, "interval_basis", None)
+    if not isinstance(interval_message, Message) and not interval_basis:
+        interval_message = (
+            _msg("forecast.interval.prediction", level=level)
+            if len(days) >= 3
+            else _msg("forecast.interval.two_points")
+        )
+    if isinstance(interval_message, Message):
+        interval_basis = interval_message.text("en")
+    else:
+        interval_message = None
+    basis = _basis_of(trend)
     return make(
         value=value,
         interval=interval,
-        interval_basis=basis,
+        interval_basis=interval_basis,
+        interval_message=interval_message,
         observed_pace=trend.pace(data.as_of),
         required_pace=required,
         attainment_date=_attainment(data, trend),
         point_days=days,
         point_values=values,
         basis=trend.basis,
+        basis_message=basis if isinstance(basis, Message) else None,
     )
+
+
+def _note(message: Message) -> dict[str, Any]:
+    return {"note": message.text("en"), "note_message": message}
+
+
+def _required_pace(data: SeriesInput) -> float | None:
+    """(target − latest) / years left, from the latest value to the deadline.
+
+    Convention: with no time left (the latest value on or after the deadline) the
+    required pace is 0 when the latest value meets the target and None (no pace can
+    meet it) when it does not, never a division by zero.
+    """
+    years_left = (data.deadline - data.days[-1]).days / YEAR_DAYS
+    if years_left > 0:
+        return (data.target - data.values[-1]) / years_left
+    return 0.0 if data.meets(data.values[-1]) else None
 
 
 def forecast(
