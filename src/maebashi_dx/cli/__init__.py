@@ -68,7 +68,9 @@ def _run(argv: Sequence[str]) -> int:
         return BAD_INPUT
     if getattr(args, "output", None):
         check_output(args.output, "en" if args.lang == "en" else "ja")
-    return run(args)
+    code = run(args)
+    sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+    return code
 
 
 def _debug_asked(argv: Sequence[str]) -> bool:
