@@ -175,3 +175,68 @@ class TestAtomicWrite:
         with pytest.raises(PlanError):
             dump_plan(maebashi_2022(), path)
         assert not path.exists()
+
+
+class TestStrictReading:
+    """Types are read as written; the documented conversions are the only ones."""
+
+    def test_an_unknown_field_does_not_hide_a_bad_value(self) -> None:
+        data = plan_to_dict(maebashi_2022())
+        data["kpis"][0]["baseline"] |= {"colour": "red", "value": "abc"}
+        data["kpis"][1]["bounds"] = [100, 0]
+        with pytest.raises(PlanError) as info:
+            plan_from_dict(data)
+        assert {p.path for p in info.value.problems} == {
+            "$.kpis[0].baseline",  # unknown field colour
+            "$.kpis[0].baseline.value",  # a text for a numeric KPI
+            "$.kpis[1].bounds",
+        }
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    def test_ints_are_read_as_floats_and_dates_as_spans(self, fmt: str) -> None:
+        data = plan_to_dict(maebashi_2022())
+        data["kpis"][0]["target"]["value"] = 100  # an int where a float belongs
+        plan = loads_plan(dumps_plan(plan_from_dict(data), fmt), fmt)  # type: ignore[arg-type]
+        assert plan.kpis[0].target.value == 100.0
+        assert isinstance(plan.kpis[0].target.value, float)
+
+    def test_departments_round_trip(self) -> None:
+        from maebashi_dx.datasets import starter_plan_toml
+
+        plan = loads_plan(starter_plan_toml("高崎市"), "toml")
+        assert plan.departments
+        for fmt in FORMATS:
+            assert loads_plan(dumps_plan(plan, fmt), fmt) == plan  # type: ignore[arg-type]
+
+
+HOSTILE_YAML = {
+    "alias bomb": "a: &a ['x','x','x','x','x','x','x','x','x']\n"
+    + "".join(
+        f"b{i}: &b{i} [" + ", ".join([f"*{'a' if i == 0 else f'b{i - 1}'}"] * 9) + "]\n"
+        for i in range(9)
+    ),
+    "python tag": "id: !!python/object/apply:os.system ['echo']\n",
+    "control character": "id: x\nname: a\x07b\n",
+    "key twice": "id: x\nid: y\n",
+    "deep": "".join(" " * i + "- \n" for i in range(80)),
+    "bad day": "id: x\nreport_date: 2022-02-30\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_YAML))
+def test_both_yaml_loaders_refuse_alike(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml's loader (when installed) and PyYAML's own give the same errors."""
+    import yaml
+
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml")
+    text = HOSTILE_YAML[case]
+    with pytest.raises(PlanError) as fast:
+        loads_plan(text, "yaml")
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    with pytest.raises(PlanError) as pure:
+        loads_plan(text, "yaml")
+    assert [(p.path, p.line) for p in pure.value.problems] == [
+        (p.path, p.line) for p in fast.value.problems
+    ]
+    assert pure.value.problems[0].line is not None

@@ -116,3 +116,29 @@ class TestReference:
         assert "found 全国, 群馬県" in message
         assert "line 3: 2021-04-01 is also on line 2" in message
         assert "line 4: value '未着手' is not a number" in message
+
+
+def test_merge_problems_name_the_file_the_line_and_the_kpi(tmp_path: Path) -> None:
+    """A problem found only when rows join their KPI still points at the CSV row."""
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "kpi_id,date,value\n"
+        "kpi1,2022-06-30,4\n"
+        "kpi1,2022-07-31,abc\n"  # a text for a numeric KPI
+        "kpi1,2019-01-31,1\n"  # before the baseline (2020年7月)
+        "kpi2,2022-06-30,48\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanError) as info:
+        merge_measurements(maebashi_2022(), load_measurements(path))
+    err = info.value
+    assert err.source == str(path)
+    assert [(p.path, p.line) for p in err.problems] == [("line 3", 3), ("line 4", 4)]
+    assert "KPI 'kpi1': value: expected a number, got 'abc'" in str(err)
+    assert "KPI 'kpi1': date: out of order" in str(err)
+
+
+def test_a_number_too_large_is_not_a_stage_name() -> None:
+    for text in ("1e400", "-1e400", "nan", "inf", "1" + "0" * 400):
+        with pytest.raises(PlanError, match=r"line 2: value: .* is not a finite number"):
+            loads_measurements(f"kpi_id,date,value\nkpi1,2022-06-30,{text}\n")

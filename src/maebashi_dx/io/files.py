@@ -182,8 +182,9 @@ def _yaml_loader(yaml: Any) -> Any:
 
 def _load_yaml(text: str) -> object:
     yaml = _yaml()
-    loader = _yaml_loader(yaml)(text)
+    loader = None
     try:
+        loader = _yaml_loader(yaml)(text)  # PyYAML's own reader checks characters here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -199,15 +200,15 @@ def _load_yaml(text: str) -> object:
     except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow
         position = getattr(exc, "position", None)
         line = None
-        if isinstance(position, int):  # libyaml counts UTF-8 bytes, PyYAML characters
-            c_reader = not isinstance(loader, yaml.SafeLoader)
-            before = (
-                text.encode("utf-8", "surrogatepass")[:position] if c_reader else text[:position]
-            )
-            line = before.count(b"\n" if c_reader else "\n") + 1  # type: ignore[arg-type]
+        if isinstance(position, int):
+            if loader is None or isinstance(loader, yaml.SafeLoader):  # PyYAML counts characters
+                line = text[:position].count("\n") + 1
+            else:  # libyaml counts UTF-8 bytes
+                line = text.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
         raise PlanError([Problem("$", f"invalid YAML: {str(exc)[:300]}", line)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _check_yaml_node(root: Any, yaml: Any) -> None:
