@@ -11,6 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from maebashi_dx.cli import main
 from maebashi_dx.conflicts import Severity, find_conflicts
@@ -341,3 +343,39 @@ def test_a_reader_that_goes_away_gets_no_traceback(argv: list[str]) -> None:
     proc.stderr.close()
     assert proc.wait(timeout=60) == 141
     assert err == ""
+
+
+# --------------------------------------------------------------- any command line
+
+_TOKENS = [
+    *("status", "forecast", "conflicts", "validate", "chart", "plugins", "init"),
+    *("kpi1", "kpi3", "kpi9", "--gantt", "--check", "--debug", "--lang", "ja", "en", "fr"),
+    *("--as-of", "R4.5", "R4.13", "1868-01-01", "2200-12-31", "令和元年五月一日", ""),
+    *("--level", "0.5", "1", "-0", "1e309", "--method", "all", "blend", "pooled", "holt"),
+    *("--format", "csv", "json", "xlsx", "--scale", "tama", "--rule", "overallocation"),
+    *("--reference", "kpi2=", "=x.csv", "--measurements", "--", "-", "-x", "--as-of=R4"),
+    *("--city", "高崎市", "--force", "--version", "--help", "city.toml", "city.yaml"),
+]
+
+
+@given(argv=st.lists(st.sampled_from(_TOKENS), max_size=7))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_command_line_is_ok_a_check_or_bad_input_never_a_bug(
+    argv: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Token soup from the real options (in a folder where nothing exists): whatever
+    the order, the command succeeds, fails a --check or reports bad input; never exit
+    70, never a traceback, every error line marked."""
+    capsys.readouterr()
+    if "init" in argv:  # keep every file this writes inside the test's folder
+        argv = [*argv, "-o", str(tmp_path / "new.toml"), "--force"]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2), err
+    assert "Traceback" not in err
+    if code == 2 and "--help" not in argv:
+        lines = err.splitlines()
+        assert lines
+        assert all(
+            line.startswith(("maebashi-dx: error: ", "maebashi-dx: check: ")) for line in lines
+        ), err
