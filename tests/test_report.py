@@ -6,11 +6,21 @@ import csv
 import io
 import json
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from maebashi_dx import UnknownPluginError
+from maebashi_dx.assess import assess
+from maebashi_dx.conflicts import find_conflicts
 from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.dates import format_span, parse_date
+from maebashi_dx.model import Measurement, Plan
 from maebashi_dx.report import display_width, progress_table, render
+from maebashi_dx.report.document import build_report, render_report
+from maebashi_dx.report.fmt import Lang, format_value, report_title
+from maebashi_dx.report.table import forecast_text, format_target
 from tests.examples import example_output
 
 # The committee's table (KPI（重要業績指標）の達成状況), cell for cell.
@@ -103,3 +113,135 @@ def test_example_prints_all_six_rows_as_the_committee_wrote_them() -> None:
             assert cell in out
     for mark in "①②③④⑤⑥":
         assert mark in out
+
+
+class TestLabelsComputed:
+    """Issue 12.4: the year columns, the deadlines and the title are computed."""
+
+    @pytest.mark.parametrize(
+        ("as_of", "label"),
+        [
+            ("R4.5", "現状（2年目）"),
+            ("R5.9", "現状（3年目）"),  # a plan starting 2021年4月: FY2023 is its third year
+            ("2021年4月1日", "現状（1年目）"),
+            ("2022年3月31日", "現状（1年目）"),  # fiscal years count, not calendar years
+            ("2026年3月31日", "現状（5年目）"),
+            ("2026年4月1日", "現状（計画期間終了後）"),
+            ("2021年3月31日", "現状（計画期間前）"),
+        ],
+    )
+    def test_the_current_column_names_the_plan_year(self, as_of: str, label: str) -> None:
+        day = parse_date(as_of).end
+        table = progress_table(maebashi_2022(), as_of=day)
+        assert [c.label for c in table.columns][3:5] == ["策定時（1年目）", label]
+
+    def test_the_year_follows_the_plans_own_start(self) -> None:
+        plan = attrs.evolve(maebashi_2022(), period=parse_date("2020年4月～2026年3月"))
+        table = progress_table(plan, as_of=parse_date("R5.9").end)
+        assert table.columns[4].label == "現状（4年目）"
+        assert progress_table(plan, as_of=parse_date("R5.9").end, lang="en").columns[4].label == (
+            "Now (year 4)"
+        )
+
+    def test_without_a_date_the_column_is_plain(self) -> None:
+        plan = attrs.evolve(maebashi_2022(), report_date=None)
+        assert progress_table(plan).columns[4].label == "現状"
+
+    def test_deadlines_are_written_by_format_span(self) -> None:
+        """One style for every deadline: the table does not special-case fiscal years."""
+        plan = maebashi_2022()
+        for kpi in plan.kpis:
+            cell = format_target(kpi)
+            assert cell.endswith(format_span(kpi.target.deadline, era=True))
+        kpi = attrs.evolve(
+            plan.kpi("kpi1"),
+            target=attrs.evolve(plan.kpi("kpi1").target, deadline=parse_date("令和6年度末")),
+        )
+        assert format_target(kpi) == f"100% ／{format_span(parse_date('令和6年度末'), era=True)}"
+
+    def test_the_title_does_not_repeat_the_plan_name(self) -> None:
+        plan = maebashi_2022()
+        assert report_title(plan) == "前橋市DX推進計画 進捗報告"
+        assert (
+            report_title(attrs.evolve(plan, name="高崎市デジタル戦略"))
+            == "高崎市デジタル戦略 進捗報告"
+        )
+        html = _report_html(plan)
+        assert "<title>前橋市DX推進計画 進捗報告</title>" in html
+        assert "<h1>前橋市DX推進計画 進捗報告</h1>" in html
+        assert "DX推進計画 — DX推進計画" not in html
+
+
+class TestNumbersForPeople:
+    """Issue 12.5: counts, rates, dates and intervals as the committee writes them."""
+
+    def test_counts_are_whole_with_separators(self) -> None:
+        plan = _counts_plan()
+        row = progress_table(plan).rows[0].cells
+        assert row["baseline"] == "59,372件 ／2021年3月末"
+        assert row["current"] == "約60,001件 ／2022年4月末"
+        assert row["target"] == "100,000件 ／2025（令和7）年度"
+
+    @pytest.mark.parametrize(
+        ("value", "unit", "shown"),
+        [
+            (59372.2, "件", "59,372件"),
+            (59372.5, "件", "59,373件"),  # 四捨五入 (half away from zero), not to even
+            (0.5, "人", "1人"),
+            (2.5, "団体", "3団体"),
+            (12.0, "か所", "12か所"),
+            (1234.5, "万人", "1,235万人"),
+            (27.91, "%", "27.91%"),
+            (1234567.25, "円", "1,234,567.25円"),
+            (-1500.0, "", "-1,500"),
+            (2.5e18, "件", "2.5×10¹⁸件"),
+            (1e-9, "%", "1×10⁻⁹%"),
+        ],
+    )
+    def test_values_by_unit(self, value: float, unit: str, shown: str) -> None:
+        assert format_value(value, unit) == shown
+
+    @given(st.floats(-1e14, 1e14, allow_nan=False))
+    def test_a_count_is_shown_as_its_nearest_whole_number(self, value: float) -> None:
+        shown = format_value(value, "件").removesuffix("件").replace(",", "")
+        assert abs(int(shown) - value) <= 0.5 + 1e-6
+
+    def test_an_interval_is_never_shown_beyond_the_bounds(self) -> None:
+        """A % KPI never shows 112%, whatever the forecaster's interval says."""
+        plan = maebashi_2022()
+        result = assess(plan, plan.report_date)
+        row = result.row("kpi2")
+        wide = attrs.evolve(
+            row, forecast=attrs.evolve(row.forecast, value=104.0, interval=(-3.0, 112.0))
+        )
+        assert forecast_text(plan.kpi("kpi2"), wide, "ja") == "100.0%（80%区間 0.0～100.0）"
+
+    def test_the_subtitle_and_header_dates_are_japanese(self) -> None:
+        plan = maebashi_2022()
+        assert progress_table(plan).subtitle == "前橋市DX推進計画　2022年5月31日現在"
+        assert "<p class='meta'>2022年5月31日時点" in _report_html(plan)
+        assert "2024年6月19日" in _report_html(plan)  # kpi2's projected attainment
+
+
+def _report_html(plan: Plan, lang: Lang = "ja") -> str:
+    result = assess(plan, plan.report_date)
+    return render_report(build_report(plan, result, find_conflicts(plan), lang=lang))
+
+
+def _counts_plan() -> Plan:
+    """The bundled plan with kpi1 counted in 件 (e.g. online applications)."""
+    plan = maebashi_2022()
+    kpi = plan.kpi("kpi1")
+    kpi = attrs.evolve(
+        kpi,
+        unit="件",
+        bounds=None,
+        baseline=attrs.evolve(
+            kpi.baseline, value=59372.2, approximate=False, when=parse_date("2021年3月末")
+        ),
+        measurements=(
+            Measurement(when=parse_date("2022年4月末"), value=60000.9, approximate=True),
+        ),
+        target=attrs.evolve(kpi.target, value=100000.0),
+    )
+    return attrs.evolve(plan, kpis=(kpi, *plan.kpis[1:]))

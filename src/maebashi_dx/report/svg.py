@@ -28,6 +28,7 @@ from maebashi_dx.model import KPI, KPIKind, Plan
 from maebashi_dx.report.fmt import (
     Lang,
     clip_to_bounds,
+    format_computed,
     format_day,
     format_fiscal_year,
     format_month,
@@ -47,14 +48,17 @@ _GANTT_W = 960
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def _char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else _NARROW
+
+
 def text_width(text_: str, size: float = _SIZE) -> float:
     """An upper estimate of a text's width in px at ``size`` px.
 
     >>> text_width("2022年度"), text_width("abc", 10)
     (49.28, 18.6)
     """
-    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else _NARROW for ch in text_)
-    return round(ems * size, 2)
+    return round(sum(map(_char_width, text_)) * size, 2)
 
 
 def fit_text(text_: str, width: float, size: float = _SIZE) -> str:
@@ -66,9 +70,13 @@ def fit_text(text_: str, width: float, size: float = _SIZE) -> str:
     text_ = " ".join(text_.split())
     if text_width(text_, size) <= width:
         return text_
-    while text_ and text_width(text_ + "…", size) > width:
-        text_ = text_[:-1]
-    return text_ + "…" if text_ else ""
+    room = width / size - _char_width("…")  # in ems, keeping room for the ellipsis
+    used, end = 0.0, 0
+    for end, ch in enumerate(text_):  # noqa: B007 - end is used after the loop
+        used += _char_width(ch)
+        if used > room:
+            break
+    return text_[:end] + "…" if end else ""
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -149,14 +157,12 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
     def scaled(v: float) -> float:
         return v / 10.0**power if power else v
 
-    def number(v: float, decimals: int | None = None, *, is_scaled: bool = False) -> str:
-        """A value as labelled on the chart, in its unit (``v`` already divided by
-        10^power when ``is_scaled``)."""
+    def tick_text(t: float, decimals: int) -> str:
+        """A tick (in units of 10^power) in the KPI's unit."""
         if power:
-            mantissa = v if is_scaled else scaled(v)
-            shown = format_number(mantissa, decimals=min(2 if decimals is None else decimals, 3))
+            shown = format_number(t, decimals=min(decimals, 3))
             return f"{shown}×10{str(power).translate(_SUPERSCRIPT)}{unit}"
-        return format_value(v, unit, decimals=decimals)
+        return format_value(t, unit, decimals=decimals)
 
     low = min(0.0, *(scaled(v) for v in drawn))
     high = max(scaled(v) for v in drawn)
@@ -172,9 +178,9 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
     else:
         ticks = _nice_ticks(low, high)
         decimals = _decimals(ticks)
-        tick_labels = [number(t, decimals, is_scaled=True) for t in ticks]
+        tick_labels = [tick_text(t, decimals) for t in ticks]
     left = max(40.0, max((text_width(t) for t in tick_labels), default=0.0) + 12)
-    value_label = number(forecast[0], 1) if forecast else ""
+    value_label = format_computed(forecast[0], unit) if forecast else ""
     right = max(24.0, text_width(value_label) + 12)
     plot_w, plot_h = _W - left - right, _H - _TOP - _BOTTOM
 
@@ -208,7 +214,7 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
         own = kpi.target.label_en if lang == "en" and kpi.target.label_en else kpi.target.label
         target_text = own or tick_labels[int(target)]
     else:
-        target_text = number(target)
+        target_text = format_value(target, unit, decimals=kpi.decimals)
     parts.append(
         f'<line class="target" x1="{left:.1f}" x2="{_W - right:.1f}" y1="{ty:.1f}" '
         f'y2="{ty:.1f}" stroke="#059669" stroke-width="1.5" stroke-dasharray="6 3"/>'
@@ -255,7 +261,7 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
             f'stroke-width="2"/>'
         )
         for m, d, v in zip(kpi.history(fc.as_of), days, values, strict=True):
-            shown = tick_labels[int(v)] if staged else number(v)
+            shown = tick_labels[int(v)] if staged else format_value(v, unit, decimals=kpi.decimals)
             if m.approximate:
                 shown = text("report.chart.about", lang, value=shown)
             tip = text("report.chart.point", lang, date=format_day(d, lang), value=shown)
