@@ -270,14 +270,9 @@ def _target_label(kpi: KPI, lang: Lang) -> str:
 
 
 def _basis(f: Forecast, lang: Lang) -> tuple[str, str]:
-    """The forecast's interval basis and method basis, in the run's language where the
-    forecaster gives them so."""
-    interval = getattr(f, "interval_basis_text", None)
-    basis = getattr(f, "basis_text", None)
-    return (
-        interval(lang) if callable(interval) else f.interval_basis,
-        basis(lang) if callable(basis) else f.basis,
-    )
+    """The forecast's interval basis and method basis, in the run's language (a plugin's
+    own text where it gives no message)."""
+    return f.interval_basis_text(lang), f.basis_text(lang)
 
 
 def _forecast_lines(kpi: KPI, f: Forecast, lang: Lang) -> list[str]:
@@ -285,8 +280,7 @@ def _forecast_lines(kpi: KPI, f: Forecast, lang: Lang) -> list[str]:
 
     lines = [f"[{f.method}]"]
     if f.value is None or f.interval is None:
-        note = getattr(f, "note_text", None)
-        lines.append(f"  {note(lang) if callable(note) else f.note}")
+        lines.append(f"  {f.note_text(lang)}")
         return lines
     attained = day_text(f.attainment_date, lang) if f.attainment_date else "—"
     required = "—" if f.required_pace is None else f"{f.required_pace:.3f}"

@@ -185,7 +185,12 @@ def build_parser(lang: Lang = "ja") -> Parser:
     # --debug is accepted after the subcommand too; SUPPRESS keeps the subcommand's
     # default from overwriting a --debug given before it.
     debug = Parser(add_help=False)
-    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="")
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="on a bug, print the traceback",
+    )
     common = Parser(add_help=False)
     common.add_argument("--lang", choices=LANGS, default="ja", help="labels (default ja)")
     common.add_argument(
