@@ -163,6 +163,43 @@ def test_a_measurement_error_names_the_measurements_file(
     assert "kpi9" in line
 
 
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As root every folder is writable, so the system's answer is stood in for."""
+    import maebashi_dx.cli.output as output
+
+    monkeypatch.setattr(output.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(sys.modules["maebashi_dx.assess"], "assess", _never)
+    assert main(["status", "-o", str(tmp_path / "t.csv"), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == f"{ERROR}-o: the folder {tmp_path} is not writable\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_the_system_refuses_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The disk is full (or the like) when the file is written: one line, no file."""
+    from maebashi_dx.io import files
+
+    def full(path: object, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "atomic_write_bytes", full)
+    out = tmp_path / "t.csv"
+    assert main(["status", "--format", "csv", "-o", str(out), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == (f"{ERROR}-o: cannot write {out}: No space left on device\n")
+
+
+def test_help_is_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--help"]) == 0
+    assert "--check" in capsys.readouterr().out
+
+
+def _never(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the command computed before refusing its output")
+
+
 def test_a_control_character_in_a_message_stays_on_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

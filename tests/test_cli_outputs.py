@@ -244,6 +244,10 @@ class TestStagedForecast:
         assert main(["forecast", "kpi3", "--method", "recent_6m", "--format", "json"]) == 0
         (f,) = json.loads(capsys.readouterr().out)
         assert (f["stage"], f["interval_stages"]) == ("achieved", ["implementing", "achieved"])
+        assert f["target_stage"] == "achieved"
+        assert main(["forecast", "kpi2", "--format", "json"]) == 0
+        (f,) = json.loads(capsys.readouterr().out)
+        assert (f["stage"], f["interval_stages"], f["target_stage"]) == (None, None, None)
 
     def test_a_position_between_rungs_has_reached_the_lower_one(self) -> None:
         from maebashi_dx.cli.commands import _stage_at

@@ -349,6 +349,7 @@ def _forecast_json(kpi: KPI, f: Forecast) -> dict[str, Any]:
         "points": [[p.day.isoformat(), p.value] for p in f.points],
         "note": f.note or None,
         # A staged KPI's ladder positions, as the stage ids they stand for.
+        "target_stage": str(kpi.target.value) if kpi.kind is KPIKind.STAGED else None,
         "stage": _stage_at(kpi, f.value).id if staged and f.value is not None else None,
         "interval_stages": (
             [_stage_at(kpi, v).id for v in f.interval] if staged and f.interval else None
