@@ -157,19 +157,24 @@ LONG = "長い名称" * 2500  # 10,000 characters, the longest text a plan may h
 HOSTILE = 'a|b <script>alert("x")</script> & c\nd `e` **f** ,"g"'
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_very_long_names(lang: str) -> None:
+def _named(name: str) -> Plan:
+    """The bundled plan with ``name`` as its name, kpi1's and its first milestone's."""
     plan = maebashi_2022()
-    plan = attrs.evolve(
+    return attrs.evolve(
         plan,
-        name=LONG,
-        name_en=LONG,
-        kpis=(attrs.evolve(plan.kpi("kpi1"), name=LONG, name_en=LONG), *plan.kpis[1:]),
+        name=name,
+        name_en=name,
+        kpis=(attrs.evolve(plan.kpi("kpi1"), name=name, name_en=name), *plan.kpis[1:]),
         milestones=(
-            attrs.evolve(plan.milestones[0], title=LONG, title_en=LONG),
+            attrs.evolve(plan.milestones[0], title=name, title_en=name),
             *plan.milestones[1:],
         ),
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_very_long_names(lang: str) -> None:
+    plan = _named(LONG)
     outputs = render_everything(plan, lang)
     check_outputs(plan, outputs)
     assert len(outputs["svg.kpi1"]) < 20_000  # the title is shortened to fit, not kept whole
@@ -178,16 +183,7 @@ def test_very_long_names(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_names_that_need_escaping(lang: str) -> None:
-    plan = maebashi_2022()
-    plan = attrs.evolve(
-        plan,
-        name=HOSTILE,
-        kpis=(attrs.evolve(plan.kpi("kpi1"), name=HOSTILE, name_en=HOSTILE), *plan.kpis[1:]),
-        milestones=(
-            attrs.evolve(plan.milestones[0], title=HOSTILE, title_en=HOSTILE),
-            *plan.milestones[1:],
-        ),
-    )
+    plan = _named(HOSTILE)
     outputs = render_everything(plan, lang)
     check_outputs(plan, outputs)
     for name in ("report.html", "table.html", "svg.kpi1", "svg.gantt"):
