@@ -467,6 +467,14 @@ class TestBadOfficialCSV:
         error = rejected(self.write(path, text), 5, "longer than 131,072 characters")
         assert len(str(error)) < 500  # the cell is not quoted whole
 
+    def test_an_unclosed_quote(self, path: Path) -> None:
+        """Without csv's strict mode the rest of the file became one cell of line 4."""
+        rejected(self.write(path, VALID.replace(",高崎市,", ',"高崎市,')), 4, "never closed")
+
+    def test_text_after_a_closing_quote(self, path: Path) -> None:
+        text = VALID.replace(",高崎市,", ',"高崎"市,')
+        rejected(self.write(path, text), 4, "unreadable CSV")
+
     def test_invalid_utf8_bytes(self, path: Path) -> None:
         raw = VALID.encode("utf-8").replace("高崎市".encode(), b"\xe9\xab\x98\xff")
         path.write_bytes(raw)

@@ -382,7 +382,9 @@ def _decode(raw: bytes, source: str) -> str:
 
 def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """The CSV records with the line each starts on; a CSV syntax error is a PlanError."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote never closed, or text after a closing quote, is an error, not a
+    # row silently run together with the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     line = 1
     while True:
         try:
@@ -390,9 +392,10 @@ def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            limit = csv.field_size_limit()
             if "field limit" in str(exc):
-                msg = f"a cell longer than {limit:,} characters"
+                msg = f"a cell longer than {csv.field_size_limit():,} characters"
+            elif "unexpected end of data" in str(exc):
+                msg = "a quoted cell that begins on this line is never closed"
             else:
                 msg = f"unreadable CSV: {exc}"
             raise _failure(source, msg, line) from None
