@@ -191,6 +191,39 @@ def test_a_write_the_system_refuses_is_bad_input(
     assert capsys.readouterr().err == (f"{ERROR}-o: cannot write {out}: No space left on device\n")
 
 
+@pytest.mark.parametrize(
+    ("argv", "module", "name", "subject"),
+    [
+        (["chart", "kpi2"], "maebashi_dx.report.charts", "kpi_chart_png", "-o"),
+        (["chart", "--gantt"], "maebashi_dx.report.charts", "gantt_png", "-o"),
+        (["status", "--format", "xlsx"], "maebashi_dx.report.xlsx", "table_to_xlsx", "--format"),
+    ],
+)
+def test_a_missing_extra_names_the_option_that_needs_it(
+    argv: list[str],
+    module: str,
+    name: str,
+    subject: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from maebashi_dx.errors import MissingDependencyError
+
+    __import__(module)
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise MissingDependencyError("somepackage", "someextra")
+
+    monkeypatch.setattr(sys.modules[module], name, missing)
+    out = tmp_path / "out.png"
+    assert main([*argv, "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"{ERROR}{subject}: this needs somepackage: pip install 'maebashi-dx[someextra]'\n"
+    )
+    assert not out.exists()
+
+
 def test_help_is_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["status", "--help"]) == 0
     assert "--check" in capsys.readouterr().out

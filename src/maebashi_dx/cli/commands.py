@@ -48,8 +48,10 @@ def day_text(day: date, lang: Lang) -> str:
 
 @contextmanager
 def _about(source: str) -> Iterator[None]:
-    """Name ``source`` in a plan error that does not say which file it came from."""
-    from maebashi_dx.errors import PlanError
+    """Name ``source`` (a file, or the option at fault) in an error that does not say
+    where it comes from, so that every error line has its subject."""
+    from maebashi_dx.errors import MaebashiDXError, PlanError
+    from maebashi_dx.i18n import UnknownMessageError
 
     try:
         yield
@@ -57,6 +59,10 @@ def _about(source: str) -> Iterator[None]:
         if exc.source:
             raise
         raise exc.with_source(source) from None
+    except UnknownMessageError:
+        raise  # a bug in the library, never the input's
+    except MaebashiDXError as exc:
+        raise InputError(source, str(exc)) from exc
 
 
 def _load(path: str | None, measurements: Sequence[str], lang: Lang) -> tuple[Plan, str]:
@@ -236,7 +242,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from maebashi_dx.report.xlsx import table_to_xlsx
 
-        emit(table_to_xlsx(table), args.output, lang)
+        with _about("--format"):  # xlsx needs the 'xlsx' extra
+            payload = table_to_xlsx(table)
+        emit(payload, args.output, lang)
     else:
         rendered = render(table, args.format)
         if args.format == "text" and not args.output:
@@ -545,7 +553,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
             else:
                 from maebashi_dx.report.charts import gantt_png
 
-                payload = gantt_png(plan, conflicts, lang=lang)
+                with _about("-o"):  # a PNG (by the suffix) needs the 'charts' extra
+                    payload = gantt_png(plan, conflicts, lang=lang)
     else:
         kpi = _kpi(plan, kpi_id, label, lang)
         row = _assess(args, plan, label).row(kpi.id)
@@ -557,7 +566,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
             else:
                 from maebashi_dx.report.charts import kpi_chart_png
 
-                payload = kpi_chart_png(kpi, row, lang=lang)
+                with _about("-o"):  # a PNG (by the suffix) needs the 'charts' extra
+                    payload = kpi_chart_png(kpi, row, lang=lang)
     emit(payload, args.output, lang)
     return OK
 
