@@ -21,15 +21,18 @@ COMMITTEE_CELLS = [
 ]
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed console script, in a fresh process."""
+def run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The installed console script, in a fresh process (``env`` added to this one's)."""
     return subprocess.run(
         [sys.executable, "-m", "maebashi_dx.cli", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
+        errors="replace",
         cwd=cwd,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
         check=False,
     )
 

@@ -18,6 +18,7 @@ from maebashi_dx.cli import main
 from maebashi_dx.conflicts import Severity, find_conflicts
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.io import dump_plan, load_plan
+from tests.test_cli import run
 
 ERROR = "maebashi-dx: error: "
 
@@ -350,18 +351,6 @@ class TestCheck:
 
 
 # ----------------------------------------------------------------- as a user runs it
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "maebashi_dx.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
-        check=False,
-    )
 
 
 def test_the_issue_example_in_a_fresh_process() -> None:
