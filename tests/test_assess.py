@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from maebashi_dx import Status, assess
 from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.i18n import LANGS, catalogue
+from maebashi_dx.model import Frequency
 from maebashi_dx.report import progress_table, render
 from tests.examples import example_output
 
@@ -66,7 +69,46 @@ class TestExplain:
     def test_staged_kpi_explains_pace_against_time(self, result) -> None:  # type: ignore[no-untyped-def]
         text = result.explain("kpi4")
         assert "(1 − 0) / (4 − 0) = 1 / 4 = 0.25 → 25.0%" in text
-        assert "achievement ÷ elapsed" in text
+        assert "達成率 ÷ 経過率 = 25.0% ÷ 22.0% = 1.134（順調 1 以上、要注意 0.5 以上）" in text
+        english = result.explain("kpi4", lang="en")
+        assert "achievement ÷ elapsed = 25.0% ÷ 22.0% = 1.134; thresholds 1 / 0.5" in english
+
+    def test_the_default_language_is_japanese(self, result) -> None:  # type: ignore[no-untyped-def]
+        assert result.explain("kpi2") == result.explain("kpi2", lang="ja")
+        assert result.explain("kpi2").startswith(
+            "市民の90%がマイナンバーカードを保有する（kpi2）　2022年5月31日時点\n"
+        )
+
+    def test_japanese_has_no_english_words(self) -> None:
+        """Every explanation of the bundled plan, graded, on several days: Japanese
+        throughout, the KPI ids, units, acronyms, R and the grade letters aside."""
+        allowed = re.compile(r"\bkpi\d+\b|(?<![A-Za-z])(?:R|KPI|DX)(?![A-Za-z])")
+        for as_of in (date(2021, 4, 1), AS_OF, date(2026, 4, 1)):
+            a = assess(maebashi_2022(), as_of, scale="nagayo")
+            for row in a.rows:
+                text = allowed.sub("", a.explain(row.kpi_id))
+                assert re.findall(r"[A-Za-z]{2,}", text) == [], a.explain(row.kpi_id)
+
+    def test_every_update_frequency_has_its_label(self) -> None:
+        for frequency in Frequency:
+            for lang in LANGS:
+                assert f"assess.frequency.{frequency.value}" in catalogue(lang)
+
+    def test_english_names_the_staged_target_in_english(self, result) -> None:  # type: ignore[no-untyped-def]
+        english = result.explain("kpi4", lang="en")
+        assert "target: mechanism built (#4), by 2026-03-31 (FY2025)" in english
+        assert "仕組みの構築" in result.explain("kpi4")
+
+    def test_the_forecast_lines_in_japanese(self, result) -> None:  # type: ignore[no-untyped-def]
+        text = result.explain("kpi2")
+        assert "期限時点の予測値（複合予測）：" in text
+        assert "→ 2023年3月31日時点で64.46%（80%の範囲 45.42 ～ 100：実績が3点未満" in text
+        assert "目標到達見込み日：2024年6月19日" in text
+        assert "期限時点の予測達成率（複合予測）58.9%（順調 100% 以上、要注意 80% 以上）" in text
+        english = result.explain("kpi2", lang="en")
+        assert "Forecast at the deadline [blend]:" in english
+        assert "  → 64.46% @ 2023-03-31; 80%: 45.42 – 100 (short history" in english
+        assert "projected achievement [blend] 58.9%; on track ≥ 100%, at risk ≥ 80%" in english
 
 
 class TestCommitteeTable:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Literal
 
 import attrs
 
@@ -25,10 +24,12 @@ from maebashi_dx.forecast import (
     Forecast,
     Forecaster,
     Reference,
+    method_label,
     run_forecaster,
     series_input,
 )
 from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
+from maebashi_dx.i18n import Lang, text
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
 from maebashi_dx.rollup import MissingPolicy, Rollup
 from maebashi_dx.status import (
@@ -43,7 +44,6 @@ from maebashi_dx.status import (
 
 __all__ = ["Assessment", "KPIRow", "assess"]
 
-Lang = Literal["ja", "en"]
 _MONTH_DAYS = 30.4375
 
 
@@ -279,81 +279,72 @@ def assess(
 def _num(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "—"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    shown = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if shown == "-0" else shown
 
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def _day(day: date, lang: Lang) -> str:
+    """A day as the language writes it: 2022-05-31 in English (as in a formula), 2022年5月31日."""
+    return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
+
+
 def _value_text(kpi: KPI, m: Measurement, lang: Lang) -> str:
     if kpi.kind is KPIKind.STAGED:
         stage = kpi.stage(str(m.value))
         label = stage.label_en if lang == "en" and stage.label_en else stage.label
-        return f"{label} (#{kpi.stage_index(stage.id)})"
+        return text("assess.explain.stage", lang, label=label, index=kpi.stage_index(stage.id))
     assert isinstance(m.value, float)
-    about = ("約" if lang == "ja" else "about ") if m.approximate else ""
-    return f"{about}{_num(m.value, 4)}{kpi.unit}"
+    value = f"{_num(m.value, 4)}{kpi.unit}"
+    return text("assess.explain.about", lang, value=value) if m.approximate else value
 
 
-_WORDS = {
-    "inputs": ("入力", "Inputs"),
-    "baseline": ("策定時（基準値）", "baseline"),
-    "latest": ("最新値", "latest"),
-    "target": ("目標", "target"),
-    "by": ("期限", "by"),
-    "achievement": ("達成率", "Achievement"),
-    "elapsed": ("経過率", "Elapsed"),
-    "expected": ("按分した期待値", "Pro-rated expectation"),
-    "forecast": ("期限時点の予測値", "Forecast at the deadline"),
-    "pace": ("ペース（年あたり）", "Pace per year"),
-    "observed": ("実績", "observed"),
-    "required": ("必要", "required"),
-    "attain": ("目標到達見込み日", "Projected attainment"),
-    "never": ("到達しない見込み", "not reached on this trend"),
-    "status": ("状況", "Status"),
-    "grade": ("評価", "Grade"),
-    "stale": ("更新", "Freshness"),
-    "days": ("日", "days"),
-    "none": ("なし", "none"),
-}
+def _target_text(kpi: KPI, lang: Lang) -> str:
+    t = kpi.target
+    if kpi.kind is not KPIKind.STAGED:
+        return f"{_num(float(t.value), 4)}{kpi.unit}"
+    stage = kpi.stage(str(t.value))
+    own = (t.label_en if lang == "en" else None) or t.label
+    label = own or (stage.label_en if lang == "en" and stage.label_en else stage.label)
+    return text("assess.explain.stage", lang, label=label, index=kpi.stage_index(stage.id))
 
 
-def _w(key: str, lang: Lang) -> str:
-    ja, en = _WORDS[key]
-    return en if lang == "en" else ja
+def _measurement_line(key: str, kpi: KPI, m: Measurement, lang: Lang) -> str:
+    return text(
+        key,
+        lang,
+        value=_value_text(kpi, m, lang),
+        day=_day(m.as_of, lang),
+        span=format_span(m.when, lang=lang),
+    )
 
 
 def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
     name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
-    lines = [f"{name} ({kpi.id}) — as of {a.as_of.isoformat()}"]
-    lines.append(f"{_w('inputs', lang)}:")
+    lines = [text("assess.explain.title", lang, name=name, id=kpi.id, date=_day(a.as_of, lang))]
+    lines.append(text("assess.explain.inputs", lang))
     base = kpi.baseline
     if base is not None:
-        lines.append(
-            f"  {_w('baseline', lang)}: {_value_text(kpi, base, lang)} @ {base.as_of} "
-            f"({format_span(base.when, lang=lang)})"
-        )
+        lines.append(_measurement_line("assess.explain.baseline", kpi, base, lang))
     if row.latest is not None and row.latest is not base:
-        lines.append(
-            f"  {_w('latest', lang)}: {_value_text(kpi, row.latest, lang)} @ {row.latest.as_of} "
-            f"({format_span(row.latest.when, lang=lang)})"
-        )
+        lines.append(_measurement_line("assess.explain.latest", kpi, row.latest, lang))
     t = kpi.target
-    target_text = (
-        f"{t.label or kpi.stage(str(t.value)).label} (#{kpi.stage_index(str(t.value))})"
-        if kpi.kind is KPIKind.STAGED
-        else f"{_num(float(t.value), 4)}{kpi.unit}"
-    )
     lines.append(
-        f"  {_w('target', lang)}: {target_text}, {_w('by', lang)} {t.due} "
-        f"({format_span(t.deadline, lang=lang, era=lang == 'ja')})"
+        text(
+            "assess.explain.target",
+            lang,
+            value=_target_text(kpi, lang),
+            day=_day(t.due, lang),
+            span=format_span(t.deadline, lang=lang, era=lang == "ja"),
+        )
     )
     m = row.metrics
     if base is not None and row.latest is not None:
         b, v, tv = numeric(kpi, base), numeric(kpi, row.latest), target_number(kpi)
-        lines.append(f"{_w('achievement', lang)} = (latest − baseline) / (target − baseline)")
+        lines.append(text("assess.explain.achievement", lang))
         lines.append(
             f"  = ({_num(v, 4)} − {_num(b, 4)}) / ({_num(tv, 4)} − {_num(b, 4)})"
             f" = {_num(v - b, 4)} / {_num(tv - b, 4)} = {_num(row.achievement, 4)}"
@@ -363,87 +354,139 @@ def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
         done = (a.as_of - base.as_of).days
         total = (t.due - base.as_of).days
         lines.append(
-            f"{_w('elapsed', lang)} = ({a.as_of} − {base.as_of}) / ({t.due} − {base.as_of})"
-            f" = {done} / {total} {_w('days', lang)} → {_pct(row.elapsed)}"
-            + (" (0..100%)" if not 0 < done < total else "")
+            text(
+                "assess.explain.elapsed",
+                lang,
+                as_of=_day(a.as_of, lang),
+                start=_day(base.as_of, lang),
+                due=_day(t.due, lang),
+                done=done,
+                total=total,
+                share=_pct(row.elapsed),
+            )
+            + (text("assess.explain.clamped", lang) if not 0 < done < total else "")
         )
         if row.expected is not None:
             lines.append(
-                f"{_w('expected', lang)} = baseline + elapsed × (target − baseline) = "
-                f"{_num(numeric(kpi, base), 4)} + {_num(row.elapsed, 4)} × "
-                f"{_num(target_number(kpi) - numeric(kpi, base), 4)} = {_num(row.expected, 4)}"
-            )
-    fc = row.forecast
-    if kpi.kind is KPIKind.QUANTITATIVE:
-        lines.append(f"{_w('forecast', lang)} [{fc.method}]:")
-        if fc.value is None:
-            lines.append(f"  {fc.note}")
-        else:
-            pts = ", ".join(f"{p.day} {_num(p.value, 4)}" for p in fc.points)
-            lines.append(f"  {fc.basis}: {pts}")
-            assert fc.interval is not None
-            lines.append(
-                f"  → {_num(fc.value, 2)}{kpi.unit} @ {fc.deadline}; "
-                f"{fc.level:.0%}: {_num(fc.interval[0], 2)} – {_num(fc.interval[1], 2)}"
-                f" ({fc.interval_basis})"
-            )
-            if base is not None and m.forecast_achievement is not None:
-                b, tv = numeric(kpi, base), target_number(kpi)
-                lines.append(
-                    f"  ({_num(fc.value, 2)} − {_num(b, 4)}) / ({_num(tv, 4)} − {_num(b, 4)})"
-                    f" = {_pct(m.forecast_achievement)}"
+                text(
+                    "assess.explain.expected",
+                    lang,
+                    base=_num(numeric(kpi, base), 4),
+                    elapsed=_num(row.elapsed, 4),
+                    gap=_num(target_number(kpi) - numeric(kpi, base), 4),
+                    value=_num(row.expected, 4),
                 )
-        lines.append(
-            f"{_w('pace', lang)}: {_w('observed', lang)} {_num(fc.observed_pace, 3)}, "
-            f"{_w('required', lang)} {_num(fc.required_pace, 3)}"
-        )
-        attained = fc.attainment_date.isoformat() if fc.attainment_date else _w("never", lang)
-        lines.append(f"{_w('attain', lang)}: {attained}")
-    lines.append(f"{_w('status', lang)}: {row.status.label(lang)} ({row.status.value})")
+            )
+    if kpi.kind is KPIKind.QUANTITATIVE:
+        lines += _forecast_lines(kpi, row, lang)
+    status = text("assess.explain.status", lang, label=row.status.label(lang))
+    # English also gives the status id, as --format json and --check spell it.
+    lines.append(f"{status} ({row.status.value})" if lang == "en" else status)
     lines.append("  " + _status_reason(kpi, row, a.policy, lang))
     if row.grade is not None and a.scale is not None:
         scale = RATING_SCALES.get(a.scale)
         glabel = row.grade.label_en if lang == "en" and row.grade.label_en else row.grade.label
-        lines.append(f"{_w('grade', lang)} [{scale.label}]: {row.grade.code} {glabel}")
+        lines.append(
+            text("assess.explain.grade", lang, scale=scale.label, code=row.grade.code, label=glabel)
+        )
     if m.cagr_ratio is not None:
         lines.append(
-            f"Open SDG R = {_num(m.cagr_ratio, 3)}, score "
-            f"{_num(open_sdg_score(m.cagr_ratio, achieved=m.achieved), 2)}"
+            text(
+                "assess.explain.open_sdg",
+                lang,
+                ratio=_num(m.cagr_ratio, 3),
+                score=_num(open_sdg_score(m.cagr_ratio, achieved=m.achieved), 2),
+            )
         )
     if row.stale is not None and kpi.update_frequency is not None:
-        state = (
-            ("古い" if row.stale else "最新")
-            if lang == "ja"
-            else ("stale" if row.stale else "fresh")
-        )
         lines.append(
-            f"{_w('stale', lang)}: {state} ({row.days_since_update} {_w('days', lang)}, "
-            f"{kpi.update_frequency.value})"
+            text(
+                "assess.explain.freshness",
+                lang,
+                state=text("assess.explain.stale" if row.stale else "assess.explain.fresh", lang),
+                days=row.days_since_update,
+                frequency=text(f"assess.frequency.{kpi.update_frequency.value}", lang),
+            )
         )
     return "\n".join(lines) + "\n"
+
+
+def _forecast_lines(kpi: KPI, row: KPIRow, lang: Lang) -> list[str]:
+    """The forecast to the deadline, its basis and its interval, in ``lang``."""
+    fc = row.forecast
+    # A forecaster's name as the CLI spells it in English; its display name in Japanese.
+    method = fc.method if lang == "en" else method_label(fc.method, lang)
+    lines = [text("assess.explain.forecast", lang, method=method)]
+    base = kpi.baseline
+    if fc.value is None:
+        lines.append(f"  {fc.note_text(lang)}")
+    else:
+        sep = text("assess.explain.list_sep", lang)
+        pts = sep.join(f"{_day(p.day, lang)} {_num(p.value, 4)}" for p in fc.points)
+        lines.append(
+            text("assess.explain.forecast_basis", lang, basis=fc.basis_text(lang), points=pts)
+        )
+        assert fc.interval is not None
+        lines.append(
+            text(
+                "assess.explain.forecast_value",
+                lang,
+                value=f"{_num(fc.value, 2)}{kpi.unit}",
+                day=_day(fc.deadline, lang),
+                level=f"{fc.level:.0%}",
+                low=_num(fc.interval[0], 2),
+                high=_num(fc.interval[1], 2),
+                basis=fc.interval_basis_text(lang),
+            )
+        )
+        if base is not None and row.metrics.forecast_achievement is not None:
+            b, tv = numeric(kpi, base), target_number(kpi)
+            lines.append(
+                f"  ({_num(fc.value, 2)} − {_num(b, 4)}) / ({_num(tv, 4)} − {_num(b, 4)})"
+                f" = {_pct(row.metrics.forecast_achievement)}"
+            )
+    lines.append(
+        text(
+            "assess.explain.pace",
+            lang,
+            observed=_num(fc.observed_pace, 3),
+            required=_num(fc.required_pace, 3),
+        )
+    )
+    attained = (
+        _day(fc.attainment_date, lang) if fc.attainment_date else text("assess.explain.never", lang)
+    )
+    lines.append(text("assess.explain.attainment", lang, date=attained))
+    return lines
 
 
 def _status_reason(kpi: KPI, row: KPIRow, policy: StatusPolicy, lang: Lang) -> str:
     m = row.metrics
     s = row.status
-    en = lang == "en"
     if s is Status.NO_DATA:
-        return "no value to assess" if en else "評価できる値がない"
+        return text("assess.reason.no_data", lang)
     if s is Status.ACHIEVED:
-        return "the latest value meets the target" if en else "最新値が目標を満たしている"
+        return text("assess.reason.achieved", lang)
     if s is Status.MISSED:
-        return "the deadline has passed unmet" if en else "期限を過ぎて未達成"
+        return text("assess.reason.missed", lang)
     if s is Status.NOT_STARTED:
-        return "still on the first stage" if en else "第1段階のまま"
+        return text("assess.reason.not_started", lang)
     if kpi.kind is KPIKind.STAGED:
-        return (
-            f"achievement ÷ elapsed = {_pct(m.achievement)} ÷ {_pct(m.elapsed)} = "
-            f"{_num(m.pace_ratio, 3)}; thresholds {policy.staged_on_track:g} / "
-            f"{policy.staged_at_risk:g}"
+        return text(
+            "assess.reason.staged",
+            lang,
+            achievement=_pct(m.achievement),
+            elapsed=_pct(m.elapsed),
+            ratio=_num(m.pace_ratio, 3),
+            on_track=f"{policy.staged_on_track:g}",
+            at_risk=f"{policy.staged_at_risk:g}",
         )
     method = row.forecast.method or DEFAULT_FORECASTER
-    return (
-        f"projected achievement [{method}] {_pct(m.forecast_achievement)}; "
-        f"{'on track' if en else '順調'} ≥ {policy.on_track:.0%}, "
-        f"{'at risk' if en else '要注意'} ≥ {policy.at_risk:.0%}"
+    return text(
+        "assess.reason.forecast",
+        lang,
+        method=method if lang == "en" else method_label(method, lang),
+        achievement=_pct(m.forecast_achievement),
+        on_track=f"{policy.on_track:.0%}",
+        at_risk=f"{policy.at_risk:.0%}",
     )
