@@ -438,3 +438,14 @@ def test_any_command_line_is_ok_a_check_or_bad_input_never_a_bug(
         assert all(
             line.startswith(("maebashi-dx: error: ", "maebashi-dx: check: ")) for line in lines
         ), err
+
+
+@given(st.text())
+def test_one_line_is_one_line(message: str) -> None:
+    from maebashi_dx.cli.problems import one_line
+
+    shown = one_line(message)
+    assert len(shown.splitlines()) <= 1
+    assert len(shown) <= 2001
+    if message.isprintable() and len(message) <= 2000:
+        assert shown == message  # printable text is shown as it is

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from maebashi_dx.cli import main
 from maebashi_dx.datasets import maebashi_2022
@@ -360,3 +362,12 @@ def test_japanese_output_has_no_english_words(
     extra = [*allowed(), "plan", "error", "check"] if name in ("check",) else [*allowed(), "error"]
     text_ = (out + err).replace("maebashi-dx: error:", "").replace("maebashi-dx: check:", "")
     assert _latin_words(text_, extra) == []
+
+
+@given(st.floats(-10, 10), st.floats(-10, 10))
+def test_a_higher_position_never_shows_a_lower_stage(a: float, b: float) -> None:
+    from maebashi_dx.cli.commands import _stage_at
+
+    kpi = maebashi_2022().kpi("kpi3")
+    low, high = sorted((a, b))
+    assert kpi.stage_index(_stage_at(kpi, low).id) <= kpi.stage_index(_stage_at(kpi, high).id)

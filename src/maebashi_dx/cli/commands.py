@@ -602,9 +602,11 @@ def _toml_string(value: str) -> str:
 def starter_plan(city: str, city_en: str | None, lang: Lang) -> str:
     """The starter plan file's text, named for the city in the language asked for.
 
+    The result is loaded back before it is returned, so a template that no longer fits
+    fails here, as a bug, never in the user's file.
+
     Raises:
-        InputError: never for a plain name; the result is loaded back before it is
-            returned, so a template that no longer fits fails here, not in the user's file.
+        RuntimeError: The template's top-level ``name`` lines are not where they were.
     """
     import re
 
