@@ -41,7 +41,7 @@ __all__ = ["fit_text", "gantt_svg", "kpi_chart_svg", "text_width"]
 
 FONT = "'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo','IPAexGothic',sans-serif"
 _W, _H = 640, 300
-_TOP, _BOTTOM = 34, 44
+_TOP, _BOTTOM = 44, 44  # the band above the plot holds the deadline's label
 _SIZE = 11  # px, the charts' body text
 _NARROW = 0.62  # em: a generous width for Latin letters and digits in Noto Sans CJK
 _GANTT_W = 960
@@ -232,12 +232,14 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
         date=format_span(kpi.target.deadline, lang=lang, era=lang == "ja"),
     )
     deadline_w = text_width(deadline)
-    if dx - 4 - deadline_w >= 2:
-        deadline_label = _label(dx - 4, _H - _BOTTOM - 6, deadline, anchor="end")
+    # Above the plot, beside the top of its line: clear of the data, the forecast and
+    # the title.
+    if dx + 4 - deadline_w >= 2:
+        deadline_label = _label(dx + 4, _TOP - 8, deadline, anchor="end")
     else:  # no room on the left of the line: write it on the right
-        deadline_label = _label(dx + 4, _H - _BOTTOM - 6, fit_text(deadline, _W - dx - 8))
+        deadline_label = _label(dx - 4, _TOP - 8, fit_text(deadline, _W - dx + 2))
     parts.append(
-        f'<line class="deadline" x1="{dx:.1f}" x2="{dx:.1f}" y1="{_TOP}" y2="{_H - _BOTTOM}" '
+        f'<line class="deadline" x1="{dx:.1f}" x2="{dx:.1f}" y1="{_TOP - 4}" y2="{_H - _BOTTOM}" '
         f'stroke="#6b7280" stroke-dasharray="2 3"/>'
         + deadline_label.replace("<text ", '<text fill="#374151" ', 1)
     )
