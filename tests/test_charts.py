@@ -47,9 +47,14 @@ def test_svg_needs_no_extra(tmp_path: Path) -> None:
 
 def test_chart_without_a_kpi_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["chart", "-o", "x.png"]) == 2
-    assert "name a KPI" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1  # one line, naming a KPI and the --gantt alternative
+    assert "kpi2" in err
+    assert "--gantt" in err
 
 
 def test_png_to_stdout_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["chart", "kpi2"]) == 2
-    assert "-o FILE" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "-o" in err.split(":", 2)[-1]  # the message itself says to give -o
