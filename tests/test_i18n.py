@@ -36,7 +36,10 @@ def test_every_key_the_code_uses_exists() -> None:
 
 def test_japanese_messages_are_japanese() -> None:
     """No English word in the Japanese catalogue: fields, `code` and acronyms aside."""
-    acronyms = re.compile(r"\b(?:KPI|DX|CSV|JSON|HTML|PNG|SVG|PDF|WG|CIO|ID|FY|R)\b")
+    # Kanji count as word characters, so the acronyms are bounded by Latin letters only.
+    acronyms = re.compile(
+        r"(?<![A-Za-z])(?:KPI|DX|CSV|JSON|HTML|PNG|SVG|PDF|WG|CIO|ID|FY|R)(?![A-Za-z])"
+    )
     offenders = {}
     for key, template in catalogue("ja").items():
         plain = acronyms.sub("", re.sub(r"\{[^}]*\}|`[^`]*`", "", template))
