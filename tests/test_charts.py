@@ -58,3 +58,36 @@ def test_png_to_stdout_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "-o" in err.split(":", 2)[-1]  # the message itself says to give -o
+
+
+@pytest.mark.parametrize("case", ["huge", "subnormal", "negative", "counts"])
+def test_kpi_chart_png_copes_with_extreme_values(case: str) -> None:
+    from maebashi_dx.assess import assess
+    from maebashi_dx.report.charts import kpi_chart_png
+    from tests.test_report_robust import EXTREMES
+
+    plan = EXTREMES[case]
+    result = assess(plan, plan.report_date)
+    png = kpi_chart_png(plan.kpi("kpi1"), result.row("kpi1"))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_gantt_png_writes_long_titles_in_full_over_two_lines(tmp_path: Path) -> None:
+    """The old chart cut every title at 28 characters; now a title wraps, and only a
+    title longer than two lines is shortened."""
+    from maebashi_dx.report.charts import _wrap
+
+    title = "[wg02] マイナンバーカード申請期限（マイナポイント対象）"
+    assert _wrap(title).replace("\n", "") == title
+    assert _wrap("長" * 100).count("\n") == 1
+    assert _wrap("長" * 100).endswith("…")
+
+
+def test_gantt_png_of_a_plan_without_milestones() -> None:
+    import attrs
+
+    from maebashi_dx.datasets import maebashi_2022
+    from maebashi_dx.report.charts import gantt_png
+
+    plan = attrs.evolve(maebashi_2022(), milestones=())
+    assert gantt_png(plan, ()).startswith(b"\x89PNG")

@@ -7,6 +7,7 @@ so a chart looks the same on every machine and never depends on the system's fon
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -69,11 +70,20 @@ def _date_axis(ax: Any, lang: Lang) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(month))
 
 
-def _value_axis(ax: Any, unit: str) -> None:
+_POWER = re.compile("×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_PLAIN_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def _mathtext(label: str) -> str:
+    """ "1.5×10³⁰⁰" as matplotlib math (the chart font has no superscript digits)."""
+    return _POWER.sub(lambda m: rf"$\times10^{{{m[1].translate(_PLAIN_DIGITS)}}}$", label)
+
+
+def _value_axis(ax: Any) -> None:
     """Values on the y axis with thousands separators, never as 1e6 offsets."""
     from matplotlib.ticker import FuncFormatter
 
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: format_number(float(y))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: _mathtext(format_number(float(y)))))
 
 
 def _wrap(label: str, columns: int = 44, lines: int = 2) -> str:
@@ -130,13 +140,15 @@ def kpi_chart_png(kpi: KPI, row: KPIRow, *, lang: Lang = "ja") -> bytes:
             kpi.target.value,
             color="#059669",
             linestyle=":",
-            label=text(
-                "report.chart.target",
-                lang,
-                value=format_value(kpi.target.value, kpi.unit, decimals=kpi.decimals),
+            label=_mathtext(
+                text(
+                    "report.chart.target",
+                    lang,
+                    value=format_value(kpi.target.value, kpi.unit, decimals=kpi.decimals),
+                )
             ),
         )
-        _value_axis(ax, kpi.unit)
+        _value_axis(ax)
     ax.axvline(
         kpi.target.due,
         color="#6b7280",
