@@ -142,3 +142,18 @@ def test_a_number_too_large_is_not_a_stage_name() -> None:
     for text in ("1e400", "-1e400", "nan", "inf", "1" + "0" * 400):
         with pytest.raises(PlanError, match=r"line 2: value: .* is not a finite number"):
             loads_measurements(f"kpi_id,date,value\nkpi1,2022-06-30,{text}\n")
+
+
+def test_a_message_lists_at_most_two_hundred_problems() -> None:
+    """Every problem is kept; the message stays readable for a file of bad rows."""
+    from datetime import timedelta
+
+    days = [date(2022, 6, 1) + timedelta(days=i) for i in range(300)]
+    rows = "".join(f"kpi1,{d.isoformat()},x\n" for d in days)
+    with pytest.raises(PlanError) as info:
+        merge_measurements(maebashi_2022(), loads_measurements("kpi_id,date,value\n" + rows))
+    assert len(info.value.problems) == 300
+    message = str(info.value)
+    assert message.startswith("300 problems:")
+    assert message.endswith("… and 100 more")
+    assert message.count("\n  - ") == 200

@@ -20,6 +20,7 @@ from maebashi_dx import (
     plan_to_dict,
 )
 from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.model import Department
 from tests.strategies import evolve_kpi
 
 
@@ -165,3 +166,117 @@ class TestPlanValidation:
         )
         assert [s.id for s in kpi.ladder][:2] == ["not_started", "under_study"]
         assert kpi.stage_index("achieved") == 4
+
+
+class TestDepartments:
+    """A milestone's owner is a working group or a department (担当課), as plans write."""
+
+    def test_a_department_owns_a_milestone(self, plan) -> None:  # type: ignore[no-untyped-def]
+        dept = Department(id="joho-seisaku", name="情報政策課", name_en="Information Policy")
+        ms = attrs.evolve(plan.milestones[0], owner="joho-seisaku")
+        owned = attrs.evolve(plan, departments=(dept,), milestones=(ms, *plan.milestones[1:]))
+        assert owned.department("joho-seisaku").name == "情報政策課"
+        assert owned.milestones[0].owner == "joho-seisaku"
+        with pytest.raises(KeyError, match="nope"):
+            owned.department("nope")
+
+    def test_an_unknown_owner_names_both_lists(self, plan) -> None:  # type: ignore[no-untyped-def]
+        dept = Department(id="joho-seisaku", name="情報政策課")
+        ms = attrs.evolve(plan.milestones[0], owner="情報政策課")
+        with pytest.raises(PlanError) as info:
+            attrs.evolve(plan, departments=(dept,), milestones=(ms, *plan.milestones[1:]))
+        (problem,) = info.value.problems
+        assert problem.path == "$.milestones[0].owner"
+        assert "'情報政策課'" in problem.message
+        assert "working group ('wg01', 'wg02'" in problem.message
+        assert "department ('joho-seisaku')" in problem.message
+
+    def test_a_department_may_not_take_a_working_groups_id(self, plan) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(PlanError, match=r"\$\.departments\[0\]\.id: .*ambiguous"):
+            attrs.evolve(plan, departments=(Department(id="wg02", name="市民課"),))
+
+    def test_duplicate_department_ids(self, plan) -> None:  # type: ignore[no-untyped-def]
+        dept = Department(id="d", name="課")
+        with pytest.raises(PlanError, match=r"\$\.departments\[1\]\.id: duplicate department"):
+            attrs.evolve(plan, departments=(dept, dept))
+
+    def test_the_starter_plan_names_a_department(self) -> None:
+        from maebashi_dx import loads_plan
+        from maebashi_dx.datasets import starter_plan_toml
+
+        starter = loads_plan(starter_plan_toml("高崎市"), "toml")
+        owners = {m.owner for m in starter.milestones}
+        assert {d.id for d in starter.departments} <= owners
+        assert {w.id for w in starter.working_groups} <= owners
+
+
+class TestLimits:
+    """What validation rejects because a later step could not handle it."""
+
+    def test_bounds_must_rise(self, plan) -> None:  # type: ignore[no-untyped-def]
+        for bounds in ((100, 0), (50, 50), (0, float("inf")), (float("nan"), 1)):
+            with pytest.raises((ValueError, TypeError), match="bounds"):
+                evolve_kpi(plan, 0, bounds=bounds)
+        assert evolve_kpi(plan, 0, bounds=(0, 100)).kpis[0].bounds == (0.0, 100.0)
+
+    @pytest.mark.parametrize("share", [0, -0.1, 1.01, 1e308, float("nan"), float("inf")])
+    def test_effort_is_a_share_above_zero_up_to_one(self, share: float) -> None:
+        with pytest.raises(ValueError, match="share above 0 and at most 1"):
+            Milestone(id="m", title="t", when=DateSpan.day(date(2022, 5, 1)), effort={"a": share})
+        Milestone(id="m", title="t", when=DateSpan.day(date(2022, 5, 1)), effort={"a": 1.0})
+
+    def test_a_lone_string_is_not_a_list_of_ids(self) -> None:
+        with pytest.raises(TypeError, match="list of texts"):
+            Milestone(id="m", title="t", when=DateSpan.day(date(2022, 5, 1)), depends_on="abc")  # type: ignore[arg-type]
+
+    def test_effort_must_be_a_table(self) -> None:
+        with pytest.raises(TypeError, match="table of shares"):
+            Milestone(id="m", title="t", when=DateSpan.day(date(2022, 5, 1)), effort=[("a", 0.5)])  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("numerator", "denominator", "word"),
+        [(-1, 10, "numerator"), (1, 0, "denominator"), (1, -10, "denominator")],
+    )
+    def test_counts_and_denominators(self, numerator: float, denominator: float, word: str) -> None:
+        with pytest.raises(ValueError, match=word):
+            Measurement(
+                when=DateSpan.day(date(2022, 5, 1)),
+                value=1.0,
+                numerator=numerator,
+                denominator=denominator,
+            )
+        # A count per resident may pass 1: a numerator above its denominator is allowed.
+        Measurement(when=DateSpan.day(date(2022, 5, 1)), value=1.0, numerator=20, denominator=10)
+
+    @pytest.mark.parametrize("day", [date(1867, 12, 31), date(2201, 1, 1), date(9998, 1, 1)])
+    def test_dates_outside_the_supported_range(self, plan, day: date) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(ValueError, match="supported range"):
+            Measurement(when=DateSpan.day(day), value=1.0)
+        with pytest.raises(ValueError, match="supported range"):
+            attrs.evolve(plan, report_date=day)
+
+    def test_the_range_ends_are_supported(self) -> None:
+        Measurement(when=DateSpan.day(date(1868, 1, 1)), value=1.0)
+        Measurement(when=DateSpan.day(date(2200, 12, 31)), value=1.0)
+
+    @pytest.mark.parametrize(
+        ("name", "word"),
+        [
+            ("\ud800", "surrogate"),
+            ("a\x00b", r"U\+0000"),
+            ("a\x1bb", r"U\+001B"),
+            ("長" * 10_001, "10,001"),
+        ],
+    )
+    def test_texts_a_renderer_cannot_print(self, plan, name: str, word: str) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(PlanError, match=word) as info:
+            evolve_kpi(plan, 0, name=name)
+        assert info.value.problems[0].path == "$.kpis[0].name"
+
+    def test_line_breaks_and_tabs_are_text(self, plan) -> None:  # type: ignore[no-untyped-def]
+        assert evolve_kpi(plan, 0, name="一行目\n二行目\tタブ").kpis[0].name.startswith("一行目")
+
+    @pytest.mark.parametrize("kpi_id", ["", " kpi1", "kpi1 ", "k\tpi"])
+    def test_ids(self, plan, kpi_id: str) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises((PlanError, ValueError)):
+            evolve_kpi(plan, 0, id=kpi_id)

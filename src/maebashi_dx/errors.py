@@ -38,8 +38,15 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+#: The most problems a PlanError's message lists; all are kept in ``problems``.
+MAX_LISTED = 200
+
+
 class PlanError(MaebashiDXError, ValueError):
     """A plan (or measurement file) has one or more problems; all are listed at once.
+
+    The message lists the first :data:`MAX_LISTED` and counts the rest, so that a file
+    with a million bad rows gives a readable message; ``problems`` holds every one.
 
     Attributes:
         problems: Every problem found, each with its path.
@@ -56,8 +63,10 @@ class PlanError(MaebashiDXError, ValueError):
         n = len(self.problems)
         if n == 1:
             return f"{head}{self.problems[0]}"
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        return f"{head}{n} problems:\n{lines}"
+        shown = self.problems[:MAX_LISTED]
+        lines = "\n".join(f"  - {p}" for p in shown)
+        more = f"\n  … and {n - len(shown):,} more" if n > len(shown) else ""
+        return f"{head}{n:,} problems:\n{lines}{more}"
 
     def with_source(self, source: str) -> PlanError:
         """Return the same error, naming the file it came from."""
@@ -82,7 +91,8 @@ class DateParseError(MaebashiDXError, ValueError):
     def __init__(self, text: str, reason: str = "unrecognised date form") -> None:
         self.text = text
         self.reason = reason
-        super().__init__(f"cannot read date {text!r}: {reason}")
+        shown = text if len(text) <= 80 else f"{text[:77]}…"  # a message stays one line long
+        super().__init__(f"cannot read date {shown!r}: {reason}")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (DateParseError, (self.text, self.reason))

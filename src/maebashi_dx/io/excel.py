@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from maebashi_dx.errors import MissingDependencyError, PlanError, Problem
+from maebashi_dx.io.files import MAX_PLAN_BYTES
 from maebashi_dx.io.measurements import MeasurementRow, rows_to_measurements
 from maebashi_dx.model.checks import show
 
@@ -35,6 +36,13 @@ def load_measurements_xlsx(
     """
     openpyxl = openpyxl_module()
     source = str(path)
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # a missing file is reported below
+    if size > MAX_PLAN_BYTES:
+        msg = f"the file is over {MAX_PLAN_BYTES:,} bytes, the most that is read"
+        raise PlanError([Problem("$", msg)], source=source)
     try:
         wb = openpyxl.load_workbook(Path(path), read_only=True, data_only=True)
     except FileNotFoundError:

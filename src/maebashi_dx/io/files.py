@@ -408,7 +408,7 @@ def dumps_plan(plan: Plan, format: Format) -> str:  # mirrors loads_plan
     if format == "yaml":
         dumped: str = _yaml().safe_dump(data, allow_unicode=True, sort_keys=False)
         return dumped
-    msg = f"unknown format {format!r}; use one of {', '.join(FORMATS)}"
+    msg = f"unknown format {show(format)}; use one of {', '.join(FORMATS)}"
     raise PlanError([Problem("$", msg)])
 
 

@@ -268,7 +268,9 @@ def rows_to_reference(rows: Sequence[MeasurementRow], *, source: str | None = No
     for r in rows:
         m = r.measurement
         if not isinstance(m.value, float | int):
-            problems.append(Problem(f"line {r.line}", f"value {m.value!r} is not a number", r.line))
+            problems.append(
+                Problem(f"line {r.line}", f"value {show(m.value)} is not a number", r.line)
+            )
         if m.as_of in seen:
             msg = f"{m.as_of} is also on line {seen[m.as_of]}"
             problems.append(Problem(f"line {r.line}", msg, r.line))

@@ -150,7 +150,7 @@ def duplicates_at(items: list[tuple[str, str]], what: str) -> list[Problem]:
     for path, x in items:
         if counts[x] > 1:
             if x in seen:
-                out.append(Problem(f"{path}.id", f"duplicate {what} id {x!r}"))
+                out.append(Problem(f"{path}.id", f"duplicate {what} id {show(x)}"))
             seen.add(x)
     return out
 
@@ -174,17 +174,19 @@ def kpi_problems(kpi: KPI, path: str = "$") -> list[Problem]:
         if staged and value not in ladder:
             options = ", ".join(s.id for s in kpi.ladder)
             problems.append(
-                Problem(where, f"{value!r} is not a stage of this KPI (stages: {options})")
+                Problem(where, f"{show(value)} is not a stage of this KPI (stages: {options})")
             )
         elif not staged and not isinstance(value, float):
-            problems.append(Problem(where, f"expected a number, got {value!r}"))
+            problems.append(Problem(where, f"expected a number, got {show(value)}"))
 
     check_value(f"{path}.target.value", kpi.target.value)
     for where, m in kpi.iter_values():
         if m.series is None:
             check_value(f"{path}.{where}.value", m.value)
         elif not isinstance(m.value, float):
-            problems.append(Problem(f"{path}.{where}.value", f"expected a number, got {m.value!r}"))
+            problems.append(
+                Problem(f"{path}.{where}.value", f"expected a number, got {show(m.value)}")
+            )
     if kpi.baseline is not None and kpi.baseline.series is not None:
         problems.append(Problem(f"{path}.baseline.series", "the baseline is the KPI's own series"))
 
@@ -217,7 +219,7 @@ def kpi_problems(kpi: KPI, path: str = "$") -> list[Problem]:
     for i, m in enumerate(kpi.measurements):
         where = f"{path}.measurements[{i}]"
         if m.series is not None and m.series not in declared:
-            problems.append(Problem(f"{where}.series", f"unknown series {m.series!r}"))
+            problems.append(Problem(f"{where}.series", f"unknown series {show(m.series)}"))
         prev = last_seen.get(m.series)
         if prev is not None:
             if m.as_of == prev.as_of:

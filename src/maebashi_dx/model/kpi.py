@@ -14,7 +14,7 @@ from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError
-from maebashi_dx.model.checks import in_supported_range, nonempty
+from maebashi_dx.model.checks import in_supported_range, nonempty, show
 
 __all__ = [
     "DEFAULT_STAGES",
@@ -336,7 +336,7 @@ class KPI:
         for i, stage in enumerate(self.ladder):
             if stage.id == stage_id:
                 return i
-        msg = f"KPI {self.id!r} has no stage {stage_id!r}"
+        msg = f"KPI {show(self.id)} has no stage {show(stage_id)}"
         raise KeyError(msg)
 
     def stage(self, stage_id: str) -> Stage:

@@ -175,7 +175,7 @@ class Plan:
         for pillar in self.pillars:
             if any(p.id == project_id for p in pillar.projects):
                 return pillar
-        msg = f"no project {project_id!r} in plan {self.id!r}"
+        msg = f"no project {show(project_id)} in plan {show(self.id)}"
         raise KeyError(msg)
 
 
