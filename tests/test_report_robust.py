@@ -253,3 +253,13 @@ def test_an_as_of_far_from_the_plan(as_of: str) -> None:
     plan = maebashi_2022()
     outputs = render_everything(plan, "ja", date.fromisoformat(as_of))
     check_outputs(plan, outputs)
+
+
+def test_json_writes_a_number_that_is_not_finite_as_null() -> None:
+    """JSON has no NaN or infinity: an overflowed figure in the data must not stop the
+    renderer."""
+    table = progress_table(maebashi_2022())
+    row = attrs.evolve(table.rows[0], data={"pace": float("inf"), "ys": [1.0, float("nan")]})
+    table = attrs.evolve(table, rows=(row, *table.rows[1:]))
+    data = json.loads(render(table, "json"))
+    assert data["rows"][0]["data"] == {"pace": None, "ys": [1.0, None]}

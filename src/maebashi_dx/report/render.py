@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import unicodedata
-from typing import Literal
+from typing import Any, Literal
 
 from maebashi_dx.errors import UnknownPluginError
 from maebashi_dx.report.table import Table
@@ -97,14 +98,29 @@ def render_csv(table: Table) -> str:
     return out.getvalue()
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (an overflowed pace, say) as None: JSON has
+    no NaN or infinity, and a reader must not choke on the file."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def render_json(table: Table) -> str:
-    """JSON with the display text and the raw data of every row."""
+    """JSON with the display text and the raw data of every row (a number that is not
+    finite is written as null)."""
     payload = {
         "title": table.title,
         "subtitle": table.subtitle,
         "lang": table.lang,
         "columns": [{"key": c.key, "label": c.label} for c in table.columns],
-        "rows": [{"kpi_id": r.kpi_id, "cells": r.cells, "data": r.data} for r in table.rows],
+        "rows": [
+            {"kpi_id": r.kpi_id, "cells": r.cells, "data": _json_safe(r.data)} for r in table.rows
+        ],
         "notes": list(table.notes),
     }
     return json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
