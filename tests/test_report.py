@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from maebashi_dx import UnknownPluginError
 from maebashi_dx.assess import assess
+from maebashi_dx.cli import main
 from maebashi_dx.conflicts import find_conflicts
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.dates import format_span, parse_date
@@ -134,6 +135,13 @@ class TestLabelsComputed:
         day = parse_date(as_of).end
         table = progress_table(maebashi_2022(), as_of=day)
         assert [c.label for c in table.columns][3:5] == ["策定時（1年目）", label]
+
+    def test_status_as_of_r5_9_says_year_3(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The issue's own example, from the command line."""
+        assert main(["status", "--as-of", "R5.9"]) == 0
+        out = capsys.readouterr().out
+        assert "  現状（3年目）  " in out
+        assert "2年目" not in out
 
     def test_the_year_follows_the_plans_own_start(self) -> None:
         plan = attrs.evolve(maebashi_2022(), period=parse_date("2020年4月～2026年3月"))
