@@ -20,7 +20,7 @@ from maebashi_dx.dates import format_span, parse_date
 from maebashi_dx.model import Measurement, Plan
 from maebashi_dx.report import display_width, progress_table, render
 from maebashi_dx.report.document import build_report, render_report
-from maebashi_dx.report.fmt import Lang, format_value, report_title
+from maebashi_dx.report.fmt import Lang, format_percent, format_value, report_title
 from maebashi_dx.report.table import forecast_text, format_target
 from tests.examples import example_output
 
@@ -198,7 +198,9 @@ class TestNumbersForPeople:
             (0.5, "人", "1人"),
             (2.5, "団体", "3団体"),
             (12.0, "か所", "12か所"),
-            (1234.5, "万人", "1,235万人"),
+            (1234.5, "万人", "1,234.5万人"),  # a unit with a multiplier is not a count
+            (9.999e20, "", "1×10²¹"),
+            (-2.5e-7, "%", "-2.5×10⁻⁷%"),
             (27.91, "%", "27.91%"),
             (1234567.25, "円", "1,234,567.25円"),
             (-1500.0, "", "-1,500"),
@@ -213,6 +215,13 @@ class TestNumbersForPeople:
     def test_a_count_is_shown_as_its_nearest_whole_number(self, value: float) -> None:
         shown = format_value(value, "件").removesuffix("件").replace(",", "")
         assert abs(int(shown) - value) <= 0.5 + 1e-6
+
+    @pytest.mark.parametrize(
+        ("share", "shown"),
+        [(0.2817, "28.2%"), (1e300, "1×10³⁰²%"), (1.7e308, "1.7×10³¹⁰%"), (float("nan"), "—")],
+    )
+    def test_percentages_never_overflow(self, share: float, shown: str) -> None:
+        assert format_percent(share) == shown
 
     def test_an_interval_is_never_shown_beyond_the_bounds(self) -> None:
         """A % KPI never shows 112%, whatever the forecaster's interval says."""

@@ -80,22 +80,28 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def is_count_unit(unit: str) -> bool:
-    """Whether values in ``unit`` are whole counts (件, 人, 万人, …).
+    """Whether values in ``unit`` are whole counts (件, 人, か所, …).
+
+    A unit with a multiplier is not: 1.5万人 is fifteen thousand people, exactly.
 
     >>> is_count_unit("件"), is_count_unit("万人"), is_count_unit("%"), is_count_unit("円")
-    (True, True, False, False)
+    (True, False, False, False)
     """
-    core = unit.strip()
-    if core[:1] in ("万", "千", "百") and len(core) > 1:
-        core = core[1:]
-    return core in COUNT_UNITS
+    return unit.strip() in COUNT_UNITS
 
 
-def _power_of_ten(value: float, digits: int = 2) -> str:
-    """``1.2×10¹⁸``: a mantissa with ``digits`` decimals and a superscript exponent."""
-    mantissa, exponent = f"{value:.{digits}e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
-    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+def _power_of_ten(value: float, digits: int = 2, shift: int = 0) -> str:
+    """``1.2×10¹⁸``: ``value × 10^shift`` (exact, in decimal: no overflow) as a mantissa
+    with up to ``digits`` decimals and a superscript exponent."""
+    exact = Decimal(repr(value)).scaleb(shift)
+    exponent = exact.adjusted()
+    with localcontext() as ctx:
+        ctx.prec = 60
+        mantissa = exact.scaleb(-exponent).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    if abs(mantissa) >= 10:  # 9.999 rounded up to 10.00
+        mantissa, exponent = mantissa / 10, exponent + 1
+    shown = f"{mantissa:f}".rstrip("0").rstrip(".") if "." in f"{mantissa:f}" else f"{mantissa:f}"
+    return f"{shown}×10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
 def _grouped(text: str) -> str:
@@ -125,6 +131,8 @@ def format_number(value: float, unit: str = "", *, decimals: int | None = None) 
     >>> format_number(-0.04, decimals=1), format_number(1e-9, "件")
     ('0.0', '0')
     """
+    if not math.isfinite(value):
+        return "—"  # nothing a person can read; the library never reports one
     value += 0.0  # -0.0 is shown as 0
     if is_count_unit(unit):
         decimals = 0
@@ -159,8 +167,10 @@ def format_percent(share: float | None) -> str:
     >>> format_percent(0.2817), format_percent(None), format_percent(-0.0004)
     ('28.2%', '—', '0.0%')
     """
-    if share is None:
+    if share is None or not math.isfinite(share):
         return "—"
+    if abs(share) >= _LARGE / 100:  # × 100 could overflow
+        return f"{_power_of_ten(share, shift=2)}%"
     return f"{format_number(share * 100, decimals=1)}%"
 
 
