@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import attrs
 import pytest
@@ -20,7 +21,7 @@ from maebashi_dx.dates import format_span, parse_date
 from maebashi_dx.model import Measurement, Plan
 from maebashi_dx.report import display_width, progress_table, render
 from maebashi_dx.report.document import build_report, render_report
-from maebashi_dx.report.fmt import Lang, format_percent, format_value, report_title
+from maebashi_dx.report.fmt import Lang, format_number, format_percent, format_value, report_title
 from maebashi_dx.report.table import forecast_text, format_target
 from tests.examples import example_output
 
@@ -210,6 +211,14 @@ class TestNumbersForPeople:
     )
     def test_values_by_unit(self, value: float, unit: str, shown: str) -> None:
         assert format_value(value, unit) == shown
+
+    @given(st.floats(allow_nan=False, allow_infinity=False))
+    def test_any_figure_is_written_for_people(self, value: float) -> None:
+        """No 'e' notation ever; in the plain range the text reads back to the value."""
+        shown = format_number(value)
+        assert re.fullmatch(r"-?\d{1,3}(,\d{3})*(\.\d+)?|-?\d(\.\d+)?×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", shown)
+        if value == 0 or 1e-6 <= abs(value) < 1e15:
+            assert float(shown.replace(",", "")) == value
 
     @given(st.floats(-1e14, 1e14, allow_nan=False))
     def test_a_count_is_shown_as_its_nearest_whole_number(self, value: float) -> None:
