@@ -185,6 +185,23 @@ def _set(data: Any, path: tuple[object, ...], value: object) -> None:
     _get(data, path[:-1])[path[-1]] = value
 
 
+def _slot(data: Any, path: tuple[object, ...]) -> Any:
+    """The table or list holding ``path``'s value, or None when earlier mutations moved
+    it (a text indexes too, so each step is checked)."""
+    for step in path[:-1]:
+        if not isinstance(data, dict | list):
+            return None
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if isinstance(data, dict) and path[-1] in data:
+        return data
+    if isinstance(data, list) and isinstance(path[-1], int) and path[-1] < len(data):
+        return data
+    return None
+
+
 VALUES: list[object] = [
     True, False, 0, 1, -1, 2, 1.5, -0.5, 1e-300, 1e308, -1e308, 10**20, float("nan"),
     float("inf"), "", " ", "x", "kpi1", "wg02", "p1", "committee-h1", "not_started",
@@ -215,12 +232,12 @@ def value_swaps(draw: st.DrawFn) -> tuple[str, str]:
         a, b = draw(st.sampled_from(PATHS)), draw(st.sampled_from(PATHS))
         if a[: len(b)] == b or b[: len(a)] == a:
             continue  # one inside the other
-        try:
-            va, vb = _get(data, a), _get(data, b)
-        except (KeyError, IndexError, TypeError):
+        slot_a, slot_b = _slot(data, a), _slot(data, b)
+        if slot_a is None or slot_b is None:
             continue  # moved by an earlier swap
-        _set(data, a, copy.deepcopy(vb))
-        _set(data, b, copy.deepcopy(va))
+        va, vb = slot_a[a[-1]], slot_b[b[-1]]
+        slot_a[a[-1]] = copy.deepcopy(vb)
+        slot_b[b[-1]] = copy.deepcopy(va)
     return _write(data, draw(formats))
 
 
@@ -229,10 +246,8 @@ def type_changes(draw: st.DrawFn) -> tuple[str, str]:
     data = copy.deepcopy(DATA)
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(PATHS))
-        try:
-            parent = _get(data, path[:-1])
-            parent[path[-1]]
-        except (KeyError, IndexError, TypeError):
+        parent = _slot(data, path)
+        if parent is None:
             continue
         op = draw(st.sampled_from(["value", "value", "value", "delete", "add"]))
         if op == "value":
