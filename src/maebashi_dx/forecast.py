@@ -636,11 +636,17 @@ class TrendForecaster:
         if n >= 3:
             # Residual sum of squares: Σ(z − z̄)² − b²·Sxx, never below zero. A residual at
             # rounding level (points exactly on a line, as planned figures often are) is
-            # no scatter at all: sigma stays 0 and the interval is the heuristic.
-            syy = sum(map(operator.mul, dzs, dzs))
-            ssr = max(0.0, syy - b_per_day * b_per_day * sxx * YEAR_DAYS**2)
-            if ssr > 1e-12 * syy:
-                sigma = math.sqrt(ssr / (n - 2))
+            # no scatter at all: sigma stays 0 and the interval is the heuristic. The sums
+            # are taken in units of the largest deviation, so values near 1e154 and above
+            # do not overflow when squared.
+            scale = max(map(abs, dzs))
+            if scale > 0:
+                us = [dz / scale for dz in dzs]
+                syy = sum(map(operator.mul, us, us))
+                slope = b_per_day / scale
+                ssr = max(0.0, syy - slope * slope * sxx * YEAR_DAYS**2)
+                if ssr > 1e-12 * syy:
+                    sigma = scale * math.sqrt(ssr / (n - 2))
         basis = _msg(
             "forecast.basis.trend",
             method=MethodName(self.name),
@@ -1292,7 +1298,8 @@ def run_forecaster(
         values = tuple(p.value for p in trend.points)
     value = trend.predict(data.deadline)
     interval = trend.interval(data.deadline, level)
-    if not all(math.isfinite(v) for v in (value, *interval)):
+    observed = trend.pace(data.as_of)
+    if not all(math.isfinite(v) for v in (value, *interval, observed)):
         return make(
             required_pace=required,
             point_days=days,
@@ -1318,7 +1325,7 @@ def run_forecaster(
         interval=interval,
         interval_basis=interval_basis,
         interval_message=interval_message,
-        observed_pace=trend.pace(data.as_of),
+        observed_pace=observed,
         required_pace=required,
         attainment_date=_attainment(data, trend),
         point_days=days,
@@ -1337,11 +1344,13 @@ def _required_pace(data: SeriesInput) -> float | None:
 
     Convention: with no time left (the latest value on or after the deadline) the
     required pace is 0 when the latest value meets the target and None (no pace can
-    meet it) when it does not, never a division by zero.
+    meet it) when it does not, never a division by zero. A pace too large for a float
+    (a target of 1e308 a day away) is None too, never infinite.
     """
     years_left = (data.deadline - data.days[-1]).days / YEAR_DAYS
     if years_left > 0:
-        return (data.target - data.values[-1]) / years_left
+        pace = (data.target - data.values[-1]) / years_left
+        return pace if math.isfinite(pace) else None
     return 0.0 if data.meets(data.values[-1]) else None
 
 

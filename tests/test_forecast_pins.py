@@ -1,0 +1,515 @@
+"""Forecasts pinned to values worked by hand: falling KPIs, the least-squares prediction
+interval, the logistic model's bounds, blend and pooled weights, attainment days, the
+required pace at the deadline, clamping, and finite output for extreme inputs.
+
+Each test here kills mutants of forecast.py that no other test noticed (mutmut, see the
+report of issue 11): a change of a sign, a bound, a weight or a boundary must fail one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import ClassVar
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from maebashi_dx import FORECASTERS, forecast
+from maebashi_dx.errors import MaebashiDXError
+from maebashi_dx.forecast import (
+    YEAR_DAYS,
+    BlendForecaster,
+    Reference,
+    run_forecaster,
+    series_input,
+    student_t_quantile,
+)
+from maebashi_dx.model import Direction
+from tests.strategies import make_kpi
+from tests.test_forecast import BUILT_IN
+
+DOWN = Direction.DECREASE
+ORIGIN = date(2020, 4, 1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_t_quantiles() -> Iterator[None]:
+    """student_t_quantile is cached; a cache filled before a mutation test forks would
+    hide a mutant of it, so every test starts from an empty cache."""
+    student_t_quantile.cache_clear()
+    yield
+    student_t_quantile.cache_clear()
+
+
+def day(n: int) -> date:
+    return ORIGIN + timedelta(days=n)
+
+
+# ------------------------------------------------------------------ falling KPIs
+
+
+class TestFallingKPI:
+    """A KPI where lower is better (e.g. paper forms, waiting days): 100, 90, 80 a year
+    apart, falling 10 every 365 days, toward 45 by 2027-03-31."""
+
+    POINTS: ClassVar = [(day(0), 100.0), (day(365), 90.0), (day(730), 80.0)]
+    DEADLINE = date(2027, 3, 31)
+
+    def kpi(self, target: float = 45.0, direction: Direction = DOWN):  # type: ignore[no-untyped-def]
+        return make_kpi(self.POINTS, target=target, deadline=self.DEADLINE, direction=direction)
+
+    def test_linear_value_pace_and_required_pace(self) -> None:
+        f = forecast(self.kpi(), day(730), method="linear")
+        ahead = (self.DEADLINE - ORIGIN).days
+        assert f.value == pytest.approx(100 - 10 * ahead / 365)
+        assert f.observed_pace == pytest.approx(-10 * YEAR_DAYS / 365)
+        years_left = (self.DEADLINE - day(730)).days / YEAR_DAYS
+        assert f.required_pace == pytest.approx((45 - 80) / years_left)
+        assert f.meets_target is True  # 100 − 10 × 2555 / 365 = 30 ≤ 45
+
+    def test_attainment_is_the_first_day_at_or_below_the_target(self) -> None:
+        """100 − 10·d/365 ≤ 45 from d = 2007.5: day 2008 (2025-09-29)."""
+        for method in ("linear", "two_point"):
+            assert forecast(self.kpi(), day(730), method=method).attainment_date == day(2008)
+
+    def test_the_same_line_never_reaches_a_higher_target_when_higher_is_better(self) -> None:
+        rising = forecast(self.kpi(target=120.0, direction=Direction.INCREASE), day(730))
+        assert rising.attainment_date is None
+        assert rising.meets_target is False
+
+    def test_a_falling_kpi_met_by_a_measurement_is_attained_that_day(self) -> None:
+        points = [(day(0), 100.0), (day(365), 40.0), (day(730), 46.0)]
+        kpi = make_kpi(points, target=45.0, deadline=self.DEADLINE, direction=DOWN)
+        assert forecast(kpi, day(730), method="linear").attainment_date == day(365)
+
+    def test_cagr_falls_at_a_constant_rate(self) -> None:
+        """100 → 81 over 730 days is −10% a year (per 365 days); at the deadline the
+        value is 100 × 0.81^(d / 730)."""
+        points = [(day(0), 100.0), (day(365), 92.0), (day(730), 81.0)]
+        kpi = make_kpi(points, target=50.0, deadline=self.DEADLINE, direction=DOWN)
+        f = forecast(kpi, day(730), method="cagr")
+        d = (self.DEADLINE - ORIGIN).days
+        assert f.value == pytest.approx(100 * 0.81 ** (d / 730))
+        # 100 × 0.9^(d/365) ≤ 50 from d = 365 · ln 0.5 / ln 0.9 = 2401.3: day 2402.
+        assert f.attainment_date == day(2402)
+        # The pace on the day of the forecast: the derivative 81 · ln(0.9) per 365 days.
+        assert f.observed_pace == pytest.approx(81 * math.log(0.9) * YEAR_DAYS / 365, rel=1e-3)
+
+    def test_two_point_interval_from_a_falling_latest_value(self) -> None:
+        """Two points: the pace stalls (80) or doubles (80 − 2 × 10 a year × horizon)."""
+        kpi = make_kpi(
+            [(day(0), 100.0), (day(730), 80.0)], target=45.0, deadline=self.DEADLINE, direction=DOWN
+        )
+        f = forecast(kpi, day(730), method="two_point")
+        ahead = (self.DEADLINE - day(730)).days
+        assert f.interval == pytest.approx((80 - 2 * 20 * ahead / 730, 80.0))
+        assert f.value is not None
+        assert f.interval is not None
+        assert f.interval[0] < f.value < f.interval[1]
+
+    def test_blend_of_a_falling_kpi(self) -> None:
+        """The default blend: half the 6-month line (the last two points, a year apart),
+        half the growth rate; it meets 45 between the two members' days."""
+        f = forecast(self.kpi(), day(730))
+        line = forecast(self.kpi(), day(730), method="recent_6m")
+        cagr = forecast(self.kpi(), day(730), method="cagr")
+        assert line.value is not None
+        assert cagr.value is not None
+        assert f.value == pytest.approx((line.value + cagr.value) / 2)
+        assert line.attainment_date is not None
+        assert cagr.attainment_date is not None
+        assert f.attainment_date is not None
+        assert line.attainment_date <= f.attainment_date <= cagr.attainment_date
+        trend = FORECASTERS.get("blend").fit(series_input(self.kpi(), day(730)))
+        assert (
+            trend.predict(f.attainment_date)
+            <= 45
+            < trend.predict(f.attainment_date - timedelta(days=1))
+        )
+
+    def test_intervals_of_a_falling_kpi_with_scatter_hold_the_value(self) -> None:
+        points = [(day(0), 100.0), (day(180), 97.0), (day(365), 88.0), (day(540), 86.0)]
+        kpi = make_kpi(
+            points, target=45.0, deadline=self.DEADLINE, direction=DOWN, bounds=(0.0, 200.0)
+        )
+        for method in BUILT_IN:
+            f = forecast(kpi, day(540), method=method)
+            assert f.value is not None, method
+            assert f.interval is not None
+            assert f.interval[0] <= f.value <= f.interval[1], method
+
+
+# --------------------------------------------------- the least-squares interval by hand
+
+
+def prediction_interval(
+    xs: list[float], zs: list[float], x0: float, level: float, t: float
+) -> tuple[float, float, float]:
+    """ŷ and ŷ ∓ t · s · √(1 + 1/n + (x0 − x̄)² / Sxx): the prediction interval for a new
+    observation at x0 (Montgomery, Peck & Vining, Introduction to Linear Regression
+    Analysis, 5th ed., §2.5, eq. 2.45), written out with plain sums."""
+    n = len(xs)
+    x_bar, z_bar = sum(xs) / n, sum(zs) / n
+    sxx = sum((x - x_bar) ** 2 for x in xs)
+    sxz = sum((x - x_bar) * (z - z_bar) for x, z in zip(xs, zs, strict=True))
+    slope = sxz / sxx
+    intercept = z_bar - slope * x_bar
+    sse = sum((z - intercept - slope * x) ** 2 for x, z in zip(xs, zs, strict=True))
+    s = math.sqrt(sse / (n - 2))
+    y0 = intercept + slope * x0
+    half = t * s * math.sqrt(1 + 1 / n + (x0 - x_bar) ** 2 / sxx)
+    return y0, y0 - half, y0 + half
+
+
+class TestPredictionInterval:
+    DAYS: ClassVar = [0, 183, 365, 548]
+    VALUES: ClassVar = [10.0, 14.0, 17.0, 22.0]
+    DEADLINE = date(2023, 3, 31)
+
+    def kpi(self, bounds: tuple[float, float] | None = None):  # type: ignore[no-untyped-def]
+        points = [(day(d), v) for d, v in zip(self.DAYS, self.VALUES, strict=True)]
+        return make_kpi(points, target=60.0, deadline=self.DEADLINE, bounds=bounds)
+
+    def xs(self) -> list[float]:
+        return [d / YEAR_DAYS for d in self.DAYS]
+
+    def x0(self) -> float:
+        return (self.DEADLINE - ORIGIN).days / YEAR_DAYS
+
+    # t with n − 2 = 2 degrees of freedom, from a printed t-table.
+    T_80 = 1.885618  # (1 + 0.8) / 2 = 0.9
+    T_95 = 4.302653  # (1 + 0.95) / 2 = 0.975
+
+    @pytest.mark.parametrize(("level", "t"), [(0.8, T_80), (0.95, T_95)])
+    def test_linear(self, level: float, t: float) -> None:
+        f = forecast(self.kpi(), day(548), method="linear", level=level)
+        y0, low, high = prediction_interval(self.xs(), self.VALUES, self.x0(), level, t)
+        assert f.value == pytest.approx(y0, rel=1e-9)
+        assert f.interval == pytest.approx((low, high), rel=1e-6)
+        assert f.interval_basis == f"{level:.0%} least-squares prediction interval (Student's t)"
+
+    def test_the_width_against_a_known_value(self) -> None:
+        """The numbers, once: ŷ = 33.2651, 80% interval 30.7244 .. 35.8059 (width 5.0814)."""
+        f = forecast(self.kpi(), day(548), method="linear")
+        assert f.value == pytest.approx(33.26515, abs=1e-4)
+        assert f.interval == pytest.approx((30.72444, 35.80586), abs=1e-4)
+        assert f.interval is not None
+        assert f.interval[1] - f.interval[0] == pytest.approx(5.08142, abs=1e-4)
+
+    def test_aroc_maps_the_log_interval_back(self) -> None:
+        f = forecast(self.kpi(), day(548), method="aroc")
+        logs = [math.log(v) for v in self.VALUES]
+        z0, low, high = prediction_interval(self.xs(), logs, self.x0(), 0.8, self.T_80)
+        assert f.value == pytest.approx(math.exp(z0), rel=1e-9)
+        assert f.interval == pytest.approx((math.exp(low), math.exp(high)), rel=1e-6)
+
+    @pytest.mark.parametrize("bounds", [(0.0, 100.0), (5.0, 40.0), (-20.0, 30.0)])
+    def test_logistic_uses_both_bounds(self, bounds: tuple[float, float]) -> None:
+        """The logit of (y − lower) / (upper − lower), fitted by least squares, and the
+        value and interval mapped back inside the bounds."""
+        lo, hi = bounds
+        f = forecast(self.kpi(bounds), day(548), method="logistic")
+
+        def logit(y: float) -> float:
+            p = (y - lo) / (hi - lo)
+            return math.log(p / (1 - p))
+
+        def back(z: float) -> float:
+            return lo + (hi - lo) / (1 + math.exp(-z))
+
+        z0, low, high = prediction_interval(
+            self.xs(), [logit(v) for v in self.VALUES], self.x0(), 0.8, self.T_80
+        )
+        assert f.value == pytest.approx(back(z0), rel=1e-9)
+        assert f.interval == pytest.approx((back(low), back(high)), rel=1e-6)
+        assert lo < f.interval[0] <= f.value <= f.interval[1] < hi
+
+    def test_the_prediction_interval_is_capped_at_the_bounds(self) -> None:
+        """The linear interval's upper end, 36.56, is cut at a bound of 35."""
+        f = forecast(self.kpi((0.0, 35.0)), day(548), method="linear")
+        y0, low, _ = prediction_interval(self.xs(), self.VALUES, self.x0(), 0.8, self.T_80)
+        assert f.value == pytest.approx(min(35.0, y0))
+        assert f.interval == pytest.approx((low, 35.0), rel=1e-6)
+
+
+def test_logistic_recovers_an_exact_s_curve_within_its_bounds() -> None:
+    """Values on L + (U − L) / (1 + e^−(x − 2)) with L = 10, U = 60: the fit is exact, the
+    projection is the curve, and it never reaches the upper bound (attainment None)."""
+    lo, hi = 10.0, 60.0
+
+    def curve(x: float) -> float:
+        return lo + (hi - lo) / (1 + math.exp(-(x - 2)))
+
+    points = [(day(d), curve(d / YEAR_DAYS)) for d in (0, 200, 400, 600)]
+    deadline = date(2026, 3, 31)
+    kpi = make_kpi(points, target=60.0, deadline=deadline, bounds=(lo, hi))
+    f = forecast(kpi, day(600), method="logistic")
+    assert f.value == pytest.approx(curve((deadline - ORIGIN).days / YEAR_DAYS), rel=1e-9)
+    assert f.attainment_date is None  # the bound itself is never reached
+    reach = make_kpi(points, target=55.0, deadline=deadline, bounds=(lo, hi))
+    # 10 + 50 / (1 + e^−(x − 2)) = 55 at x = 2 + ln 9 years.
+    x = 2 + math.log(9)
+    assert forecast(reach, day(600), method="logistic").attainment_date == day(
+        math.ceil(x * YEAR_DAYS)
+    )
+
+
+# ---------------------------------------------------------------- attainment, exactly
+
+
+@given(
+    start=st.floats(0, 50),
+    rise=st.floats(1, 30),
+    reach=st.floats(0.5, 200),
+    gap=st.integers(30, 400),
+    method=st.sampled_from(["linear", "two_point", "cagr", "aroc", "recent"]),
+)
+def test_attainment_is_the_first_day_the_trend_meets_the_target(
+    start: float, rise: float, reach: float, gap: int, method: str
+) -> None:
+    """Oracle: the first day from the forecast's day on which the fitted trend meets the
+    target, found by a daily scan (for the log methods too)."""
+    points = [
+        (day(0), start + 1),
+        (day(gap), start + 1 + rise),
+        (day(2 * gap), start + 1 + 2 * rise),
+    ]
+    target = start + 1 + 2 * rise + reach
+    kpi = make_kpi(points, target=target, deadline=date(2040, 3, 31))
+    as_of = day(2 * gap)
+    f = forecast(kpi, as_of, method=method)
+    trend = FORECASTERS.get(method).fit(series_input(kpi, as_of))
+    if f.attainment_date is None:  # only beyond the 100-year horizon
+        assert trend.predict(as_of + timedelta(days=int(100 * YEAR_DAYS))) < target
+        return
+    assert trend.predict(f.attainment_date) >= target
+    assert (
+        f.attainment_date == as_of or trend.predict(f.attainment_date - timedelta(days=1)) < target
+    )
+
+
+def test_a_measurement_exactly_at_the_target_attains_it_that_day() -> None:
+    points = [(day(0), 10.0), (day(365), 50.0), (day(730), 49.0)]
+    kpi = make_kpi(points, target=50.0, deadline=date(2026, 3, 31))
+    assert forecast(kpi, day(730), method="linear").attainment_date == day(365)
+
+
+def test_a_trend_already_past_the_target_attains_it_on_the_day_of_the_forecast() -> None:
+    """No measurement meets 50 yet, but the line through them (2.5 + 0.225 a day) already
+    does on the day of the forecast, 200 days after the latest: attained that day."""
+    points = [(day(0), 0.0), (day(100), 30.0), (day(200), 45.0)]
+    kpi = make_kpi(points, target=50.0, deadline=date(2026, 3, 31))
+    f = forecast(kpi, day(400), method="linear")
+    assert f.attainment_date == day(400)
+
+
+def test_a_target_beyond_the_bounds_is_never_attained() -> None:
+    points = [(day(0), 10.0), (day(365), 40.0)]
+    kpi = make_kpi(points, target=120.0, deadline=date(2030, 3, 31), bounds=(0.0, 100.0))
+    f = forecast(kpi, day(365), method="linear")
+    assert f.attainment_date is None
+    assert f.value == 100.0  # capped at the bound
+    assert f.interval is not None
+    assert f.interval[1] == 100.0
+
+
+def test_a_target_beyond_the_horizon_is_never_attained() -> None:
+    """1 a year toward a target 150 above: beyond the 100-year horizon."""
+    points = [(day(0), 0.0), (day(3652), 10.0)]
+    kpi = make_kpi(points, target=160.0, deadline=date(2035, 3, 31))
+    assert forecast(kpi, day(3652), method="linear").attainment_date is None
+    near = make_kpi(points, target=90.0, deadline=date(2035, 3, 31))
+    assert forecast(near, day(3652), method="linear").attainment_date is not None
+
+
+# ------------------------------------------------------------------ the required pace
+
+
+class TestRequiredPace:
+    """(target − latest) / years left; with no time left, 0 if met, None if not."""
+
+    def kpi(self, last_day: date, target: float, direction: Direction = Direction.INCREASE):  # type: ignore[no-untyped-def]
+        points = [(day(0), 10.0), (last_day, 50.0)]
+        return make_kpi(
+            points, target=target, deadline=day(730), direction=direction, bounds=(0.0, 100.0)
+        )
+
+    def test_a_day_before_the_deadline(self) -> None:
+        f = forecast(self.kpi(day(729), 60.0), day(729))
+        assert f.required_pace == pytest.approx(10 * YEAR_DAYS)
+
+    @pytest.mark.parametrize("method", BUILT_IN)
+    def test_on_the_deadline_met(self, method: str) -> None:
+        f = forecast(self.kpi(day(730), 50.0), day(730), method=method)
+        assert f.required_pace == 0.0
+        f = forecast(self.kpi(day(730), 55.0, DOWN), day(730), method=method)
+        assert f.required_pace == 0.0
+
+    @pytest.mark.parametrize("method", BUILT_IN)
+    def test_on_the_deadline_unmet(self, method: str) -> None:
+        f = forecast(self.kpi(day(730), 60.0), day(730), method=method)
+        assert f.required_pace is None
+        assert f.value is not None  # the forecast itself is still made
+        assert f.value == pytest.approx(50.0)
+
+    def test_after_the_deadline(self) -> None:
+        late = make_kpi([(day(0), 10.0), (day(800), 50.0)], target=60.0, deadline=day(730))
+        assert forecast(late, day(800)).required_pace is None
+        assert forecast(attrs.evolve(late), day(800)).meets_target is False
+
+
+# ---------------------------------------------------------------------------- weights
+
+
+class TestWeights:
+    POINTS: ClassVar = [(day(0), 10.0), (day(100), 25.0), (day(200), 27.0), (day(300), 40.0)]
+
+    def data(self):  # type: ignore[no-untyped-def]
+        kpi = make_kpi(self.POINTS, target=90.0, deadline=date(2024, 3, 31))
+        return series_input(kpi, day(300))
+
+    def test_unequal_blend_weights(self) -> None:
+        blend = BlendForecaster(
+            name="mix", description="", members=("linear", "two_point"), weights=(0.25, 0.75)
+        )
+        data = self.data()
+        f = run_forecaster(blend, data)
+        linear = run_forecaster(FORECASTERS.get("linear"), data)
+        two = run_forecaster(FORECASTERS.get("two_point"), data)
+        assert linear.value is not None
+        assert two.value is not None
+        assert f.value == pytest.approx(0.25 * linear.value + 0.75 * two.value)
+        assert f.observed_pace == pytest.approx(
+            0.25 * (linear.observed_pace or 0) + 0.75 * (two.observed_pace or 0)
+        )
+        assert f.basis.startswith("mix: 25% linear: least squares on all 4 points, 75% two_point")
+
+    def test_weights_are_renormalised_over_the_members_that_fit(self) -> None:
+        blend = BlendForecaster(
+            name="mix",
+            description="",
+            members=("linear", "two_point"),
+            weights=(0.25, 0.75),
+            min_history_days=(0, 1000),
+        )
+        data = self.data()
+        f = run_forecaster(blend, data)
+        linear = run_forecaster(FORECASTERS.get("linear"), data)
+        assert f.value == pytest.approx(linear.value)
+        assert "100% linear" in f.basis
+        assert "left out: two_point: needs 1000 days of history, has 300" in f.basis
+
+    @pytest.mark.parametrize("weight", [0.0, 0.5, 0.9])
+    def test_pooled_weight(self, weight: float) -> None:
+        """pace = (1 − w) × own + w × reference pace × latest / reference level."""
+        days = tuple(d for d, _ in self.POINTS)
+        ref = Reference(label="県", days=days, values=(20.0, 22.0, 26.0, 32.0))
+        kpi = make_kpi(self.POINTS, target=90.0, deadline=date(2024, 3, 31))
+        data = series_input(kpi, day(300), ref)
+        pooled = attrs.evolve(FORECASTERS.get("pooled"), weight=weight)
+        own = FORECASTERS.get("recent_6m").fit(data).pace(day(300))
+        theirs = FORECASTERS.get("recent_6m").fit(attrs.evolve(data, days=days, values=ref.values))
+        expected = (1 - weight) * own + weight * theirs.pace(day(300)) * 40.0 / 32.0
+        f = run_forecaster(pooled, data)
+        assert f.observed_pace == pytest.approx(expected)
+        ahead = (date(2024, 3, 31) - day(300)).days / YEAR_DAYS
+        assert f.value == pytest.approx(40.0 + expected * ahead)
+
+    def test_a_reference_that_stops_early_pools_at_its_latest_level(self) -> None:
+        days = (day(0), day(200))
+        ref = Reference(label="県", days=days, values=(20.0, 30.0))
+        kpi = make_kpi(self.POINTS, target=90.0, deadline=date(2024, 3, 31))
+        f = forecast(kpi, day(300), reference=ref)
+        assert f.method == "pooled"
+        assert "(level 40 / 30)" in f.basis
+
+    @pytest.mark.parametrize(
+        ("values", "why"),
+        [
+            ((0.0, 0.0, 0.0, 0.0), "has no level above zero on 2021-01-26"),
+            ((-5.0, -4.0, -3.0, -2.0), "has no level above zero on 2021-01-26"),
+        ],
+    )
+    def test_a_reference_without_a_level_falls_back(
+        self, values: tuple[float, ...], why: str
+    ) -> None:
+        days = tuple(d for d, _ in self.POINTS)
+        ref = Reference(label="県", days=days, values=values)
+        kpi = make_kpi(self.POINTS, target=90.0, deadline=date(2024, 3, 31))
+        f = forecast(kpi, day(300), reference=ref)
+        assert f.basis.startswith(f"pooled: 県 {why}, so blend: ")
+        assert f.basis_text("ja").startswith("参照系列を加味した予測：2021年1月26日時点の県の")
+
+    def test_a_latest_value_at_zero_cannot_be_scaled(self) -> None:
+        points = [(day(0), 10.0), (day(100), 5.0), (day(300), 0.0)]
+        days = tuple(d for d, _ in points)
+        ref = Reference(label="県", days=days, values=(20.0, 22.0, 26.0))
+        kpi = make_kpi(points, target=90.0, deadline=date(2024, 3, 31))
+        f = forecast(kpi, day(300), reference=ref)
+        assert "the ratio of levels needs a latest value above zero" in f.basis
+
+
+# ------------------------------------------------------------- finite, or a clear error
+
+extreme = st.one_of(
+    st.floats(-1e300, 1e300, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, 1e-300, -1e-300, 1e308, -1e308, 100.0, 1.0]),
+)
+
+
+@st.composite
+def extreme_case(draw: st.DrawFn):  # type: ignore[no-untyped-def]
+    n = draw(st.integers(1, 6))
+    start = draw(st.dates(date(2000, 1, 1), date(2090, 1, 1)))
+    gaps = draw(st.lists(st.integers(1, 3000) | st.just(1), min_size=n - 1, max_size=n - 1))
+    days = [start]
+    for g in gaps:
+        days.append(days[-1] + timedelta(days=g))
+    bounded = draw(st.booleans())
+    bounds = (0.0, 100.0) if bounded else None
+    value = st.floats(0, 100) | st.sampled_from([0.0, 100.0]) if bounded else extreme
+    values = draw(st.lists(value, min_size=n, max_size=n))
+    target = draw(st.sampled_from([0.0, 100.0]) | st.floats(0, 100) if bounded else extreme)
+    assume(abs(target - values[0]) > 0)
+    deadline = days[-1] + timedelta(days=draw(st.integers(0, 3000)))
+    direction = draw(st.sampled_from(list(Direction)))
+    try:
+        kpi = make_kpi(
+            list(zip(days, values, strict=True)),
+            target=target,
+            deadline=deadline,
+            bounds=bounds,
+            direction=direction,
+        )
+    except MaebashiDXError:
+        assume(False)  # not a valid KPI: out of scope here
+    as_of = days[-1] + timedelta(days=draw(st.integers(0, 3)))
+    return kpi, as_of
+
+
+@pytest.mark.parametrize("method", BUILT_IN)
+@given(case=extreme_case())
+def test_extreme_inputs_give_finite_forecasts_or_a_library_error(method: str, case) -> None:  # type: ignore[no-untyped-def]
+    """Huge values, tiny spans, data on the deadline, values at the bounds: either a
+    forecast whose numbers are all finite with low ≤ value ≤ high, or no value and a
+    note, or a MaebashiDXError; never NaN, inf or another exception."""
+    kpi, as_of = case
+    try:
+        f = forecast(kpi, as_of, method=method)
+    except MaebashiDXError:
+        return
+    numbers = [f.observed_pace, f.required_pace]
+    if f.value is None:
+        assert f.note
+        assert f.interval is None
+    else:
+        assert f.interval is not None
+        low, high = f.interval
+        numbers += [f.value, low, high]
+        tolerance = 1e-9 * max(1.0, abs(low), abs(high))
+        assert low - tolerance <= f.value <= high + tolerance
+    assert all(math.isfinite(x) for x in numbers if x is not None), f
