@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 import attrs
@@ -24,9 +25,11 @@ from maebashi_dx.conflicts import (
     Conflict,
     Overallocation,
     Severity,
+    dependency_cycles,
     find_conflicts,
 )
 from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.i18n import catalogue
 from maebashi_dx.workdays import CityCalendar
 
 PERIOD = DateSpan(start=date(2021, 4, 1), end=date(2026, 3, 31))
@@ -44,11 +47,13 @@ def day_span(start: int, length: int) -> DateSpan:
 
 @st.composite
 def schedules(draw: st.DrawFn) -> list[Milestone]:
-    """Exact day spans with shared resources, effort shares and dependencies."""
+    """Exact day spans with shared resources, effort shares and dependencies: either on
+    earlier milestones only (no cycles) or on any other milestone (cycles likely)."""
     n = draw(st.integers(0, 14))
+    acyclic = draw(st.booleans())
     milestones: list[Milestone] = []
     for i in range(n):
-        ids = [m.id for m in milestones]
+        ids = [m.id for m in milestones] if acyclic else [f"m{j:02d}" for j in range(n) if j != i]
         milestones.append(
             Milestone(
                 id=f"m{i:02d}",
@@ -65,7 +70,7 @@ def schedules(draw: st.DrawFn) -> list[Milestone]:
                     )
                 ),
                 depends_on=tuple(
-                    draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)) if ids else []
+                    draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)) if ids else []
                 ),
             )
         )
@@ -104,6 +109,18 @@ def oracle_loads(ms: list[Milestone], capacity: float) -> dict[str, tuple[float,
     return out
 
 
+def reach(graph: Mapping[str, Sequence[str]], start: str) -> set[str]:
+    """Brute force: every node a depth-first search meets along one or more edges."""
+    seen: set[str] = set()
+    todo = [d for d in graph[start] if d in graph]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(d for d in graph[node] if d in graph)
+    return seen
+
+
 def oracle_dependencies(ms: list[Milestone]) -> set[tuple[str, str, int]]:
     by_id = {m.id: m for m in ms}
     return {
@@ -138,6 +155,19 @@ class TestAgainstTheOracle:
     def test_dependency_violation(self, ms: list[Milestone]) -> None:
         found = find_conflicts(plan_of(ms), rules=["dependency_violation"])
         assert {(*c.subject_ids, c.days) for c in found} == oracle_dependencies(ms)
+
+    @given(schedules())
+    def test_dependency_cycle(self, ms: list[Milestone]) -> None:
+        """A milestone is named in a cycle conflict iff it can reach itself; once only."""
+        graph = {m.id: m.depends_on for m in ms}
+        found = find_conflicts(plan_of(ms), rules=["dependency_cycle"])
+        named = [i for c in found for i in c.subject_ids]
+        assert len(named) == len(set(named))
+        assert set(named) == {m.id for m in ms if m.id in reach(graph, m.id)}
+        for c in found:
+            assert c.severity is Severity.ERROR
+            assert all(set(c.subject_ids) <= reach(graph, i) for i in c.subject_ids)
+            assert all(f"({i})" in c.message and f"({i})" in c.message_en for i in c.subject_ids)
 
     @given(schedules(), st.randoms(use_true_random=False))
     def test_the_order_of_milestones_never_changes_the_result(self, ms, rnd) -> None:  # type: ignore[no-untyped-def]
@@ -304,6 +334,76 @@ class TestCycles:
         found = find_conflicts(plan, rules=["dependency_cycle"])
         assert [c.subject_ids for c in found] == [("a", "b"), ("p", "q")]
 
+    def test_a_tangle_names_every_milestone_on_a_loop(self) -> None:
+        """x0 ↔ x1 and x1 ↔ x2: x2 was named only once the first loop was fixed."""
+        plan = plan_of(
+            [
+                ms("x0", "2022-05-01", depends_on=("x1",)),
+                ms("x1", "2022-05-01", depends_on=("x0", "x2")),
+                ms("x2", "2022-05-01", depends_on=("x1",)),
+                ms("y", "2022-05-01", depends_on=("x2",)),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["dependency_cycle"])
+        assert c.subject_ids == ("x0", "x1", "x2")  # the loop x0 → x1 → x0, then x2
+        assert c.message == (
+            "依存関係が循環しています: 「x0」(x0) → 「x1」(x1) → 「x0」(x0)（→ は「…に依存」）。"
+            "どれか一つの依存をはずしてください。このほか 「x2」(x2) も同じ循環に含まれています。"
+        )
+        assert c.message_en == (
+            "The dependencies form a loop: 'x0' (x0) → 'x1' (x1) → 'x0' (x0) (→ reads "
+            "'depends on'). Remove one of these dependencies. 'x2' (x2) also lie on loops "
+            "with them."
+        )
+
+    def test_a_loop_whose_members_also_depend_on_milestones_outside_it(self) -> None:
+        plan = plan_of(
+            [
+                ms("a", "2022-05-01", depends_on=("z", "b")),
+                ms("b", "2022-05-01", depends_on=("y", "c")),
+                ms("c", "2022-05-01", depends_on=("x", "a", "w")),
+                ms("w", "2022-05-01"),
+                ms("x", "2022-05-01", depends_on=("w",)),
+                ms("y", "2022-05-01"),
+                ms("z", "2022-05-01", depends_on=("y",)),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["dependency_cycle"])
+        assert c.subject_ids == ("a", "b", "c")
+        assert c.message_en.startswith(
+            "The dependencies form a loop: 'a' (a) → 'b' (b) → 'c' (c) → 'a' (a) "
+        )
+
+    def test_the_loop_may_run_through_any_dependency(self) -> None:
+        """The second or third dependency closes the loop; every edge must be followed."""
+        for position in range(3):
+            deps = ["p", "q", "r"]
+            deps[position] = "s"
+            plan = plan_of(
+                [
+                    ms("a", "2022-05-01", depends_on=tuple(deps)),
+                    ms("s", "2022-05-01", depends_on=("t",)),
+                    ms("t", "2022-05-01", depends_on=("a",)),
+                    *(ms(i, "2022-05-01") for i in "pqr" if i in deps),
+                ]
+            )
+            (c,) = find_conflicts(plan, rules=["dependency_cycle"])
+            assert c.subject_ids == ("a", "s", "t")
+
+    def test_a_loop_entered_from_a_later_root(self) -> None:
+        """A loop reached only after the search has finished other milestones."""
+        plan = plan_of(
+            [
+                ms("a", "2022-05-01"),
+                ms("b", "2022-05-01", depends_on=("a", "d")),
+                ms("c", "2022-05-01", depends_on=("b",)),
+                ms("d", "2022-05-01", depends_on=("c", "a")),
+                ms("e", "2022-05-01", depends_on=("d",)),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["dependency_cycle"])
+        assert c.subject_ids == ("b", "d", "c")  # b → d → c → b
+
     def test_a_long_chain_does_not_hit_the_recursion_limit(self) -> None:
         n = 5000
         chain = [ms(f"m{i:05d}", "2022-05-01", depends_on=(f"m{i + 1:05d}",)) for i in range(n - 1)]
@@ -378,3 +478,218 @@ class TestOtherRules:
             kind="k", severity=Severity.ERROR, subject_ids=("a",), message="日", message_en="en"
         )
         assert (c.text("ja"), c.text("en")) == ("日", "en")
+
+
+graphs = st.dictionaries(
+    st.sampled_from([f"n{i}" for i in range(7)]),
+    st.lists(st.sampled_from([f"n{i}" for i in range(9)]), max_size=3),
+    max_size=7,
+)
+
+
+class TestDependencyCycles:
+    @given(graphs)
+    def test_on_a_loop_iff_it_reaches_itself(self, graph: dict[str, list[str]]) -> None:
+        """Self-dependencies (which plans refuse) and ids outside the graph included."""
+        found = dependency_cycles(graph)
+        named = [i for loop, others in found for i in (*loop, *others)]
+        assert len(named) == len(set(named))
+        assert set(named) == {n for n in graph if n in reach(graph, n)}
+        for loop, others in found:
+            # The example is a real loop, in dependency order, from the smallest id.
+            assert all(b in graph[a] for a, b in zip(loop, [*loop[1:], loop[0]], strict=True))
+            assert len(set(loop)) == len(loop)
+            assert loop[0] == min((*loop, *others))
+            assert others == sorted(others)
+            members = {*loop, *others}
+            assert all(members <= reach(graph, i) for i in members)
+        assert found == sorted(found)
+
+    def test_a_self_dependency_is_a_loop(self) -> None:
+        assert dependency_cycles({"a": ["a", "b"], "b": []}) == [(["a"], [])]
+
+
+class TestOverallocationDetail:
+    def test_the_milestones_at_the_peak_include_those_starting_and_ending_on_it(self) -> None:
+        plan = plan_of(
+            [
+                ms("early", "2022-05-02～2022-05-10", effort={"係長": 0.4}),
+                ms("late", "2022-05-10～2022-05-20", effort={"係長": 0.4}),
+                ms("all", "2022-05-01～2022-05-31", effort={"係長": 0.4}),
+                ms("before", "2022-05-01～2022-05-09", effort={"係長": 0.1}),
+                ms("after", "2022-05-11～2022-05-20", effort={"係長": 0.1}),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["overallocation"])
+        assert (c.day, c.load, c.days) == (date(2022, 5, 10), 1.2, 1)
+        assert c.subject_ids == ("all", "early", "late")
+        assert c.message == (
+            "「係長」の負荷が 2022-05-10 に 120%（上限 100%）に達します（all, early, late）。"
+            "超過は計 1 日。いずれかの時期をずらすか、割合を減らしてください。"
+        )
+        assert c.message_en == (
+            "'係長' is loaded at 120% on 2022-05-10 (capacity 100%) by all, early, late; over "
+            "capacity for 1 days in all. Move one of them or lower its share."
+        )
+
+    def test_capacities_per_resource(self) -> None:
+        plan = plan_of(
+            [
+                ms("a", "2022-05-09～2022-05-13", effort={"係長": 0.3, "端末": 0.6}),
+                ms("b", "2022-05-12～2022-05-20", effort={"係長": 0.3, "端末": 0.6}),
+            ]
+        )
+        rule = Overallocation(capacity=1.0, capacities={"係長": 0.5})
+        found = find_conflicts(plan, rules=[rule])
+        assert [(c.resource, c.load, c.days, c.day) for c in found] == [
+            ("係長", 0.6, 2, date(2022, 5, 12)),
+            ("端末", 1.2, 2, date(2022, 5, 12)),
+        ]
+        assert "上限 50%" in found[0].message
+        relaxed = Overallocation(capacity=2.0, capacities={"係長": 0.6})
+        assert find_conflicts(plan, rules=[relaxed]) == ()
+
+    def test_severity_follows_the_precision_of_the_dates(self) -> None:
+        definite = plan_of(
+            [
+                ms("a", "2022-05-09～2022-05-13", effort={"係長": 0.6}),
+                ms("b", "2022-05-12～2022-05-20", effort={"係長": 0.6}),
+            ]
+        )
+        (c,) = find_conflicts(definite, rules=["overallocation"])
+        assert (c.severity, c.imprecise) == (Severity.ERROR, False)
+        # In May 2022 and on 30 May: on most readings of "May" the two never meet.
+        maybe = plan_of(
+            [
+                ms("a", "R4.5", effort={"係長": 0.6}),
+                ms("b", "2022-05-30", effort={"係長": 0.6}),
+            ]
+        )
+        (c,) = find_conflicts(maybe, rules=["overallocation"])
+        assert (c.severity, c.imprecise) == (Severity.WARNING, True)
+        assert c.message.endswith(
+            "（日付の精度による可能性: 日付を確定すると解消することがあります）"
+        )
+        about = plan_of(
+            [
+                ms("a", "2022-05-09～2022-05-13頃", effort={"係長": 0.6}),
+                ms("b", "2022-05-12～2022-05-20", effort={"係長": 0.6}),
+            ]
+        )
+        (c,) = find_conflicts(about, rules=["overallocation"])
+        assert c.severity is Severity.WARNING
+
+    @given(
+        schedules(), st.fixed_dictionaries({r: st.sampled_from([0.5, 1.0, 1.5]) for r in RESOURCES})
+    )
+    def test_capacities_against_the_oracle(
+        self, ms: list[Milestone], caps: dict[str, float]
+    ) -> None:
+        found = find_conflicts(plan_of(ms), rules=[Overallocation(capacity=9.0, capacities=caps)])
+        got = {c.resource: (c.load, c.day, c.days, c.severity) for c in found}
+        expected = {
+            r: oracle_loads(ms, caps[r]).get(r)
+            for r in RESOURCES
+            if oracle_loads(ms, caps[r]).get(r)
+        }
+        assert got.keys() == expected.keys()
+        for r, (peak, day, over) in expected.items():
+            load, first, days, severity = got[r]
+            assert load == pytest.approx(peak)
+            assert (first, days, severity) == (day, over, Severity.ERROR)
+
+
+class TestDeadlinesAndPeriods:
+    def test_ending_on_the_kpi_deadline_is_fine(self) -> None:
+        plan = maebashi_2022()
+        on_time = ms("on_time", "2023-03-31", kpi_ids=("kpi2",))
+        late = ms("late", "2023-04-01", kpi_ids=("kpi2",))
+        found = find_conflicts(
+            attrs.evolve(plan, milestones=(*plan.milestones, on_time, late)),
+            rules=["after_kpi_deadline"],
+        )
+        assert [(c.subject_ids, c.days, c.severity) for c in found] == [
+            (("late", "kpi2"), 1, Severity.ERROR)
+        ]
+
+    def test_an_approximate_end_is_a_warning_a_month_after_an_error(self) -> None:
+        plan = maebashi_2022()
+        fiscal = ms("fy", "2022年度", kpi_ids=("kpi2",))  # ends on the deadline: fine
+        march = ms("march", "R5.3月～4月", kpi_ids=("kpi2",))
+        about = ms("about", "2023-04-03頃", kpi_ids=("kpi2",))
+        found = find_conflicts(
+            attrs.evolve(plan, milestones=(*plan.milestones, fiscal, march, about)),
+            rules=["after_kpi_deadline"],
+        )
+        assert [(c.subject_ids[0], c.days, c.severity) for c in found] == [
+            ("march", 30, Severity.ERROR),  # April's first day is already late
+            ("about", 3, Severity.WARNING),
+        ]
+
+    def test_inside_the_period_on_its_first_and_last_day(self) -> None:
+        plan = plan_of([ms("first", "2021-04-01"), ms("last", "2026-03-31")])
+        assert find_conflicts(plan, rules=["outside_plan_period"]) == ()
+        late = plan_of([ms("late", "2026-03-30～2026-04-02")])
+        (c,) = find_conflicts(late, rules=["outside_plan_period"])
+        assert (c.days, c.severity) == (2, Severity.ERROR)
+        assert c.message == (
+            "「late」(late)（2026-03-30..2026-04-02）が計画期間（2021-04-01..2026-03-31）の外に"
+            " 2 日はみ出しています。期間内に移すか、計画期間を見直してください。"
+        )
+
+
+class TestCatalogue:
+    def test_every_severity_has_a_label_in_every_language(self) -> None:
+        for severity in Severity:
+            for lang in ("ja", "en"):
+                key = f"conflicts.severity.{severity.value}"
+                assert severity.label(lang) == catalogue(lang)[key]
+        assert [s.label() for s in Severity] == ["エラー", "警告", "情報"]
+        assert [s.label("en") for s in Severity] == ["error", "warning", "info"]
+        with pytest.raises(ValueError, match="unknown language"):
+            Severity.ERROR.label("fr")  # type: ignore[arg-type]
+
+    def test_every_edge_of_a_closed_day_has_its_words(self) -> None:
+        plan = plan_of([ms("span", "2022-05-14～2022-05-22"), ms("day", "2022-05-15")])
+        found = {
+            (c.subject_ids[0], c.day): c for c in find_conflicts(plan, rules=["non_business_day"])
+        }
+        assert found["span", date(2022, 5, 14)].message.startswith("「span」(span) の開始日 ")
+        assert found["span", date(2022, 5, 22)].message.startswith("「span」(span) の終了日 ")
+        assert found["day", date(2022, 5, 15)].message.startswith("「day」(day) の日付 ")
+        assert "(its start)" in found["span", date(2022, 5, 14)].message_en
+        assert "(its end)" in found["span", date(2022, 5, 22)].message_en
+        assert "falls on 2022-05-15, when" in found["day", date(2022, 5, 15)].message_en
+
+    def test_unknown_references_are_named_in_each_language(self) -> None:
+        plan = maebashi_2022()
+        odd = attrs.evolve(
+            plan.milestones[0], owner="wg99", depends_on=("m99",), kpi_ids=("kpi99",)
+        )
+        broken = Plan.__new__(Plan)
+        for field in attrs.fields(Plan):
+            object.__setattr__(broken, field.name, getattr(plan, field.name))
+        object.__setattr__(broken, "milestones", (odd,))
+        found = find_conflicts(broken, rules=["unknown_reference"])
+        assert [c.message.split(" が存在しない ")[1] for c in found] == [
+            "WG・担当課 wg99 を参照しています。",
+            "予定 m99 を参照しています。",
+            "KPI kpi99 を参照しています。",
+        ]
+        assert [c.message_en.split(" refers to ")[1] for c in found] == [
+            "working group or department wg99, which does not exist.",
+            "milestone m99, which does not exist.",
+            "KPI kpi99, which does not exist.",
+        ]
+
+    def test_most_serious_first(self) -> None:
+        plan = plan_of(
+            [
+                ms("a", "2022-05-14頃"),  # closed, approximate: info
+                ms("b", "2022-05-15"),  # closed: warning
+                ms("c", "2022-05-10", depends_on=("d",)),
+                ms("d", "2022-05-11"),  # c starts before d ends: error
+            ]
+        )
+        found = find_conflicts(plan)
+        assert [c.severity for c in found] == [Severity.ERROR, Severity.WARNING, Severity.INFO]

@@ -12,7 +12,8 @@ could be) or only for some. A conflict that exists only because a date is imprec
 or is marked 頃 (approximate), is downgraded to a warning and says so.
 
 Algorithms: dependencies are checked edge by edge, cycles by Tarjan's strongly
-connected components (linear time), overlaps and loads by sorting and sweeping each
+connected components (linear time: every milestone on a loop is named, with one example
+loop), overlaps and loads by sorting and sweeping each
 resource's spans (n log n plus the number of overlapping pairs reported), never by
 testing all pairs.
 
@@ -26,15 +27,16 @@ from __future__ import annotations
 import enum
 import heapq
 import itertools
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
 from maebashi_dx.dates import DateSpan, Precision
-from maebashi_dx.model import Milestone, Plan
+from maebashi_dx.i18n import Lang, check_lang, text
+from maebashi_dx.model import KPI, Milestone, Plan
 from maebashi_dx.model.schedule import LifecycleStage
 from maebashi_dx.plugins import Registry
 from maebashi_dx.workdays import DEFAULT_CALENDAR, CityCalendar
@@ -44,10 +46,10 @@ __all__ = [
     "Conflict",
     "ConflictRule",
     "Severity",
+    "dependency_cycles",
     "find_conflicts",
 ]
 
-Lang = Literal["ja", "en"]
 _ONE_DAY = timedelta(days=1)
 _EPS = 1e-9
 _UNITS = 1_000_000  # effort shares are summed in millionths (exact, order-free)
@@ -66,14 +68,12 @@ class Severity(enum.Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
     def label(self, lang: Lang = "ja") -> str:
-        """エラー / 警告 / 情報, or English."""
-        if lang == "en":
-            return self.value
-        return {"error": "エラー", "warning": "警告", "info": "情報"}[self.value]
+        """エラー / 警告 / 情報, or English (error / warning / info).
 
-    def downgraded(self) -> Severity:
-        """One level less serious."""
-        return Severity.WARNING if self is Severity.ERROR else Severity.INFO
+        Raises:
+            ValueError: ``lang`` is not a supported language.
+        """
+        return text(f"conflicts.severity.{self.value}", check_lang(lang))
 
 
 @attrs.frozen(kw_only=True)
@@ -84,7 +84,8 @@ class Conflict:
         kind: The rule that found it (``dependency_violation``...).
         severity: error, warning or info.
         subject_ids: The milestones, KPIs or working groups involved, in a meaningful
-            order (dependent then prerequisite; a cycle in dependency order).
+            order (dependent then prerequisite; for a cycle, one loop in dependency order,
+            then every other milestone that lies on a loop with it, by id).
         message: What is wrong and what to move, in Japanese.
         message_en: The same in English.
         days: The overlap, gap or excess in days, where there is one.
@@ -155,10 +156,6 @@ CONFLICT_RULES: Registry[ConflictRule] = Registry(
 # ------------------------------------------------------------------------- imprecision
 
 
-def _fuzzy(span: DateSpan) -> bool:
-    return span.precision is not Precision.DAY or span.approximate
-
-
 def latest_start(span: DateSpan) -> date:
     """The last day the span could start on (its first unit's last day if imprecise)."""
     return span.precision.unit_end(span.start)
@@ -176,9 +173,8 @@ def _core(span: DateSpan) -> tuple[date, date] | None:
 
 
 def _name(m: Milestone, lang: Lang) -> str:
-    if lang == "en":
-        return f"'{m.title_en or m.title}' ({m.id})"
-    return f"「{m.title}」({m.id})"
+    title = (m.title_en or m.title) if lang == "en" else m.title
+    return text("conflicts.name", lang, title=title, id=m.id)
 
 
 def _when(span: DateSpan) -> str:
@@ -187,23 +183,18 @@ def _when(span: DateSpan) -> str:
     return f"{span.start.isoformat()}..{span.end.isoformat()}"
 
 
-_IMPRECISE = (
-    "（日付の精度による可能性: 日付を確定すると解消することがあります）",
-    " (only on some reading of imprecise dates: it may go away once they are fixed)",
-)
+#: A message in a given language: every conflict is written in each of LANGS.
+Message = Callable[[Lang], str]
 
 
 def _imprecise_note(imprecise: bool, lang: Lang) -> str:
-    if not imprecise:
-        return ""
-    return _IMPRECISE[1] if lang == "en" else _IMPRECISE[0]
+    return text("conflicts.imprecise", lang) if imprecise else ""
 
 
 def _graded(
     kind: str,
     definite: bool,
-    ja: str,
-    en: str,
+    say: Message,
     *,
     subject_ids: tuple[str, ...],
     days: int | None = None,
@@ -217,8 +208,8 @@ def _graded(
         kind=kind,
         severity=Severity.ERROR if definite else Severity.WARNING,
         subject_ids=subject_ids,
-        message=ja + _imprecise_note(not definite, "ja"),
-        message_en=en + _imprecise_note(not definite, "en"),
+        message=say("ja") + _imprecise_note(not definite, "ja"),
+        message_en=say("en") + _imprecise_note(not definite, "en"),
         days=days,
         day=day,
         resource=resource,
@@ -250,24 +241,19 @@ class DependencyViolation:
                     and not d.when.approximate
                 )
                 gap = (d.when.end - m.when.start).days
-                ja = (
-                    f"{_name(m, 'ja')} が前提の {_name(d, 'ja')} の終了（{d.when.end}）より"
-                    f" {gap} 日早く始まります（{m.when.start}）。開始を {d.when.end} 以降に"
-                    f"移すか、前提の終了を早めてください。"
-                )
-                en = (
-                    f"{_name(m, 'en')} starts on {m.when.start}, {gap} days before its "
-                    f"prerequisite {_name(d, 'en')} ends on {d.when.end}. Move its start to "
-                    f"{d.when.end} or later, or finish the prerequisite earlier."
-                )
-                yield _graded(
-                    self.name,
-                    definite,
-                    ja,
-                    en,
-                    subject_ids=(m.id, d.id),
-                    days=gap,
-                )
+
+                def say(lang: Lang, m: Milestone = m, d: Milestone = d, gap: int = gap) -> str:
+                    return text(
+                        "conflicts.dependency_violation.message",
+                        lang,
+                        dependent=_name(m, lang),
+                        prerequisite=_name(d, lang),
+                        start=m.when.start,
+                        end=d.when.end,
+                        gap=gap,
+                    )
+
+                yield _graded(self.name, definite, say, subject_ids=(m.id, d.id), days=gap)
 
 
 def _strongly_connected(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
@@ -338,78 +324,130 @@ def _cyclic_part(graph: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]
 
 
 def _cycle_in(component: list[str], graph: Mapping[str, Sequence[str]]) -> list[str]:
-    """One cycle through a strongly connected component, from its smallest id."""
+    """A shortest loop through the smallest id of a strongly connected component.
+
+    A breadth-first search from the smallest id, along dependencies inside the component
+    taken in id order, until an edge leads back to it (there is one: every member can
+    reach every other); linear in the component's size. The loop is in dependency
+    order, starting from the smallest id."""
     members = set(component)
     start = min(component)
-    path = [start]
-    position = {start: 0}
-    node = start
-    while True:
-        nxt = min(n for n in graph[node] if n in members)
-        if nxt in position:
-            cycle = path[position[nxt] :]
-            first = cycle.index(min(cycle))
-            return cycle[first:] + cycle[:first]
-        position[nxt] = len(path)
-        path.append(nxt)
-        node = nxt
+    came_from: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(set(graph[node]) & members):
+            if nxt == start:
+                loop = [node]
+                while loop[-1] != start:
+                    loop.append(came_from[loop[-1]])
+                return loop[::-1]
+            if nxt not in came_from:
+                came_from[nxt] = node
+                queue.append(nxt)
+    msg = f"{start!r} lies on no loop of its component"  # pragma: no cover - impossible
+    raise AssertionError(msg)  # pragma: no cover
+
+
+def dependency_cycles(graph: Mapping[str, Sequence[str]]) -> list[tuple[list[str], list[str]]]:
+    """Every tangle of dependency loops: one example loop, and the tangle's other members.
+
+    A milestone lies on a loop exactly when its strongly connected component has more
+    than one member or it depends on itself; each such component is one tangle (every
+    member can reach every other), reported once with a loop through its smallest id.
+
+    Args:
+        graph: Each milestone's dependencies (ids outside the graph are ignored).
+
+    Returns:
+        (loop in dependency order from its smallest id, the component's other members
+        by id), by the loop's first id.
+
+    >>> dependency_cycles({"x0": ["x1"], "x1": ["x0", "x2"], "x2": ["x1"], "y": ["x0"]})
+    [(['x0', 'x1'], ['x2'])]
+    """
+    found = []
+    for component in _strongly_connected(_cyclic_part(graph)):
+        first = component[0]
+        if len(component) == 1 and first not in graph[first]:
+            continue
+        loop = _cycle_in(component, graph)
+        found.append((loop, sorted(set(component) - set(loop))))
+    return sorted(found)
 
 
 @attrs.frozen
 class DependencyCycle:
-    """Milestones that depend on each other in a loop; each cycle is listed in order."""
+    """Milestones that depend on each other in a loop.
+
+    One conflict per tangle of loops (a strongly connected component), naming every
+    milestone in it: fixing one loop must not reveal another one only then."""
 
     name: str = "dependency_cycle"
     description: str = "milestones that depend on each other in a loop"
 
     def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
         graph = {m.id: m.depends_on for m in plan.milestones}
-        titles = {m.id: m for m in plan.milestones}
-        for component in _strongly_connected(_cyclic_part(graph)):
-            if len(component) < 2:
-                continue
-            cycle = _cycle_in(component, graph)
-            loop_ja = " → ".join(_name(titles[i], "ja") for i in [*cycle, cycle[0]])
-            loop_en = " → ".join(_name(titles[i], "en") for i in [*cycle, cycle[0]])
+        by_id = {m.id: m for m in plan.milestones}
+        for loop, others in dependency_cycles(graph):
+
+            def say(lang: Lang, loop: list[str] = loop, others: list[str] = others) -> str:
+                arrow = text("conflicts.dependency_cycle.arrow", lang)
+                names = arrow.join(_name(by_id[i], lang) for i in [*loop, loop[0]])
+                message = text("conflicts.dependency_cycle.message", lang, loop=names)
+                if not others:
+                    return message
+                separator = text("conflicts.dependency_cycle.separator", lang)
+                rest = separator.join(_name(by_id[i], lang) for i in others)
+                also = text("conflicts.dependency_cycle.others", lang, others=rest)
+                return message + also
+
             yield Conflict(
                 kind=self.name,
                 severity=Severity.ERROR,
-                subject_ids=tuple(cycle),
-                message=f"依存関係が循環しています: {loop_ja}（→ は「…に依存」）。"
-                f"どれか一つの依存をはずしてください。",
-                message_en=f"The dependencies form a loop: {loop_en} (→ reads 'depends on')."
-                f" Remove one of these dependencies.",
+                subject_ids=(*loop, *others),
+                message=say("ja"),
+                message_en=say("en"),
             )
 
 
 @attrs.frozen
 class UnknownReference:
-    """A milestone names a working group, milestone or KPI the plan does not have.
+    """A milestone names an owner (working group or department), milestone or KPI the
+    plan does not have.
 
     The model refuses such plans when they are built (a PlanError), so on a valid plan
     this rule finds nothing; it guards plans assembled by other means.
     """
 
     name: str = "unknown_reference"
-    description: str = "a reference to a working group, milestone or KPI that does not exist"
+    description: str = "a reference to an owner, milestone or KPI that does not exist"
 
     def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
         milestones = {m.id for m in plan.milestones}
         kpis = {k.id for k in plan.kpis}
-        wgs = {w.id for w in plan.working_groups}
+        owners = {w.id for w in plan.working_groups} | {d.id for d in plan.departments}
         for m in plan.milestones:
+            owner = [] if m.owner is None or m.owner in owners else [m.owner]
             missing = [
-                *(f"WG {m.owner}" for _ in [1] if m.owner is not None and m.owner not in wgs),
-                *(f"milestone {d}" for d in m.depends_on if d not in milestones),
-                *(f"KPI {k}" for k in m.kpi_ids if k not in kpis),
+                *(("owner", w) for w in owner),
+                *(("milestone", d) for d in m.depends_on if d not in milestones),
+                *(("kpi", k) for k in m.kpi_ids if k not in kpis),
             ]
-            for ref in missing:
+            for kind, ref in missing:
+
+                def say(lang: Lang, m: Milestone = m, kind: str = kind, ref: str = ref) -> str:
+                    what = text(f"conflicts.unknown_reference.{kind}", lang, id=ref)
+                    return text(
+                        "conflicts.unknown_reference.message", lang, name=_name(m, lang), ref=what
+                    )
+
                 yield Conflict(
                     kind=self.name,
                     severity=Severity.ERROR,
                     subject_ids=(m.id,),
-                    message=f"{_name(m, 'ja')} が存在しない {ref} を参照しています。",
-                    message_en=f"{_name(m, 'en')} refers to {ref}, which does not exist.",
+                    message=say("ja"),
+                    message_en=say("en"),
                 )
 
 
@@ -431,22 +469,18 @@ class OutsidePlanPeriod:
                 latest_start(m.when) < period.start or earliest_end(m.when) > period.end
             )
             days = max(0, before) + max(0, after)
-            ja = (
-                f"{_name(m, 'ja')}（{_when(m.when)}）が計画期間（{_when(period)}）の外に"
-                f" {days} 日はみ出しています。期間内に移すか、計画期間を見直してください。"
-            )
-            en = (
-                f"{_name(m, 'en')} ({_when(m.when)}) lies {days} days outside the plan period "
-                f"({_when(period)}). Move it inside the period, or revisit the period."
-            )
-            yield _graded(
-                self.name,
-                definite,
-                ja,
-                en,
-                subject_ids=(m.id,),
-                days=days,
-            )
+
+            def say(lang: Lang, m: Milestone = m, days: int = days) -> str:
+                return text(
+                    "conflicts.outside_plan_period.message",
+                    lang,
+                    name=_name(m, lang),
+                    when=_when(m.when),
+                    period=_when(period),
+                    days=days,
+                )
+
+            yield _graded(self.name, definite, say, subject_ids=(m.id,), days=days)
 
 
 @attrs.frozen
@@ -466,24 +500,20 @@ class AfterKPIDeadline:
                 due = kpi.target.due
                 definite = earliest_end(m.when) > due and not m.when.approximate
                 days = (m.when.end - due).days
-                ja = (
-                    f"{_name(m, 'ja')} の終了（{m.when.end}）が KPI「{kpi.name}」({kpi.id}) の"
-                    f"期限（{due}）より {days} 日遅れています。{due} までに終えるよう前倒し"
-                    f"するか、KPIの期限を見直してください。"
-                )
-                en = (
-                    f"{_name(m, 'en')} ends on {m.when.end}, {days} days after the deadline "
-                    f"of KPI '{kpi.name_en or kpi.name}' ({kpi.id}), {due}. Bring it forward "
-                    f"to end by {due}, or revisit the KPI's deadline."
-                )
-                yield _graded(
-                    self.name,
-                    definite,
-                    ja,
-                    en,
-                    subject_ids=(m.id, kpi.id),
-                    days=days,
-                )
+
+                def say(lang: Lang, m: Milestone = m, kpi: KPI = kpi, days: int = days) -> str:
+                    return text(
+                        "conflicts.after_kpi_deadline.message",
+                        lang,
+                        name=_name(m, lang),
+                        end=m.when.end,
+                        kpi=(kpi.name_en or kpi.name) if lang == "en" else kpi.name,
+                        kpi_id=kpi.id,
+                        due=kpi.target.due,
+                        days=days,
+                    )
+
+                yield _graded(self.name, definite, say, subject_ids=(m.id, kpi.id), days=days)
 
 
 def overlapping_pairs(
@@ -533,22 +563,35 @@ class ResourceOverlap:
                     and not b.when.approximate
                 )
                 days = (last - first).days + 1
-                when_ja = f"{first}" if days == 1 else f"{first}～{last} の {days} 日間"
-                when_en = f"on {first}" if days == 1 else f"for {days} days, {first} to {last}"
-                ja = (
-                    f"{_name(a, 'ja')} と {_name(b, 'ja')} が同じ資源「{resource}」を"
-                    f" {when_ja}重ねて使います。どちらかを {last} の翌日以降、または"
-                    f" {first} の前日までに移してください。"
-                )
-                en = (
-                    f"{_name(a, 'en')} and {_name(b, 'en')} both use '{resource}' {when_en}."
-                    f" Move one to start after {last} or to end before {first}."
-                )
+
+                def say(
+                    lang: Lang,
+                    pair: tuple[Milestone, Milestone] = (a, b),
+                    span: tuple[date, date, int] = (first, last, days),
+                    resource: str = resource,
+                ) -> str:
+                    start, end, n = span
+                    if n == 1:
+                        when = text("conflicts.resource_overlap.one_day", lang, first=start)
+                    else:
+                        when = text(
+                            "conflicts.resource_overlap.days", lang, first=start, last=end, days=n
+                        )
+                    return text(
+                        "conflicts.resource_overlap.message",
+                        lang,
+                        first_name=_name(pair[0], lang),
+                        second_name=_name(pair[1], lang),
+                        resource=resource,
+                        when=when,
+                        first=start,
+                        last=end,
+                    )
+
                 yield _graded(
                     self.name,
                     definite,
-                    ja,
-                    en,
+                    say,
                     subject_ids=(a_id, b_id),
                     days=days,
                     day=first,
@@ -616,22 +659,28 @@ class Overallocation:
             certain_peak, _, _ = peak_load(certain, cap)
             definite = certain_peak > cap + _EPS
             at_peak = sorted(m.id for m, _ in items if m.when.start <= day <= m.when.end)
-            ids = ", ".join(at_peak)
-            ja = (
-                f"「{resource}」の負荷が {day} に {peak:.0%}（上限 {cap:.0%}）に達します"
-                f"（{ids}）。超過は計 {over} 日。いずれかの時期をずらすか、割合を減らして"
-                f"ください。"
-            )
-            en = (
-                f"'{resource}' is loaded at {peak:.0%} on {day} (capacity {cap:.0%}) by "
-                f"{ids}; over capacity for {over} days in all. Move one of them or lower "
-                f"its share."
-            )
+
+            def say(
+                lang: Lang,
+                resource: str = resource,
+                at: tuple[date, float, float, int] = (day, peak, cap, over),
+                at_peak: list[str] = at_peak,
+            ) -> str:
+                return text(
+                    "conflicts.overallocation.message",
+                    lang,
+                    resource=resource,
+                    day=at[0],
+                    load=f"{at[1]:.0%}",
+                    capacity=f"{at[2]:.0%}",
+                    ids=text("conflicts.overallocation.separator", lang).join(at_peak),
+                    days=at[3],
+                )
+
             yield _graded(
                 self.name,
                 definite,
-                ja,
-                en,
+                say,
                 subject_ids=tuple(at_peak),
                 days=over,
                 day=day,
@@ -659,19 +708,25 @@ class NonBusinessDay:
                 reason = calendar.closed_reason(day, "ja")
                 if reason is None:
                     continue
-                reason_en = calendar.closed_reason(day, "en")
-                edge = "開始日" if day == m.when.start and len(days) > 1 else "日付"
-                nxt = calendar.next_business_day(day)
+                edge = "single" if len(days) == 1 else "start" if day == m.when.start else "end"
+
+                def say(lang: Lang, m: Milestone = m, day: date = day, edge: str = edge) -> str:
+                    return text(
+                        "conflicts.non_business_day.message",
+                        lang,
+                        name=_name(m, lang),
+                        edge=text(f"conflicts.non_business_day.{edge}", lang),
+                        day=day,
+                        reason=calendar.closed_reason(day, lang),
+                        next=calendar.next_business_day(day),
+                    )
+
                 yield Conflict(
                     kind=self.name,
                     severity=Severity.INFO if m.when.approximate else Severity.WARNING,
                     subject_ids=(m.id,),
-                    message=f"{_name(m, 'ja')} の{edge if len(days) > 1 else '日付'} {day} は"
-                    f"閉庁日（{reason}）です。開庁日（例: {nxt}）に移すか、閉庁日の対応を"
-                    f"確認してください。",
-                    message_en=f"{_name(m, 'en')} falls on {day}, when the offices are closed"
-                    f" ({reason_en}). Move it to an open day (e.g. {nxt}) or confirm the"
-                    f" closed-day arrangements.",
+                    message=say("ja"),
+                    message_en=say("en"),
                     day=day,
                     imprecise=m.when.approximate,
                 )
@@ -702,32 +757,65 @@ class StageSkipped:
             dated = [(r.when.end, r.stage) for r in wg.history if r.when is not None]
             for (day_a, a), (day_b, b) in itertools.pairwise(dated):
                 if b.index > a.index and day_b < day_a:
+
+                    def say(
+                        lang: Lang,
+                        group: tuple[str, str] = (wg.id, wg.name),
+                        stages: tuple[LifecycleStage, LifecycleStage] = (a, b),
+                        days: tuple[date, date] = (day_a, day_b),
+                    ) -> str:
+                        return text(
+                            "conflicts.stage_skipped.order",
+                            lang,
+                            group=_group(*group, lang),
+                            later=stages[1].label(lang),
+                            later_day=days[1],
+                            earlier=stages[0].label(lang),
+                            earlier_day=days[0],
+                        )
+
                     yield Conflict(
                         kind=self.name,
                         severity=Severity.ERROR,
                         subject_ids=(wg.id,),
-                        message=f"{wg.name}({wg.id}) は「{b.label('ja')}」（{day_b}）を"
-                        f"「{a.label('ja')}」（{day_a}）より前に行っています。"
-                        f"段階の順序を守るよう日付を見直してください。",
-                        message_en=f"{wg.name} ({wg.id}) reached '{b.label('en')}' on {day_b},"
-                        f" before '{a.label('en')}' on {day_a}. Fix the order of the stages.",
+                        message=say("ja"),
+                        message_en=say("en"),
                         day=day_b,
                     )
 
     def _conflict(
         self, wg_id: str, wg_name: str, stage: LifecycleStage, missing: list[LifecycleStage]
     ) -> Conflict:
-        ja_missing = "、".join(f"「{s.label('ja')}」" for s in missing)
-        en_missing = ", ".join(f"'{s.label('en')}'" for s in missing)
+        def say(lang: Lang) -> str:
+            separator = text("conflicts.stage_skipped.separator", lang)
+            return text(
+                "conflicts.stage_skipped.skipped",
+                lang,
+                group=_group(wg_id, wg_name, lang),
+                missing=separator.join(
+                    text("conflicts.stage_skipped.missing", lang, stage=s.label(lang))
+                    for s in missing
+                ),
+                stage=stage.label(lang),
+                rule=_NO_SHORTCUTS,
+            )
+
         return Conflict(
             kind=self.name,
             severity=Severity.ERROR,
             subject_ids=(wg_id,),
-            message=f"{wg_name}({wg_id}) は {ja_missing} を経ずに「{stage.label('ja')}」に"
-            f"進んでいます（ショートカットNG）。先に抜けている段階を行ってください。",
-            message_en=f"{wg_name} ({wg_id}) reached '{stage.label('en')}' without "
-            f"{en_missing} (no shortcuts). Go through the missing stages first.",
+            message=say("ja"),
+            message_en=say("en"),
         )
+
+
+#: The 前橋市 plan's own name for its rule that no lifecycle stage may be skipped,
+#: quoted as the plan writes it in every language.
+_NO_SHORTCUTS = "ショートカットNG"
+
+
+def _group(wg_id: str, wg_name: str, lang: Lang) -> str:
+    return text("conflicts.stage_skipped.group", lang, name=wg_name, id=wg_id)
 
 
 for _rule in (
