@@ -10,7 +10,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from maebashi_dx import Direction, achievement, elapsed, expected_share, expected_value
+from maebashi_dx.achievement import ratio_of, start_of
 from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.errors import CalculationError
+from maebashi_dx.model import KPI
 from tests.strategies import make_kpi, series
 
 AS_OF = date(2022, 5, 31)
@@ -160,3 +163,103 @@ class TestProRating:
         share = elapsed(kpi, AS_OF)
         assert share == pytest.approx(426 / 730)
         assert expected_value(kpi, AS_OF) == pytest.approx(27.91 + share * (90 - 27.91))
+
+
+def _kpi(points: list[tuple[date, float]], **kw: object) -> KPI:
+    return make_kpi(points, **kw)  # type: ignore[arg-type]
+
+
+class TestBoundaries:
+    """Each of these fails on a mutant that the property tests above let through."""
+
+    def test_exactly_at_the_target_is_one(self) -> None:
+        kpi = _kpi(
+            [(date(2021, 4, 1), 10.0), (date(2022, 4, 1), 30.0)],
+            target=30.0,
+            deadline=date(2024, 3, 31),
+        )
+        assert achievement(kpi, AS_OF) == 1.0
+        assert achievement(kpi, AS_OF, method="simple") == 1.0
+
+    def test_below_zero_and_above_one_unless_clamped(self) -> None:
+        days = (date(2021, 4, 1), date(2022, 4, 1))
+        worse = _kpi(
+            list(zip(days, (10.0, 0.0), strict=True)), target=30.0, deadline=date(2024, 3, 31)
+        )
+        better = _kpi(
+            list(zip(days, (10.0, 40.0), strict=True)), target=30.0, deadline=date(2024, 3, 31)
+        )
+        assert achievement(worse, AS_OF) == -0.5
+        assert achievement(worse, AS_OF, clamp=True) == 0.0
+        assert achievement(better, AS_OF) == 1.5
+        assert achievement(better, AS_OF, clamp=True) == 1.0
+        assert achievement(better, AS_OF, method="simple") == pytest.approx(4 / 3)
+        assert achievement(better, AS_OF, method="simple", clamp=True) == 1.0
+        # ratio_of is unclamped unless asked, as achievement is.
+        assert ratio_of(better, 40.0) == 1.5
+        assert ratio_of(better, 40.0, clamp=True) == 1.0
+
+    def test_an_unknown_method_is_a_library_error(self) -> None:
+        with pytest.raises(CalculationError, match="unknown achievement method 'median'"):
+            ratio_of(maebashi_2022().kpi("kpi2"), 1.0, method="median")  # type: ignore[arg-type]
+
+
+NO_BASELINE = attrs.evolve(maebashi_2022().kpi("kpi2"), baseline=None)  # deadline 2023-03-31
+PLAN_START = date(2021, 4, 1)
+
+
+class TestWithoutABaseline:
+    """A KPI without a baseline counts its period from the plan's start."""
+
+    def test_elapsed_from_the_plan_start(self) -> None:
+        assert elapsed(NO_BASELINE, AS_OF) is None
+        assert elapsed(NO_BASELINE, AS_OF, start=PLAN_START) == pytest.approx(425 / 729)
+        assert elapsed(NO_BASELINE, PLAN_START, start=PLAN_START) == 0.0
+
+    def test_pro_rating_from_the_plan_start(self) -> None:
+        assert expected_share(NO_BASELINE, AS_OF) is None
+        # FY2021 to FY2022: n = 2; 31 May 2022 lies in FY2022, the second year.
+        assert expected_share(NO_BASELINE, AS_OF, start=PLAN_START) == 1.0
+        assert expected_share(NO_BASELINE, date(2022, 3, 31), start=PLAN_START) == 0.5
+
+    def test_no_expected_value_without_a_baseline(self) -> None:
+        assert expected_value(NO_BASELINE, AS_OF, start=PLAN_START) is None
+
+    def test_the_baseline_wins_over_the_plan_start(self) -> None:
+        kpi = maebashi_2022().kpi("kpi2")
+        assert elapsed(kpi, AS_OF, start=PLAN_START) == elapsed(kpi, AS_OF)
+        assert start_of(kpi, PLAN_START) == date(2021, 3, 31)
+
+
+class TestShortPeriods:
+    def test_a_period_of_one_day(self) -> None:
+        due = NO_BASELINE.target.due
+        day_before = due - timedelta(days=1)
+        assert elapsed(NO_BASELINE, day_before, start=day_before) == 0.0
+        assert elapsed(NO_BASELINE, due, start=day_before) == 1.0
+
+    def test_an_empty_period_has_no_elapsed_share(self) -> None:
+        due = NO_BASELINE.target.due
+        assert elapsed(NO_BASELINE, due, start=due) is None
+        assert elapsed(NO_BASELINE, due, start=due + timedelta(days=5)) is None
+
+    def test_within_one_fiscal_year(self) -> None:
+        """n = 1: the whole target is due within the one year."""
+        start = date(2022, 4, 1)
+        assert expected_share(NO_BASELINE, date(2022, 4, 1), start=start) == 1.0
+        assert expected_share(NO_BASELINE, date(2022, 3, 31), start=start) == 0.0
+        assert elapsed(NO_BASELINE, date(2022, 10, 1), start=start) == pytest.approx(183 / 364)
+
+    def test_a_start_in_a_fiscal_year_after_the_deadline(self) -> None:
+        assert expected_share(NO_BASELINE, AS_OF, start=date(2023, 4, 1)) is None
+        assert expected_share(NO_BASELINE, AS_OF, start=date(2024, 4, 1)) is None
+
+
+def test_a_ratio_beyond_the_float_range_is_none() -> None:
+    kpi = make_kpi(
+        [(date(2021, 4, 1), -1e308), (date(2022, 4, 1), 1e308)],
+        target=-1e308 + 1e293,
+        deadline=date(2024, 3, 31),
+    )
+    assert achievement(kpi, AS_OF) is None
+    assert achievement(kpi, AS_OF, clamp=True) is None

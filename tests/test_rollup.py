@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from maebashi_dx import Status, assess
 from maebashi_dx.datasets import maebashi_2022
-from maebashi_dx.rollup import weighted_mean
+from maebashi_dx.errors import CalculationError
+from maebashi_dx.rollup import Rollup, weighted_mean
 
 values = st.floats(-10, 10, allow_nan=False)
 weights = st.floats(0.001, 100)
@@ -74,3 +76,76 @@ class TestPlanRollups:
     def test_clamping_keeps_a_kpi_past_its_target_from_hiding_others(self) -> None:
         result = assess(maebashi_2022(), date(2022, 5, 31), clamp=False)
         assert result.overall.value is not None
+
+
+class TestWeightsAndPolicies:
+    def test_unequal_weights_summing_to_less_than_one(self) -> None:
+        mean, coverage = weighted_mean([(0.2, 0.1), (0.8, 0.3)])
+        assert mean == pytest.approx((0.2 * 0.1 + 0.8 * 0.3) / 0.4)
+        assert coverage == 1.0
+        mean, coverage = weighted_mean([(0.2, 0.1), (0.8, 0.3), (None, 0.4)])
+        assert mean == pytest.approx(0.65)
+        assert coverage == pytest.approx(0.5)
+
+    def test_unequal_weights_summing_to_one(self) -> None:
+        assert weighted_mean([(1.0, 0.25), (0.0, 0.75)]) == (0.25, 1.0)
+
+    def test_each_policy_with_nothing_missing_is_the_plain_mean(self) -> None:
+        pairs = [(0.2, 1.0), (0.5, 3.0)]
+        for policy in ("skip", "zero", "propagate"):
+            mean, coverage = weighted_mean(pairs, policy)
+            assert (mean, coverage) == (pytest.approx(0.425), 1.0)
+
+    def test_zero_counts_missing_values_with_their_weight(self) -> None:
+        mean, coverage = weighted_mean([(0.6, 1.0), (None, 3.0)], "zero")
+        assert (mean, coverage) == (pytest.approx(0.15), 0.25)
+
+    def test_only_weightless_values_known(self) -> None:
+        """A known value of weight 0 next to a missing one of weight 1: nothing to average."""
+        assert weighted_mean([(0.5, 0.0), (None, 1.0)]) == (None, 0.0)
+
+    def test_nothing_to_roll_up(self) -> None:
+        assert weighted_mean([]) == (None, 0.0)
+        assert weighted_mean([(None, 1.0)], "zero") == (0.0, 0.0)
+
+    def test_an_unknown_policy_is_an_error(self) -> None:
+        with pytest.raises(CalculationError, match="unknown missing-value policy 'drop'"):
+            weighted_mean([(0.2, 1.0)], "drop")  # type: ignore[arg-type]
+
+
+class TestRollupOf:
+    def test_every_field(self) -> None:
+        parts = [
+            ("kpi1", 0.2, 1.0, Status.ON_TRACK),
+            ("kpi2", None, 3.0, Status.NO_DATA),
+            ("kpi3", 0.6, 1.0, Status.AT_RISK),
+        ]
+        r = Rollup.of("project", "p1", "事業", "Project", parts, "zero")
+        assert r == Rollup(
+            level="project",
+            id="p1",
+            name="事業",
+            name_en="Project",
+            value=pytest.approx(0.16),  # (0.2 + 0 × 3 + 0.6) / 5
+            status=Status.AT_RISK,
+            coverage=pytest.approx(0.4),
+            members=("kpi1", "kpi2", "kpi3"),
+        )
+        assert Rollup.of("plan", "p", "計画", "", parts, "skip").value == pytest.approx(0.4)
+        assert Rollup.of("plan", "p", "計画", "", parts, "propagate").value is None
+        assert Rollup.of("pillar", "x", "柱", "", [], "skip").status is None
+
+    def test_the_missing_policy_reaches_the_plan(self) -> None:
+        """Without its baseline kpi2 has no achievement: 'zero' lowers the plan's value."""
+        bundled, day = maebashi_2022(), date(2022, 5, 31)
+        kpis = tuple(attrs.evolve(k, baseline=None) if k.id == "kpi2" else k for k in bundled.kpis)
+        plan = attrs.evolve(bundled, kpis=kpis)
+        skip = assess(plan, day, missing="skip")
+        zero = assess(plan, day, missing="zero")
+        propagate = assess(plan, day, missing="propagate")
+        gaps = [r.kpi_id for r in skip.rows if r.achievement is None]
+        assert gaps == ["kpi2"]
+        assert zero.overall.value is not None
+        assert skip.overall.value is not None
+        assert zero.overall.value < skip.overall.value
+        assert propagate.overall.value is None

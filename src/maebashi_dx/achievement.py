@@ -11,9 +11,11 @@ Pure functions of a KPI and a day; they read no clock and do no I/O.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Literal
 
+from maebashi_dx.errors import CalculationError
 from maebashi_dx.model import KPI, KPIKind, Measurement
 
 __all__ = [
@@ -76,7 +78,8 @@ def achievement(
     - ``"baseline"`` with no baseline: None;
     - only the baseline so far: 0.0 (no progress yet);
     - a zero denominator (target equal to baseline, or a zero target/latest for
-      ``"simple"``): None. The model already refuses a target equal to its baseline.
+      ``"simple"``): None. The model already refuses a target equal to its baseline;
+    - a ratio beyond the float range (values near ±1e308): None.
 
     Args:
         kpi: The KPI.
@@ -114,7 +117,9 @@ def ratio_of(
         ratio = num / den
     else:
         msg = f"unknown achievement method {method!r}; use 'baseline' or 'simple'"
-        raise ValueError(msg)
+        raise CalculationError(msg)
+    if not math.isfinite(ratio):
+        return None
     return _clamp(ratio) if clamp else ratio
 
 

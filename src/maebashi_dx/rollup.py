@@ -22,6 +22,7 @@ from typing import Literal
 
 import attrs
 
+from maebashi_dx.errors import CalculationError
 from maebashi_dx.status import Status, worst_status
 
 __all__ = ["MissingPolicy", "Rollup", "weighted_mean"]
@@ -39,7 +40,13 @@ def weighted_mean(
 
     Returns:
         (mean or None, coverage from 0 to 1).
+
+    Raises:
+        CalculationError: ``missing`` is not one of the policies.
     """
+    if missing not in ("skip", "zero", "propagate"):
+        msg = f"unknown missing-value policy {missing!r}; use 'skip', 'zero' or 'propagate'"
+        raise CalculationError(msg)
     if not items:
         return None, 0.0
     total = sum(w for _, w in items)

@@ -31,6 +31,7 @@ from maebashi_dx.achievement import (
     target_number,
 )
 from maebashi_dx.forecast import YEAR_DAYS, Forecast
+from maebashi_dx.i18n import check_lang, text
 from maebashi_dx.model import KPI, KPIKind
 
 __all__ = [
@@ -58,18 +59,25 @@ class Status(enum.Enum):
     NO_DATA = "no_data"
 
     def label(self, lang: str = "ja") -> str:
-        """達成 / 順調 / 要注意 / 遅れ / 未達成（期限超過） / 未着手 / データなし, or English."""
-        return (_EN if lang == "en" else _JA)[self]
+        """達成 / 順調 / 要注意 / 遅れ / 未達成（期限超過） / 未着手 / データなし, or English.
+
+        Raises:
+            ValueError: ``lang`` is not a supported language.
+
+        >>> Status.MISSED.label(), Status.MISSED.label("en")
+        ('未達成（期限超過）', 'missed (deadline passed)')
+        """
+        return text(f"status.label.{self.value}", check_lang(lang))
 
     @property
     def ja(self) -> str:
         """The Japanese label."""
-        return _JA[self]
+        return self.label("ja")
 
     @property
     def en(self) -> str:
         """The English label."""
-        return _EN[self]
+        return self.label("en")
 
     @property
     def severity(self) -> int:
@@ -77,24 +85,6 @@ class Status(enum.Enum):
         return _SEVERITY[self]
 
 
-_JA = {
-    Status.ACHIEVED: "達成",
-    Status.ON_TRACK: "順調",
-    Status.AT_RISK: "要注意",
-    Status.OFF_TRACK: "遅れ",
-    Status.MISSED: "未達成（期限超過）",
-    Status.NOT_STARTED: "未着手",
-    Status.NO_DATA: "データなし",
-}
-_EN = {
-    Status.ACHIEVED: "achieved",
-    Status.ON_TRACK: "on track",
-    Status.AT_RISK: "at risk",
-    Status.OFF_TRACK: "off track",
-    Status.MISSED: "missed (deadline passed)",
-    Status.NOT_STARTED: "not started",
-    Status.NO_DATA: "no data",
-}
 # Worst first: a missed deadline outranks a forecast shortfall, which outranks a KPI that
 # has not started; "no data" says nothing about progress and ranks just above "on track".
 _SEVERITY = {
@@ -186,12 +176,10 @@ class Metrics:
     past_deadline: bool = False
 
     def get(self, name: str) -> float | None:
-        """A metric by name (for grade rules)."""
+        """A metric by name (for grade rules); AttributeError for a yes/no one."""
         value: object = getattr(self, name)
-        if value is None:
-            return None
-        if isinstance(value, float) and not isinstance(value, bool):
-            return float(value)
+        if value is None or isinstance(value, float):
+            return value
         msg = f"{name!r} is not a numeric metric"
         raise AttributeError(msg)
 
@@ -204,7 +192,13 @@ class Metrics:
 def _ratio(num: float | None, den: float | None) -> float | None:
     if num is None or den is None or den == 0:
         return None
-    return num / den
+    return _finite(num / den)
+
+
+def _finite(value: float | None) -> float | None:
+    """None for a result beyond the float range (inputs near ±1e308): no number at all
+    is better than an infinite one in a committee's table."""
+    return value if value is None or math.isfinite(value) else None
 
 
 def open_sdg_ratio(
@@ -219,7 +213,8 @@ def open_sdg_ratio(
     """Open SDG's progress ratio R = d·CAGR_observed / |CAGR_required|.
 
     Statistics Canada's methodology, as used by Open SDG: CAGR = (y_t / y_0)^(1/(t − t0)) − 1;
-    zeros are replaced by 0.001; a series with negative values cannot be assessed (None).
+    zeros are replaced by 0.001; a series with negative values cannot be assessed (None),
+    nor one whose growth lies beyond the float range.
     """
     years_seen = (latest_day - base_day).days / YEAR_DAYS
     years_all = (due - base_day).days / YEAR_DAYS
@@ -228,11 +223,14 @@ def open_sdg_ratio(
     if min(base, latest, target) < 0:
         return None
     y0, yi, yt = (v if v != 0 else 0.001 for v in (base, latest, target))
-    observed = math.pow(yi / y0, 1 / years_seen) - 1
-    required = math.pow(yt / y0, 1 / years_all) - 1
+    try:
+        observed = math.pow(yi / y0, 1 / years_seen) - 1
+        required = math.pow(yt / y0, 1 / years_all) - 1
+    except OverflowError:
+        return None
     if required == 0:
         return None
-    return sign * observed / abs(required)
+    return _finite(sign * observed / abs(required))
 
 
 def open_sdg_score(ratio: float | None, *, achieved: bool = False) -> float | None:
@@ -262,7 +260,10 @@ def measure(
     kpi: KPI, as_of: date, forecast: Forecast | None = None, *, start: date | None = None
 ) -> Metrics:
     """Compute every metric of a KPI as of a day (``start``: the plan's, for KPIs
-    without a baseline)."""
+    without a baseline).
+
+    A metric that would lie beyond the float range (values near ±1e308) is None.
+    """
     latest = kpi.latest(as_of)
     if latest is None:
         return Metrics(past_deadline=as_of > kpi.target.due)
@@ -276,16 +277,14 @@ def measure(
     change = relative = cagr = forecast_ach = None
     if base is not None:
         b = numeric(kpi, base)
-        change = sign * (value - b)
-        relative = change / abs(b) if b != 0 else None
+        change = _finite(sign * (value - b))
+        relative = _ratio(change, abs(b))
         if kpi.kind is KPIKind.QUANTITATIVE and latest is not base:
             cagr = open_sdg_ratio(b, base.as_of, value, latest.as_of, target, kpi.target.due, sign)
         if forecast is not None and forecast.value is not None and target != b:
-            forecast_ach = (forecast.value - b) / (target - b)
+            forecast_ach = _finite((forecast.value - b) / (target - b))
     staged = kpi.kind is KPIKind.STAGED
     started = (latest is not base) and not (staged and kpi.stage_index(str(latest.value)) == 0)
-    values = (ach, change, relative, cagr, forecast_ach)
-    assert all(v is None or math.isfinite(v) for v in values), "a metric is not finite"
     return Metrics(
         achievement=ach,
         achievement_simple=ratio_of(kpi, value, method="simple"),
