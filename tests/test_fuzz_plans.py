@@ -9,6 +9,9 @@ which ``assess``, ``find_conflicts`` and every renderer succeed: the progress ta
 text, Markdown, CSV, JSON and HTML, the whole HTML and Markdown report, the xlsx table
 and the SVG charts, in Japanese and English. Each example must take under 5 s.
 
+Measurement CSVs are mutated the same way (:func:`test_measurement_csv_mutations`): the
+rows are refused cleanly or merge into a plan that ``assess`` reads.
+
 How many files: a few dozen in the everyday run (the file takes well under 20 s);
 ``HYPOTHESIS_PROFILE=thorough`` runs 5,000 per kind, 20,000 files in all. Any count
 per kind: ``MAEBASHI_FUZZ_EXAMPLES=N``. PNG charts take about a second each, so they
@@ -286,6 +289,54 @@ def test_value_swaps(mutated: tuple[str, str], pick: int) -> None:
 @given(mutated=type_changes(), pick=st.integers(0, 2))
 def test_type_changes(mutated: tuple[str, str], pick: int) -> None:
     check(*mutated, pick)
+
+
+CSV_TEXT = (
+    "kpi_id,date,value,series,approximate,numerator,denominator,source,note,label\n"
+    "kpi1,2023年5月,約5.2,,,,,委員会資料,,\n"
+    'kpi2,R4.6月末,48.1,,0,"161,000",335055,,速報値,\n'
+    "kpi2,2022-06-30,55.0,applied,,,,,,\n"
+    "kpi4,R4.10,implementing,,,,,,,WGで事業化中\n"
+)
+CSV_TOKENS = _TOKEN.findall(CSV_TEXT)
+
+
+@st.composite
+def csv_mutations(draw: st.DrawFn) -> bytes:
+    tokens = list(CSV_TOKENS)
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(tokens) - 1))
+        op = draw(st.sampled_from(["delete", "repeat", "swap", "replace"]))
+        if op == "delete":
+            del tokens[i]
+        elif op == "repeat":
+            tokens.insert(i, tokens[i])
+        elif op == "swap":
+            j = draw(st.integers(0, len(tokens) - 1))
+            tokens[i], tokens[j] = tokens[j], tokens[i]
+        else:
+            tokens[i] = draw(st.sampled_from([*HOSTILE, "kpi3", "achieved", "約", "%", '"']))
+    raw = "".join(tokens).encode("utf-8", "surrogatepass")
+    return draw(st.sampled_from([raw, b"\xef\xbb\xbf" + raw, raw[: draw(st.integers(0, 40))]]))
+
+
+@FUZZ
+@given(raw=csv_mutations())
+def test_measurement_csv_mutations(raw: bytes) -> None:
+    """A mutated measurements CSV is refused cleanly, or merges into a plan that assesses."""
+    from maebashi_dx.io import loads_measurements, merge_measurements
+
+    try:
+        rows = loads_measurements(decode_bytes(raw, source="m.csv"), source="m.csv")
+        plan = merge_measurements(BUNDLED, rows)
+    except MaebashiDXError as exc:
+        message = str(exc)
+        message.encode("utf-8")
+        _count("rejected")
+        assert message.startswith("m.csv: ")  # every problem names the file
+        return
+    _count("accepted")
+    assess(plan, plan.report_date or plan.period.end)
 
 
 @pytest.fixture(scope="module")
