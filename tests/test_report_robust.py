@@ -26,7 +26,10 @@ from maebashi_dx.model import Measurement, Plan
 from maebashi_dx.report import RENDER_FORMATS, progress_table, render
 from maebashi_dx.report.document import build_report, render_report
 from maebashi_dx.report.svg import gantt_svg, kpi_chart_svg, text_width
+from maebashi_dx.report.xlsx import table_to_xlsx
 from tests.strategies import plans
+
+openpyxl = pytest.importorskip("openpyxl")
 
 LANGS = ("ja", "en")
 TEXT = re.compile(
@@ -74,6 +77,10 @@ def render_everything(plan: Plan, lang: str, as_of: date | None = None) -> dict[
     conflicts = tuple(find_conflicts(plan))
     table = progress_table(plan, as_of=day, lang=lang, assessment=result)  # type: ignore[arg-type]
     out = {f"table.{fmt}": render(table, fmt) for fmt in RENDER_FORMATS}
+    book = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(table)))
+    out["table.xlsx"] = "\n".join(
+        str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None
+    )
     report = build_report(plan, result, conflicts, lang=lang)  # type: ignore[arg-type]
     out["report.html"] = render_report(report, "html")
     out["report.md"] = render_report(report, "markdown")
