@@ -736,8 +736,8 @@ def _parse(text: str, context_year: object, context_fiscal_year: object) -> Date
     norm = _SPACE.sub("", norm)
     norm = _KANJI_NUMBER.sub(_kanji_digits, norm)
     norm = _TRAILING.sub("", norm)
-    approximate = bool(_APPROX.search(norm))
-    norm = _APPROX.sub("", norm)
+    norm, marks = _APPROX.subn("", norm)
+    approximate = marks > 0
     if norm.startswith("約"):
         approximate = True
         norm = norm[1:]
