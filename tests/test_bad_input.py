@@ -215,6 +215,9 @@ TYPES = [
         "$.working_groups[0].stage",
     ),
     plan_case("date as a number", base0("when", 2022), "$.kpis[0].baseline.when"),
+    plan_case(
+        "entity as a text", kpi0("baseline", "1.8"), "$.kpis[0].baseline", also="expected a table"
+    ),
     plan_case("json null for a text", kpi0("name", None), "$.kpis[0].name", fmt="json"),
 ]
 

@@ -106,12 +106,15 @@ def _structure_span(data: object, _type: object) -> DateSpan:
             if extra:
                 msg = f"unexpected keys {show(sorted(map(str, extra)))} in a date table"
                 raise ValueError(msg)
-            return DateSpan(
-                start=_structure_date(data["start"], date),
-                end=_structure_date(data["end"], date),
-                precision=_structure_enum(data.get("precision", "day"), Precision),
-                approximate=_structure_bool(data.get("approximate", False), bool),
-            )
+            try:
+                return DateSpan(
+                    start=_structure_date(data["start"], date),
+                    end=_structure_date(data["end"], date),
+                    precision=_structure_enum(data.get("precision", "day"), Precision),
+                    approximate=_structure_bool(data.get("approximate", False), bool),
+                )
+            except (ValueError, TypeError) as exc:  # the span's own checks (alignment)
+                raise ValueError(f"not a date span: {exc}") from None
     raise _wrong("a date text such as '2022-05-17' or 'R4.5'", data)
 
 
@@ -253,6 +256,22 @@ def _dict_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any]
     return factory
 
 
+def _table_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any], Any]]:
+    """An entity (a KPI, a target...) is written as a table; anything else is an error."""
+
+    def factory(cls: Any) -> Callable[[object, Any], Any]:
+        inner = conv.gen_structure_attrs_fromdict(cls)
+
+        def hook(data: object, typ: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise _wrong("a table", data)
+            return inner(data, typ)
+
+        return hook
+
+    return factory
+
+
 def _make_converter(*, forbid_extra_keys: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(
         omit_if_default=True,
@@ -275,6 +294,9 @@ def _make_converter(*, forbid_extra_keys: bool = True) -> cattrs.Converter:
     )
     conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))
     conv.register_structure_hook_factory(_is_dict, _dict_hook(conv))
+    conv.register_structure_hook_factory(
+        lambda cls: attrs.has(cls) and cls is not DateSpan, _table_hook(conv)
+    )
     return conv
 
 
