@@ -693,3 +693,26 @@ class TestCatalogue:
         )
         found = find_conflicts(plan)
         assert [c.severity for c in found] == [Severity.ERROR, Severity.WARNING, Severity.INFO]
+
+
+class TestSmallPieces:
+    def test_a_rule_must_look_like_a_rule(self) -> None:
+        with pytest.raises(TypeError, match=r"is not a ConflictRule \(needs name, description"):
+            CONFLICT_RULES.register("not_a_rule", object())  # type: ignore[arg-type]
+        assert "not_a_rule" not in CONFLICT_RULES
+
+    def test_a_conflict_without_english_reads_in_japanese(self) -> None:
+        c = Conflict(kind="k", severity=Severity.INFO, subject_ids=("a",), message="日")
+        assert (c.text(), c.text("en")) == ("日", "日")
+        with pytest.raises(ValueError, match="unknown language 'fr'"):
+            c.text("fr")  # type: ignore[arg-type]
+
+    def test_no_capacity_at_all(self) -> None:
+        plan = plan_of([ms("a", "2022-05-10", effort={"係長": 0.000001})])
+        (c,) = find_conflicts(plan, rules=[Overallocation(capacities={"係長": 0.0})])
+        assert (c.load, c.day, c.days) == (0.000001, date(2022, 5, 10), 1)
+
+    def test_a_one_day_milestone_is_named_by_its_day(self) -> None:
+        plan = plan_of([ms("early", "2021-03-25")])
+        (c,) = find_conflicts(plan, rules=["outside_plan_period"])
+        assert "「early」(early)（2021-03-25）が計画期間（2021-04-01..2026-03-31）" in c.message

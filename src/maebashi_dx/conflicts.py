@@ -107,8 +107,13 @@ class Conflict:
     imprecise: bool = False
 
     def text(self, lang: Lang = "ja") -> str:
-        """The message in the language asked for."""
-        return self.message_en if lang == "en" and self.message_en else self.message
+        """The message in the language asked for (Japanese if there is no English).
+
+        Raises:
+            ValueError: ``lang`` is not a supported language.
+        """
+        english = check_lang(lang) == "en" and self.message_en
+        return self.message_en if english else self.message
 
     @property
     def sort_key(self) -> tuple[int, str, tuple[str, ...], str, date]:
@@ -257,7 +262,11 @@ class DependencyViolation:
 
 
 def _strongly_connected(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
-    """Tarjan's strongly connected components, iteratively (no recursion limit)."""
+    """Tarjan's strongly connected components, iteratively (no recursion limit).
+
+    Every edge must lead to a node of the graph. Linear in nodes plus edges (Tarjan 1972,
+    "Depth-first search and linear graph algorithms"); a work stack of (node, next edge)
+    replaces the recursion."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -275,7 +284,7 @@ def _strongly_connected(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
                 counter += 1
                 stack.append(node)
                 on_stack.add(node)
-            edges = graph.get(node, ())
+            edges = graph[node]
             recurse = False
             for j in range(i, len(edges)):
                 nxt = edges[j]
@@ -301,26 +310,6 @@ def _strongly_connected(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
                         break
                 components.append(component)
     return components
-
-
-def _cyclic_part(graph: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
-    """The nodes that may lie on a cycle: peel off, in linear time (Kahn), every node
-    that nothing left depends on; what remains is cycles and what they lead to."""
-    indegree = dict.fromkeys(graph, 0)
-    for deps in graph.values():
-        for d in deps:
-            if d in indegree:
-                indegree[d] += 1
-    free = [n for n, k in indegree.items() if k == 0]
-    while free:
-        node = free.pop()
-        del indegree[node]
-        for d in graph[node]:
-            if d in indegree:
-                indegree[d] -= 1
-                if indegree[d] == 0:
-                    free.append(d)
-    return {n: [d for d in graph[n] if d in indegree] for n in indegree}
 
 
 def _cycle_in(component: list[str], graph: Mapping[str, Sequence[str]]) -> list[str]:
@@ -366,12 +355,13 @@ def dependency_cycles(graph: Mapping[str, Sequence[str]]) -> list[tuple[list[str
     >>> dependency_cycles({"x0": ["x1"], "x1": ["x0", "x2"], "x2": ["x1"], "y": ["x0"]})
     [(['x0', 'x1'], ['x2'])]
     """
+    inside = {n: [d for d in deps if d in graph] for n, deps in graph.items()}
     found = []
-    for component in _strongly_connected(_cyclic_part(graph)):
+    for component in _strongly_connected(inside):
         first = component[0]
-        if len(component) == 1 and first not in graph[first]:
+        if len(component) == 1 and first not in inside[first]:
             continue
-        loop = _cycle_in(component, graph)
+        loop = _cycle_in(component, inside)
         found.append((loop, sorted(set(component) - set(loop))))
     return sorted(found)
 
