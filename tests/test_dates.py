@@ -510,6 +510,26 @@ class TestDateSpan:
         with pytest.raises(DateParseError, match=fragment):
             DateSpan(**fields)  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize(
+        ("year", "month"),
+        [(10000, 1), (0, 5), (2022, 13), (2022, 0), (10**5000, 1), ("2022", 1), (2022.0, 5)],
+        ids=["10000", "zero", "month 13", "month 0", "huge", "str", "float"],
+    )
+    def test_a_month_that_cannot_be_is_a_date_parse_error(
+        self, year: object, month: object
+    ) -> None:
+        with pytest.raises(DateParseError, match="no month") as info:
+            DateSpan.month(year, month)  # type: ignore[arg-type]
+        assert len(str(info.value)) < 200
+
+    def test_a_unit_of_the_wrong_types_or_beyond_the_years_is_a_date_parse_error(self) -> None:
+        with pytest.raises(DateParseError, match="expected a Precision and a date"):
+            DateSpan.unit("month", date(2022, 5, 1))  # type: ignore[arg-type]
+        with pytest.raises(DateParseError, match="expected a Precision and a date"):
+            DateSpan.unit(M, "2022-05-01")  # type: ignore[arg-type]
+        with pytest.raises(DateParseError, match="fiscal years run from 1 to 9998"):
+            DateSpan.unit(FY, date(9999, 4, 1))
+
     def test_fiscal_end_is_for_display_only(self) -> None:
         """令和6年度末 is the day 2025-03-31, however it is written."""
         written = parse_date("令和6年度末")

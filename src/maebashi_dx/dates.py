@@ -65,6 +65,15 @@ def _int_text(value: int) -> str:
     return str(value)
 
 
+def _value_text(value: object) -> str:
+    """Any value for a message, bounded and printable: never a huge int or a long text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _int_text(value)
+    if isinstance(value, str):
+        return repr(_shown(value))
+    return type(value).__name__
+
+
 def _shown(text: str) -> str:
     """The text for an error, cut when it is over the length a date can have."""
     return text if len(text) <= _MAX_TEXT else text[:40] + "…"
@@ -185,13 +194,13 @@ class Era:
 # 昭和 1926-12-25 and 大正 1912-07-30 (the accession days, 改元ノ詔書). 明治元年 began on the
 # lunisolar 1月1日 = 1868-01-25 (the 改元 of 1868-10-23 was back-dated to the year's start);
 # its dates are Gregorian only from GREGORIAN_ADOPTION (明治6年1月1日) on.
-MEIJI = Era("明治", "M", "Meiji", date(1868, 1, 25), date(1912, 7, 29))
+_MEIJI = Era("明治", "M", "Meiji", date(1868, 1, 25), date(1912, 7, 29))
 ERAS: tuple[Era, ...] = (
     Era("令和", "R", "Reiwa", date(2019, 5, 1)),
     Era("平成", "H", "Heisei", date(1989, 1, 8), date(2019, 4, 30)),
     Era("昭和", "S", "Showa", date(1926, 12, 25), date(1989, 1, 7)),
     Era("大正", "T", "Taisho", date(1912, 7, 30), date(1926, 12, 24)),
-    MEIJI,
+    _MEIJI,
 )
 _ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter)}
 
@@ -409,7 +418,19 @@ class DateSpan:
 
     @classmethod
     def month(cls, year: int, month: int, *, approximate: bool = False) -> DateSpan:
-        """A whole calendar month."""
+        """A whole calendar month.
+
+        Raises:
+            DateParseError: ``year`` or ``month`` is not an int naming a month of years
+                1..9999.
+        """
+        ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (year, month))
+        if not (ok and 1 <= year <= _LAST_YEAR and 1 <= month <= 12):
+            reason = (
+                f"no month {_value_text(month)} of year {_value_text(year)} "
+                f"(years 1..{_LAST_YEAR}, months 1..12)"
+            )
+            raise DateParseError("DateSpan.month", reason)
         first = date(year, month, 1)
         return cls(
             start=first, end=month_end(first), precision=Precision.MONTH, approximate=approximate
@@ -417,7 +438,16 @@ class DateSpan:
 
     @classmethod
     def unit(cls, precision: Precision, day: date, *, approximate: bool = False) -> DateSpan:
-        """The unit of ``precision`` (day, 旬, month, ...) that contains ``day``."""
+        """The unit of ``precision`` (day, 旬, month, ...) that contains ``day``.
+
+        Raises:
+            DateParseError: ``precision`` is not a Precision, ``day`` not a date, or the
+                unit is outside years 1..9999 (a fiscal year or quarter of them).
+        """
+        if not isinstance(precision, Precision) or not isinstance(day, date):
+            reason = f"expected a Precision and a date, got {type(precision).__name__}"
+            reason += f" and {type(day).__name__}"
+            raise DateParseError("DateSpan.unit", reason)
         return cls(
             start=precision.unit_start(day),
             end=precision.unit_end(day),
@@ -884,7 +914,7 @@ def _check_era(era: Era, span: DateSpan, fiscal_year: int | None, text: str) -> 
         # A fiscal year is named in an era it shares a day with: 平成31年度 (it began in
         # 平成) and 令和元年度 (令和 began during it) are both FY2019, and a sub-period
         # keeps the name: 平成31年度末 is 2020-03-31.
-        if era is MEIJI and fiscal_year < _FIRST_APRIL_FISCAL_YEAR:
+        if era is _MEIJI and fiscal_year < _FIRST_APRIL_FISCAL_YEAR:
             reason = (
                 "the April–March fiscal year began with 明治19年度 (1886); "
                 "an earlier 明治 年度 ran over other months"
@@ -898,7 +928,7 @@ def _check_era(era: Era, span: DateSpan, fiscal_year: int | None, text: str) -> 
             )
             raise DateParseError(text, reason)
         return
-    if era is MEIJI and span.start < GREGORIAN_ADOPTION:
+    if era is _MEIJI and span.start < GREGORIAN_ADOPTION:
         reason = (
             "明治5年12月2日 and earlier (and any 明治 year before 明治6年) are in the old "
             "lunisolar calendar; Japan adopted the Gregorian calendar on 明治6年1月1日 "
