@@ -244,6 +244,19 @@ class TestParseDate:
         for part in ("末", "下半期", "上半期", "当初", "第1四半期", "第4四半期", "中"):
             assert parse_date(f"平成31年度{part}") == parse_date(f"令和元年度{part}")
 
+    @pytest.mark.parametrize(
+        ("old", "new", "year"),
+        [("明治45年度", "大正元年度", 1912), ("大正15年度", "昭和元年度", 1926)],
+    )
+    def test_a_fiscal_year_across_an_era_change_has_both_names(
+        self, old: str, new: str, year: int
+    ) -> None:
+        """Valid in the era it began in, and in the era that began during it (元年度)."""
+        assert parse_date(old) == parse_date(new) == FiscalYear(year).span
+        assert (
+            parse_date(f"{old}末") == parse_date(f"{new}末") == DateSpan.day(FiscalYear(year).end)
+        )
+
     def test_heisei31_and_reiwa1_fiscal_years_are_the_same(self) -> None:
         assert parse_date("平成31年度") == parse_date("令和元年度") == FiscalYear(2019).span
 

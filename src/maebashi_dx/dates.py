@@ -188,12 +188,12 @@ class Era:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
 
-# The eras a city's records use. Boundaries are exact, as the Cabinet Office's 元号 table
-# and the era-change orders give them: 平成31年4月30日 is the last day of Heisei and
-# 令和元年5月1日 the first of Reiwa (政令第143号, 2019-04-01); 平成 began 1989-01-08 (政令第1号);
-# 昭和 1926-12-25 and 大正 1912-07-30 (the accession days, 改元ノ詔書). 明治元年 began on the
-# lunisolar 1月1日 = 1868-01-25 (the 改元 of 1868-10-23 was back-dated to the year's start);
-# its dates are Gregorian only from GREGORIAN_ADOPTION (明治6年1月1日) on.
+# The eras a city's records use. Boundaries are exact, as the era-change orders give them:
+# 平成31年4月30日 is the last day of Heisei and 令和元年5月1日 the first of Reiwa (平成31年政令
+# 第143号); 平成 began 1989-01-08 (昭和64年政令第1号); 昭和 1926-12-25 and 大正 1912-07-30
+# (the accession days, by 改元ノ詔書). 明治元年 began on the lunisolar 1月1日 = 1868-01-25
+# (the 改元 of 1868-10-23 was back-dated to the year's start); its dates are Gregorian only
+# from GREGORIAN_ADOPTION (明治6年1月1日) on.
 _MEIJI = Era("明治", "M", "Meiji", date(1868, 1, 25), date(1912, 7, 29))
 ERAS: tuple[Era, ...] = (
     Era("令和", "R", "Reiwa", date(2019, 5, 1)),
@@ -696,9 +696,10 @@ def parse_date(
     - 旬: ``2022年6月上旬``, ``6/上旬`` (上旬 days 1-10, 中旬 11-20, 下旬 21-end);
     - fiscal years: ``2022年度``, ``令和7年度末``, ``R4年度中``, ``2025（令和7）年度``,
       ``2022年度第1四半期``, ``2022年度上半期``, ``令和元年度当初``, ``FY2022``; a
-      fiscal year named in an era is valid when it shares a day with the era, whatever
-      sub-period follows: ``平成31年度末`` is 2020-03-31 and ``昭和63年度末`` 1989-03-31,
-      as plans written before an era change name them;
+      fiscal year named in an era is valid when it shares a day with the era (it began
+      in the era, or it is the era's 元年度), whatever sub-period follows:
+      ``平成31年度末`` is 2020-03-31 and ``昭和63年度末`` 1989-03-31, as plans written
+      before an era change name them, and ``平成32年度`` is an error;
     - eras: ``令和元年5月1日``, ``平成31年4月30日``, ``R4.5``, ``R3.10.26``, ``H31/4/30``,
       back to 明治 (``M6.1.1``); a 明治 date before 明治6年1月1日 (1873-01-01), including
       a bare 明治5年 or earlier, was a lunisolar date and is an error, as is a 明治 年度
