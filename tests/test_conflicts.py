@@ -716,3 +716,16 @@ class TestSmallPieces:
         plan = plan_of([ms("early", "2021-03-25")])
         (c,) = find_conflicts(plan, rules=["outside_plan_period"])
         assert "「early」(early)（2021-03-25）が計画期間（2021-04-01..2026-03-31）" in c.message
+
+
+class TestOverallocationGrades:
+    def test_a_certain_load_exactly_at_capacity_is_only_a_warning(self) -> None:
+        plan = plan_of(
+            [
+                ms("a", "2022-05-09～2022-05-13", effort={"係長": 0.5}),
+                ms("b", "2022-05-12", effort={"係長": 0.5}),
+                ms("c", "R4.5", effort={"係長": 0.2}),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["overallocation"])
+        assert (c.load, c.severity, c.subject_ids) == (1.2, Severity.WARNING, ("a", "b", "c"))

@@ -632,9 +632,8 @@ class Overallocation:
     def check(self, plan: Plan, calendar: CityCalendar) -> Iterator[Conflict]:
         by_resource: dict[str, list[tuple[Milestone, float]]] = defaultdict(list)
         for m in plan.milestones:
-            for r, share in m.effort.items():
-                if share > 0:
-                    by_resource[r].append((m, share))
+            for r, share in m.effort.items():  # a Milestone refuses shares of 0 or less
+                by_resource[r].append((m, share))
         for resource in sorted(by_resource):
             items = by_resource[resource]
             cap = self.capacities.get(resource, self.capacity)
