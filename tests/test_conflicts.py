@@ -729,3 +729,22 @@ class TestOverallocationGrades:
         )
         (c,) = find_conflicts(plan, rules=["overallocation"])
         assert (c.load, c.severity, c.subject_ids) == (1.2, Severity.WARNING, ("a", "b", "c"))
+
+
+class TestCalendarWords:
+    def test_every_closed_weekday_and_closure_has_its_name(self) -> None:
+        cal = CityCalendar(weekend=frozenset(range(7)), closed_days=frozenset({date(2022, 6, 1)}))
+        week = [date(2022, 6, 6) + timedelta(days=k) for k in range(7)]  # Monday to Sunday
+        assert [cal.closed_reason(d, "ja") for d in week] == [
+            "月曜日",
+            "火曜日",
+            "水曜日",
+            "木曜日",
+            "金曜日",
+            "土曜日",
+            "日曜日",
+        ]
+        assert [cal.closed_reason(d, "en") for d in week[:2]] == ["Monday", "Tuesday"]
+        assert cal.closed_reason(date(2022, 6, 1), "en") == "city closed day"
+        assert cal.closed_reason(date(2022, 6, 1)) == "市の閉庁日"
+        assert cal.closed_reason(date(2022, 12, 30), "en") == "year-end closure"

@@ -24,11 +24,9 @@ from typing import Any, Literal
 import attrs
 
 from maebashi_dx.errors import MissingDependencyError
+from maebashi_dx.i18n import text
 
 __all__ = ["DEFAULT_CALENDAR", "CityCalendar"]
-
-_WEEKDAYS_JA = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @functools.cache
@@ -76,11 +74,12 @@ class CityCalendar:
         if holiday:
             return str(holiday)
         if self.in_year_end_closure(day):
-            return "年末年始の閉庁日" if lang == "ja" else "year-end closure"
+            return text("conflicts.calendar.year_end", lang)
         if day in self.closed_days:
-            return "市の閉庁日" if lang == "ja" else "city closed day"
+            return text("conflicts.calendar.city", lang)
         if day.weekday() in self.weekend:
-            return (_WEEKDAYS_JA if lang == "ja" else _WEEKDAYS_EN)[day.weekday()]
+            # Keys w0 (Monday) to w6 (Sunday), as date.weekday() counts.
+            return text(f"conflicts.calendar.w{day.weekday()}", lang)
         return None
 
     def is_business_day(self, day: date) -> bool:
