@@ -16,7 +16,7 @@ from datetime import date
 from typing import Literal
 
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.model import KPI, KPIKind, Measurement
+from maebashi_dx.model import KPI, Direction, KPIKind, Measurement
 
 __all__ = [
     "AchievementMethod",
@@ -111,7 +111,8 @@ def ratio_of(
             return None
         ratio = (value - base) / (target - base)
     elif method == "simple":
-        num, den = (value, target) if kpi.direction.sign > 0 else (target, value)
+        rising = kpi.direction is Direction.INCREASE
+        num, den = (value, target) if rising else (target, value)
         if den == 0:
             return None
         ratio = num / den

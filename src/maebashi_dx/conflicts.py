@@ -188,7 +188,7 @@ def _when(span: DateSpan) -> str:
     return f"{span.start.isoformat()}..{span.end.isoformat()}"
 
 
-#: A message in a given language: every conflict is written in each of LANGS.
+#: A message in a given language: every conflict is written in Japanese and English.
 Message = Callable[[Lang], str]
 
 
@@ -317,7 +317,7 @@ def _cycle_in(component: list[str], graph: Mapping[str, Sequence[str]]) -> list[
 
     A breadth-first search from the smallest id, along dependencies inside the component
     taken in id order, until an edge leads back to it (there is one: every member can
-    reach every other); linear in the component's size. The loop is in dependency
+    reach every other); O(E log E) in the component's edges. The loop is in dependency
     order, starting from the smallest id."""
     members = set(component)
     start = min(component)
