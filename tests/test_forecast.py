@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import attrs
@@ -18,6 +19,17 @@ from maebashi_dx.forecast import YEAR_DAYS, Reference, series_input, student_t_q
 from tests.strategies import make_kpi, series
 
 AS_OF = date(2022, 5, 31)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_t_quantiles() -> Iterator[None]:
+    """student_t_quantile is cached: a cache filled before mutation testing forks its
+    workers would hide every mutant of the t distribution, so each test starts empty."""
+    student_t_quantile.cache_clear()
+    yield
+    student_t_quantile.cache_clear()
+
+
 BUILT_IN = [
     "aroc",
     "blend",

@@ -513,3 +513,150 @@ def test_extreme_inputs_give_finite_forecasts_or_a_library_error(method: str, ca
         tolerance = 1e-9 * max(1.0, abs(low), abs(high))
         assert low - tolerance <= f.value <= high + tolerance
     assert all(math.isfinite(x) for x in numbers if x is not None), f
+
+
+# ------------------------------------------------------------- the naive baseline
+
+
+def test_naive_carries_the_latest_value_forward() -> None:
+    points = [(day(0), 10.0), (day(100), 30.0), (day(200), 25.0)]
+    kpi = make_kpi(points, target=50.0, deadline=date(2025, 3, 31))
+    f = forecast(kpi, day(300), method="naive")
+    assert f.value == 25.0
+    assert f.interval == (25.0, 25.0)
+    assert f.observed_pace == 0.0
+    assert f.points == ((day(200), 25.0),)
+    assert f.basis == "naive: the latest value carried forward"
+    assert f.attainment_date is None
+
+
+# ------------------------------------------------------ attainment at the edges
+
+
+class TestAttainmentAtTheEdges:
+    """Targets on a bound, at zero, and slow paces."""
+
+    DEADLINE = date(2035, 3, 31)
+
+    def test_a_falling_line_reaches_a_target_on_its_lower_bound(self) -> None:
+        """60 → 50.5 in 365 days; capped at the bound 0, reached on day 60 × 365 / 9.5 =
+        2305.3, so on day 2306."""
+        points = [(day(0), 60.0), (day(365), 50.5)]
+        kpi = make_kpi(points, target=0.0, deadline=self.DEADLINE, direction=DOWN, bounds=(0, 100))
+        assert forecast(kpi, day(365), method="linear").attainment_date == day(2306)
+
+    def test_a_rising_line_reaches_a_target_on_its_upper_bound(self) -> None:
+        """40 → 49.5 in 365 days; the bound 100 is reached on day 2305.3, so on 2306."""
+        points = [(day(0), 40.0), (day(365), 49.5)]
+        kpi = make_kpi(points, target=100.0, deadline=self.DEADLINE, bounds=(0, 100))
+        assert forecast(kpi, day(365), method="linear").attainment_date == day(2306)
+
+    def test_a_falling_line_without_bounds_reaches_zero_and_below(self) -> None:
+        points = [(day(0), 60.0), (day(365), 50.5)]
+        for target, when in ((0.0, 2306), (-10.0, 2690)):  # 2305.3 and 2689.5
+            kpi = make_kpi(points, target=target, deadline=self.DEADLINE, direction=DOWN)
+            assert forecast(kpi, day(365), method="linear").attainment_date == day(when)
+
+    def test_a_constant_rate_never_reaches_zero_but_reaches_a_small_target(self) -> None:
+        """Halving every 365 days from 8: 0 is never reached; 0.7 is, log2(8 / 0.7) =
+        3.5146 halvings on (day 1282.8, so 1283)."""
+        points = [(day(0), 8.0), (day(365), 4.0)]
+        zero = make_kpi(points, target=0.0, deadline=self.DEADLINE, direction=DOWN)
+        assert forecast(zero, day(365), method="cagr").attainment_date is None
+        small = make_kpi(points, target=0.7, deadline=self.DEADLINE, direction=DOWN)
+        assert forecast(small, day(365), method="cagr").attainment_date == day(1283)
+
+    def test_an_s_curve_never_reaches_its_lower_bound(self) -> None:
+        points = [(day(0), 60.0), (day(365), 50.0), (day(730), 35.0)]
+        kpi = make_kpi(points, target=0.0, deadline=self.DEADLINE, direction=DOWN, bounds=(0, 100))
+        assert forecast(kpi, day(730), method="logistic").attainment_date is None
+        near = make_kpi(points, target=1.0, deadline=self.DEADLINE, direction=DOWN, bounds=(0, 100))
+        assert forecast(near, day(730), method="logistic").attainment_date is not None
+
+    def test_a_slow_pace_still_arrives(self) -> None:
+        """0.5 per 365 days from 10: 11.55 is reached on day 1131.5, so on 1132."""
+        points = [(day(0), 10.0), (day(365), 10.5)]
+        kpi = make_kpi(points, target=11.55, deadline=self.DEADLINE)
+        assert forecast(kpi, day(365), method="linear").attainment_date == day(1132)
+
+
+# ------------------------------------------------ pace changes: value_at, pace_shift
+
+
+def test_value_at_interpolates_between_snapshots() -> None:
+    from maebashi_dx.forecast import value_at
+
+    days = [day(0), day(10), day(30)]
+    values = [0.0, 10.0, 50.0]
+    assert value_at(days, values, day(10)) == 10.0
+    assert value_at(days, values, day(20)) == 30.0
+    assert value_at(days, values, day(5)) == 5.0
+    assert value_at(days, values, day(29)) == pytest.approx(48.0)
+    assert value_at(days, values, day(-1)) is None
+    assert value_at(days, values, day(31)) is None
+
+
+def yearly(values: list[float]) -> tuple[list[date], list[float]]:
+    return [date(2015 + i, 4, 1) for i in range(len(values))], values
+
+
+def test_pace_shift_by_hand() -> None:
+    """Levels on the anniversaries of the latest point, going back: 62, 60, 35, 30, 10, 0
+    (four years plus two levels); yearly changes 2, 25, 5, 20, 10; their largest change
+    |2 − 25| = 23. The level 100 seven years back is beyond the window."""
+    from maebashi_dx.forecast import pace_shift
+
+    assert pace_shift(*yearly([100, 0, 10, 30, 35, 60, 62])) == 23
+    assert pace_shift(*yearly([0, 10, 30, 35, 60, 62]), years=1) == 23  # 62, 60, 35
+    assert pace_shift(*yearly([35, 60, 62])) == 23
+    assert pace_shift(*yearly([60, 62])) is None  # one change only
+    # Between snapshots: half-yearly points, anniversaries on them.
+    days = [date(2020, 4, 1), date(2020, 10, 1), date(2021, 4, 1), date(2021, 10, 1)]
+    days.append(date(2022, 4, 1))
+    assert pace_shift(days, [0, 5, 10, 30, 50]) == 30  # changes 40, 10
+
+
+def test_blend_interval_widened_by_past_changes_of_pace() -> None:
+    """Seven yearly points (pace shift 23 a year): the interval is the hull of the members'
+    forecasts and intervals and of the blend's value ± 23 × the years ahead."""
+    days, values = yearly([100.0, 0.0, 10.0, 30.0, 35.0, 60.0, 62.0])
+    deadline = date(2024, 3, 31)
+    kpi = make_kpi(list(zip(days, values, strict=True)), target=99.0, deadline=deadline)
+    as_of = days[-1]
+    f = forecast(kpi, as_of)
+    members = [forecast(kpi, as_of, method=m) for m in ("recent_6m", "cagr")]
+    half = 23 * (deadline - as_of).days / YEAR_DAYS
+    assert f.value is not None
+    ends = [f.value - half, f.value + half]
+    for m in members:
+        assert m.value is not None
+        assert m.interval is not None
+        ends += [m.value, *m.interval]
+    assert f.interval == pytest.approx((min(ends), max(ends)))
+    assert "(23.00 a year)" in f.interval_basis
+    bounded = attrs.evolve(kpi, bounds=(0.0, 100.0))
+    g = forecast(bounded, as_of)
+    assert g.interval == pytest.approx((max(0.0, min(ends)), min(100.0, max(ends))))
+
+
+def test_blend_interval_uses_the_members_fitted_on_three_points_or_more() -> None:
+    """linear (3 points, scattered) and two_point (2): the hull of both forecasts, the
+    linear prediction interval (not the two-point heuristic) and, with under two years
+    of history, the blend's pace stalling or doubling from the latest value."""
+    points = [(day(0), 10.0), (day(100), 25.0), (day(200), 27.0)]
+    deadline = date(2022, 3, 31)
+    kpi = make_kpi(points, target=90.0, deadline=deadline)
+    blend = BlendForecaster(
+        name="mix", description="", members=("linear", "two_point"), weights=(0.5, 0.5)
+    )
+    data = series_input(kpi, day(200))
+    f = run_forecaster(blend, data)
+    lin, two = (run_forecaster(FORECASTERS.get(m), data) for m in ("linear", "two_point"))
+    assert lin.interval is not None
+    assert two.interval is not None
+    assert lin.value is not None
+    assert two.value is not None
+    pace = (lin.observed_pace or 0) / 2 + (two.observed_pace or 0) / 2
+    ahead = (deadline - day(200)).days / YEAR_DAYS
+    ends = [lin.value, two.value, *lin.interval, 27.0, 27.0 + 2 * pace * ahead]
+    assert f.interval == pytest.approx((min(ends), max(ends)))

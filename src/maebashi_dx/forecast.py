@@ -512,16 +512,18 @@ class _LineTrend:
         if self.sigma > 0:
             t = student_t_quantile((1 + level) / 2, self.n - 2)
             se = self.sigma * math.sqrt(1 + 1 / self.n + (x - self.x_mean) ** 2 / self.sxx)
-            ends = (z - t * se, z + t * se)
+            ends: tuple[float, ...] = (z - t * se, z + t * se)
         else:
             # Two points, or points exactly on a line: no scatter to estimate an error
             # from, so never a zero-width interval; the pace may stall or double from the
-            # latest value (a stated heuristic).
+            # latest value (a stated heuristic). The line's own value is one of the ends'
+            # hull too: on exact data it lies between them, and where rounding at values
+            # near 2**53 moves it off the latest value, the interval still holds it.
             z_last = self.transform.forward(self.values[-1])
             dx = max(0.0, x - _years(self.days[-1], self.origin))
-            ends = (z_last, z_last + 2 * self.b * dx)
-        low, high = sorted(self._cap(self.transform.back(e)) for e in ends)
-        return low, high
+            ends = (z_last, z_last + 2 * self.b * dx, z)
+        capped = [self._cap(self.transform.back(e)) for e in ends]
+        return min(capped), max(capped)
 
     def solve(self, target: float, sign: int, after: date) -> date | None:
         """The first day from ``after`` on which the trend meets ``target``, in closed
