@@ -420,8 +420,8 @@ class TestWeights:
         assert f.value == pytest.approx(40.0 + expected * ahead)
 
     def test_a_reference_that_stops_early_pools_at_its_latest_level(self) -> None:
-        days = (day(0), day(200))
-        ref = Reference(label="県", days=days, values=(20.0, 30.0))
+        days = (day(0), day(100), day(200))
+        ref = Reference(label="県", days=days, values=(20.0, 25.0, 30.0))
         kpi = make_kpi(self.POINTS, target=90.0, deadline=date(2024, 3, 31))
         f = forecast(kpi, day(300), reference=ref)
         assert f.method == "pooled"
@@ -660,3 +660,47 @@ def test_blend_interval_uses_the_members_fitted_on_three_points_or_more() -> Non
     ahead = (deadline - day(200)).days / YEAR_DAYS
     ends = [lin.value, two.value, *lin.interval, 27.0, 27.0 + 2 * pace * ahead]
     assert f.interval == pytest.approx((min(ends), max(ends)))
+
+
+def test_a_reference_of_two_points_is_enough_to_pool() -> None:
+    points = [(day(0), 10.0), (day(100), 25.0), (day(200), 27.0), (day(300), 40.0)]
+    kpi = make_kpi(points, target=90.0, deadline=date(2024, 3, 31))
+    ref = Reference(label="県", days=(day(0), day(300)), values=(20.0, 32.0))
+    f = forecast(kpi, day(300), reference=ref)
+    assert f.basis.startswith("pooled: from the latest value at ")
+    assert "(level 40 / 32)" in f.basis
+
+
+def test_a_reference_with_a_repeated_day_is_refused() -> None:
+    from maebashi_dx.errors import CalculationError
+
+    with pytest.raises(CalculationError, match="days must increase, 2020-04-01 follows"):
+        Reference(label="x", days=(day(0), day(0)), values=(1.0, 2.0))
+
+
+def test_a_blend_member_left_out_first_leaves_the_next_one_in() -> None:
+    points = [(day(0), 10.0), (day(100), 25.0), (day(200), 27.0), (day(300), 40.0)]
+    data = series_input(make_kpi(points, target=90.0, deadline=date(2024, 3, 31)), day(300))
+    blend = BlendForecaster(
+        name="mix",
+        description="",
+        members=("linear", "two_point"),
+        weights=(0.25, 0.75),
+        min_history_days=(1000, 0),
+    )
+    f = run_forecaster(blend, data)
+    assert f.value == pytest.approx(run_forecaster(FORECASTERS.get("two_point"), data).value)
+    assert f.basis.startswith("mix: 100% two_point")
+
+
+def test_three_points_over_two_years_show_the_change_of_pace() -> None:
+    """35, 60, 62 a year apart: yearly changes 25 and 2, a pace shift of 23 a year; the
+    blend's interval is widened by it rather than by the short-history rule."""
+    days, values = yearly([35.0, 60.0, 62.0])
+    kpi = make_kpi(list(zip(days, values, strict=True)), target=99.0, deadline=date(2020, 3, 31))
+    f = forecast(kpi, days[-1])
+    assert "(23.00 a year)" in f.interval_basis
+    two = make_kpi(
+        list(zip(days[1:], values[1:], strict=True)), target=99.0, deadline=date(2020, 3, 31)
+    )
+    assert forecast(two, days[-1]).interval_basis.startswith("short history")
