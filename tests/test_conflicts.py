@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
@@ -194,6 +196,7 @@ class TestBoundaries:
         assert c.subject_ids == ("a", "b")
         assert c.days == 1
         assert c.day == date(2022, 5, 10)
+        assert c.severity is Severity.ERROR  # exact days: on every reading
 
     def test_loads_are_exact_whatever_the_order(self) -> None:
         """Hypothesis found 1.0 + 0.1 and 0.1 + 1.0 reported as different loads (the last
@@ -352,8 +355,8 @@ class TestCycles:
         )
         assert c.message_en == (
             "The dependencies form a loop: 'x0' (x0) → 'x1' (x1) → 'x0' (x0) (→ reads "
-            "'depends on'). Remove one of these dependencies. 'x2' (x2) also lie on loops "
-            "with them."
+            "'depends on'). Remove one of these dependencies. On loops with them too: "
+            "'x2' (x2)."
         )
 
     def test_a_loop_whose_members_also_depend_on_milestones_outside_it(self) -> None:
@@ -748,3 +751,114 @@ class TestCalendarWords:
         assert cal.closed_reason(date(2022, 6, 1), "en") == "city closed day"
         assert cal.closed_reason(date(2022, 6, 1)) == "市の閉庁日"
         assert cal.closed_reason(date(2022, 12, 30), "en") == "year-end closure"
+
+
+# ------------------------------------------------------------ every kind, every field
+
+
+def golden_plan() -> Plan:
+    """A plan with a conflict of every built-in kind but unknown_reference."""
+    plan = maebashi_2022()
+    wg = attrs.evolve(
+        plan.working_groups[0],
+        stage=LifecycleStage.PROOF_OF_VALUE,
+        history=(
+            StageRecord(stage=LifecycleStage.TARGET_SETTING, when=parse_date("R4.9")),
+            StageRecord(stage=LifecycleStage.PROOF_OF_CONCEPT, when=parse_date("R4.6")),
+        ),
+    )
+    milestones = (
+        ms("prep", "2022-06-01～2022-06-10", resources=("会議室A",), effort={"係長": 0.6}),
+        ms(
+            "pilot",
+            "2022-06-10～2022-06-18",
+            resources=("会議室A",),
+            effort={"係長": 0.6},
+            depends_on=("prep",),
+            kpi_ids=("kpi2",),
+        ),
+        ms("loop_a", "R4.7", depends_on=("loop_b",)),
+        ms("loop_b", "R4.7", depends_on=("loop_a", "loop_c")),
+        ms("loop_c", "R4.7", depends_on=("loop_b",)),
+        ms("late", "2023-03-27～2023-04-01", kpi_ids=("kpi3", "kpi2")),
+        ms("holiday", "2022-07-18"),
+        ms("about", "2022-07-17頃"),
+        ms("outside", "2026-03-31～2026-04-01頃"),
+    )
+    return attrs.evolve(plan, milestones=milestones, working_groups=(wg, *plan.working_groups[1:]))
+
+
+class TestEveryKindInFull:
+    """Every field and both languages of one conflict of each kind (and the grading of
+    dates): a rule that loses a conflict, a field or a word fails here."""
+
+    def test_the_golden_plan(self) -> None:
+        """tests/golden_conflicts.json was written from a run and checked by hand; a change
+        of wording must update it."""
+        found = [as_record(c) for c in find_conflicts(golden_plan())]
+        expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+        assert found == expected
+
+
+GOLDEN = Path(__file__).with_name("golden_conflicts.json")
+
+
+def as_record(c: Conflict) -> dict[str, object]:
+    """A conflict as JSON data: every field, dates in ISO form."""
+    record = attrs.asdict(c, recurse=False)
+    record["severity"] = c.severity.value
+    record["subject_ids"] = list(c.subject_ids)
+    record["day"] = c.day.isoformat() if c.day else None
+    return record
+
+
+def plan_in(period: str, milestones: list[Milestone]) -> Plan:
+    return Plan(id="t", name="テスト計画", period=parse_date(period), milestones=milestones)
+
+
+class TestGradingAtTheEdges:
+    def test_one_day_outside_either_end(self) -> None:
+        plan = plan_of([ms("before", "2021-03-31"), ms("after", "2026-04-01")])
+        found = find_conflicts(plan, rules=["outside_plan_period"])
+        assert [(c.subject_ids, c.days, c.severity) for c in found] == [
+            (("after",), 1, Severity.ERROR),
+            (("before",), 1, Severity.ERROR),
+        ]
+
+    def test_a_month_that_may_start_on_the_first_day_of_the_period(self) -> None:
+        """April 2021 may be read as its 30th, the plan's first day: only a warning."""
+        plan = plan_in("2021-04-30～2026-03-31", [ms("april", "R3.4")])
+        (c,) = find_conflicts(plan, rules=["outside_plan_period"])
+        assert (c.days, c.severity) == (29, Severity.WARNING)
+
+    def test_a_month_that_may_end_on_the_last_day_of_the_period(self) -> None:
+        plan = plan_in("2021-04-01～2026-03-01", [ms("march", "R8.3")])
+        (c,) = find_conflicts(plan, rules=["outside_plan_period"])
+        assert (c.days, c.severity) == (30, Severity.WARNING)
+
+    def test_a_month_that_may_end_on_the_kpi_deadline(self) -> None:
+        """A deadline of 1 March and a milestone in March: read as 1 March it is on time."""
+        plan = maebashi_2022()
+        kpi2 = plan.kpi("kpi2")
+        early = attrs.evolve(
+            kpi2, target=attrs.evolve(kpi2.target, deadline=parse_date("2023-03-01"))
+        )
+        kpis = tuple(early if k.id == "kpi2" else k for k in plan.kpis)
+        march = ms("march", "R5.3", kpi_ids=("kpi2",))
+        found = find_conflicts(
+            attrs.evolve(plan, kpis=kpis, milestones=(march,)), rules=["after_kpi_deadline"]
+        )
+        assert [(c.days, c.severity) for c in found] == [(30, Severity.WARNING)]
+
+    def test_stages_on_the_same_day_or_repeated_are_in_order(self) -> None:
+        plan = maebashi_2022()
+        wg = attrs.evolve(
+            plan.working_groups[0],
+            history=(
+                StageRecord(stage=LifecycleStage.TARGET_SETTING, when=parse_date("R4.9")),
+                StageRecord(stage=LifecycleStage.TARGET_SETTING, when=parse_date("R4.6")),
+                StageRecord(stage=LifecycleStage.PROOF_OF_CONCEPT, when=parse_date("R4.6")),
+            ),
+        )
+        plan = attrs.evolve(plan, working_groups=(wg, *plan.working_groups[1:]))
+        assert find_conflicts(plan, rules=["stage_skipped"]) == ()

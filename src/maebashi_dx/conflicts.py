@@ -694,8 +694,7 @@ class NonBusinessDay:
                 continue
             days = [m.when.start] if m.when.start == m.when.end else [m.when.start, m.when.end]
             for day in days:
-                reason = calendar.closed_reason(day, "ja")
-                if reason is None:
+                if calendar.is_business_day(day):
                     continue
                 edge = "single" if len(days) == 1 else "start" if day == m.when.start else "end"
 
