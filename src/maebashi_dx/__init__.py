@@ -32,6 +32,7 @@ from maebashi_dx.io import (
 )
 from maebashi_dx.model import (
     KPI,
+    Department,
     Direction,
     Frequency,
     KPIKind,
@@ -78,6 +79,7 @@ __all__ = [
     "ConflictRule",
     "DateParseError",
     "DateSpan",
+    "Department",
     "Direction",
     "FiscalYear",
     "Forecast",
