@@ -252,10 +252,9 @@ class TestStagedForecast:
         assert (f["stage"], f["interval_stages"], f["target_stage"]) == (None, None, None)
 
     def test_a_position_between_rungs_has_reached_the_lower_one(self) -> None:
-        from maebashi_dx.cli.commands import _stage_at
 
         kpi = maebashi_2022().kpi("kpi3")
-        labels = [_stage_at(kpi, x).id for x in (-0.5, 0.0, 1.99, 2.9999999999999996, 4.0, 7)]
+        labels = [kpi.stage_at(x).id for x in (-0.5, 0.0, 1.99, 2.9999999999999996, 4.0, 7)]
         assert labels == [
             "not_started",
             "not_started",
@@ -366,8 +365,7 @@ def test_japanese_output_has_no_english_words(
 
 @given(st.floats(-10, 10), st.floats(-10, 10))
 def test_a_higher_position_never_shows_a_lower_stage(a: float, b: float) -> None:
-    from maebashi_dx.cli.commands import _stage_at
 
     kpi = maebashi_2022().kpi("kpi3")
     low, high = sorted((a, b))
-    assert kpi.stage_index(_stage_at(kpi, low).id) <= kpi.stage_index(_stage_at(kpi, high).id)
+    assert kpi.stage_index(kpi.stage_at(low).id) <= kpi.stage_index(kpi.stage_at(high).id)

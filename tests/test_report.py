@@ -271,3 +271,25 @@ def _counts_plan() -> Plan:
         target=attrs.evolve(kpi.target, value=100000.0),
     )
     return attrs.evolve(plan, kpis=(kpi, *plan.kpis[1:]))
+
+
+class TestStagedForecast:
+    """A staged KPI's 期限時点の予測値 names stages, as the CLI's forecast does."""
+
+    def test_the_cell_names_the_stage_and_its_interval(self) -> None:
+        plan = maebashi_2022()
+        row = assess(plan, parse_date("2022-05-31").end).row("kpi3")
+        kpi = plan.kpi("kpi3")
+        assert row.forecast.value is not None
+        assert row.forecast.interval is not None
+        expected = kpi.stage_at(row.forecast.value).label
+        low, high = (kpi.stage_at(x).label for x in row.forecast.interval)
+        assert forecast_text(kpi, row, "ja") == f"{expected}（80%区間 {low}～{high}）"
+        assert forecast_text(kpi, row, "ja") == "達成（80%区間 事業化中～達成）"
+
+    def test_english_uses_the_english_stage_names(self) -> None:
+        plan = maebashi_2022()
+        row = assess(plan, parse_date("2022-05-31").end).row("kpi3")
+        cell = forecast_text(plan.kpi("kpi3"), row, "en")
+        assert cell.startswith(plan.kpi("kpi3").stage("achieved").label_en or "")
+        assert "being implemented" in cell

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -258,15 +257,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- forecast
 
 
-def _stage_at(kpi: KPI, position: float) -> Stage:
-    """The stage a ladder position has reached: the highest rung at or below it."""
-    # A staged KPI is forecast on its ladder positions (0 = the first stage); a position
-    # between two rungs has reached the lower one. The epsilon absorbs float noise from
-    # the fit, e.g. 2.9999999999999996 for rung 3.
-    index = math.floor(position + 1e-9)
-    return kpi.ladder[min(max(index, 0), len(kpi.ladder) - 1)]
-
-
 def _stage_label(stage: Stage, lang: Lang) -> str:
     return stage.label_en if lang == "en" and stage.label_en else stage.label
 
@@ -295,8 +285,8 @@ def _forecast_lines(kpi: KPI, f: Forecast, lang: Lang) -> list[str]:
     interval_basis, basis = _basis(f, lang)
     deadline = day_text(f.deadline, lang)
     if kpi.kind is KPIKind.STAGED:
-        low, high = (_stage_label(_stage_at(kpi, v), lang) for v in f.interval)
-        stage = _stage_label(_stage_at(kpi, f.value), lang)
+        low, high = (_stage_label(kpi.stage_at(v), lang) for v in f.interval)
+        stage = _stage_label(kpi.stage_at(f.value), lang)
         lines += [
             text(
                 "cli.forecast.stage",
@@ -358,9 +348,9 @@ def _forecast_json(kpi: KPI, f: Forecast) -> dict[str, Any]:
         "note": f.note or None,
         # A staged KPI's ladder positions, as the stage ids they stand for.
         "target_stage": str(kpi.target.value) if kpi.kind is KPIKind.STAGED else None,
-        "stage": _stage_at(kpi, f.value).id if staged and f.value is not None else None,
+        "stage": kpi.stage_at(f.value).id if staged and f.value is not None else None,
         "interval_stages": (
-            [_stage_at(kpi, v).id for v in f.interval] if staged and f.interval else None
+            [kpi.stage_at(v).id for v in f.interval] if staged and f.interval else None
         ),
     }
 

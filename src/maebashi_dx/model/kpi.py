@@ -343,6 +343,23 @@ class KPI:
         """The :class:`Stage` with this id."""
         return self.ladder[self.stage_index(stage_id)]
 
+    def stage_at(self, position: float) -> Stage:
+        """The stage a ladder position has reached: the highest rung at or below it.
+
+        A staged KPI is forecast on its ladder positions (0 = the first stage); a position
+        between two rungs has reached the lower one, and positions off the ladder are held
+        to its ends.
+
+        >>> from maebashi_dx.datasets import maebashi_2022
+        >>> maebashi_2022().kpi("kpi3").stage_at(2.5).label
+        '事業化中'
+        """
+        # The epsilon absorbs float noise from a fit, e.g. 2.9999999999999996 for rung 3.
+        index = math.floor(position + 1e-9) if math.isfinite(position) else 0
+        if position == math.inf:
+            index = len(self.ladder) - 1
+        return self.ladder[min(max(index, 0), len(self.ladder) - 1)]
+
     def series_of(self, series: str | None = None) -> tuple[Measurement, ...]:
         """The measurements of one series (None: the KPI's own), oldest first."""
         return tuple(m for m in self.measurements if m.series == series)

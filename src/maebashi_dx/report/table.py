@@ -265,19 +265,27 @@ def progress_table(
 
 def forecast_text(kpi: KPI, row: KPIRow, lang: Lang) -> str:
     """期限時点の予測値: the value and its interval, clipped to the KPI's bounds
-    (a share of residents is never shown above 100%), or "—"."""
+    (a share of residents is never shown above 100%); for a staged KPI the stage the
+    forecast reaches and the stages its interval spans; or "—"."""
     fc = row.forecast
-    if kpi.kind is KPIKind.STAGED or fc.value is None or fc.interval is None:
+    if fc.value is None or fc.interval is None:
         return "—"
-    value, _ = clip_to_bounds(fc.value, fc.value, kpi.bounds)
-    low, high = clip_to_bounds(*fc.interval, kpi.bounds)
+    if kpi.kind is KPIKind.STAGED:
+        value, low, high = (
+            _stage_label(kpi, kpi.stage_at(x).id, lang) for x in (fc.value, *fc.interval)
+        )
+    else:
+        value = format_computed(clip_to_bounds(fc.value, fc.value, kpi.bounds)[0], kpi.unit)
+        low, high = (
+            format_number(x, kpi.unit, decimals=1) for x in clip_to_bounds(*fc.interval, kpi.bounds)
+        )
     return text(
         "report.table.forecast_cell",
         lang,
-        value=format_computed(value, kpi.unit),
+        value=value,
         level=format_level(fc.level),
-        low=format_number(low, kpi.unit, decimals=1),
-        high=format_number(high, kpi.unit, decimals=1),
+        low=low,
+        high=high,
     )
 
 
