@@ -880,3 +880,21 @@ def test_aliases_within_the_limits_are_read(tmp_path: Path) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
     assert load_plan(path) == maebashi_2022()
+
+
+def test_xlsx_that_unpacks_to_too_much_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zip bomb: a small workbook whose parts unpack to more than the limit."""
+    import zipfile
+
+    from maebashi_dx.io import excel
+
+    monkeypatch.setattr(excel, "MAX_UNPACKED_BYTES", 1_000_000)
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * 2_000_000)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(PlanError, match=r"unpacks to 2,000,000 bytes") as info:
+        load_measurements(path)
+    assert str(path) in str(info.value)

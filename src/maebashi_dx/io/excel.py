@@ -25,6 +25,21 @@ def openpyxl_module() -> Any:
     return openpyxl
 
 
+#: The most a workbook's parts may unpack to (an .xlsx is a zip of XML parts).
+MAX_UNPACKED_BYTES = 4 * MAX_PLAN_BYTES
+
+
+def _unpacked_size(path: str | os.PathLike[str]) -> int:
+    """What the zip's parts declare they unpack to; 0 when it is no zip (openpyxl says so)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return 0
+
+
 def load_measurements_xlsx(
     path: str | os.PathLike[str], *, sheet: str | None = None
 ) -> tuple[MeasurementRow, ...]:
@@ -42,6 +57,14 @@ def load_measurements_xlsx(
         size = 0  # a missing file is reported below
     if size > MAX_PLAN_BYTES:
         msg = f"the file is over {MAX_PLAN_BYTES:,} bytes, the most that is read"
+        raise PlanError([Problem("$", msg)], source=source)
+    unpacked = _unpacked_size(path)
+    if unpacked > MAX_UNPACKED_BYTES:
+        # A zip bomb: a small .xlsx whose parts unpack to gigabytes would take minutes.
+        msg = (
+            f"the workbook unpacks to {unpacked:,} bytes, over the {MAX_UNPACKED_BYTES:,} "
+            "that are read"
+        )
         raise PlanError([Problem("$", msg)], source=source)
     try:
         wb = openpyxl.load_workbook(Path(path), read_only=True, data_only=True)
