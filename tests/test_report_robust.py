@@ -270,3 +270,17 @@ def test_json_writes_a_number_that_is_not_finite_as_null() -> None:
     table = attrs.evolve(table, rows=(row, *table.rows[1:]))
     data = json.loads(render(table, "json"))
     assert data["rows"][0]["data"] == {"pace": None, "ys": [1.0, None]}
+
+
+def test_a_chart_of_nothing_but_a_subnormal_target() -> None:
+    """Found by the fuzzer: as of a day before any measurement, the only value drawn is a
+    target of 5e-324; its ticks, on a 10⁻³⁰⁰ scale, rounded to one value (a step of 0)."""
+    kpi = maebashi_2022().kpi("kpi1")
+    plan = _with_kpi(
+        bounds=None,
+        measurements=(),
+        target=attrs.evolve(kpi.target, value=5e-324),
+    )
+    outputs = render_everything(plan, "ja", as_of=date(2019, 4, 1))
+    check_outputs(plan, outputs)
+    assert "<svg" in outputs["svg.kpi1"]

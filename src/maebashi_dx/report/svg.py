@@ -89,8 +89,9 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     ticks: list[float] = []
     value = math.floor(low / step) * step
     while value <= high + step * 1e-9 and len(ticks) < 4 * count:
-        if value >= low - step * 1e-9:
-            ticks.append(round(value, 12))
+        tick = round(value, 12)
+        if value >= low - step * 1e-9 and (not ticks or tick != ticks[-1]):
+            ticks.append(tick)
         value += step
     return ticks
 
@@ -100,6 +101,9 @@ def _decimals(ticks: Sequence[float]) -> int:
     if len(ticks) < 2:
         return 1
     step = abs(ticks[1] - ticks[0])
+    if not (math.isfinite(step) and step > 0):
+        # Ticks rounded together: values far below what a chart can tell apart (5e-324).
+        return 1
     return max(0, min(10, -math.floor(math.log10(step) + 1e-9) + (0 if step * 10 % 10 < 1 else 1)))
 
 
