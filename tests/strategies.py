@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import attrs
@@ -251,3 +252,15 @@ def series(
     target = draw(st.floats(-1e4, 1e4, allow_nan=False).filter(lambda t: abs(t - values[0]) > 1e-3))
     deadline = days_[-1] + timedelta(days=draw(st.integers(1, 3000)))
     return list(zip(days_, values, strict=True)), target, deadline
+
+
+def fuzz_examples(*, thorough: int, everyday: int, env: str) -> int:
+    """How many inputs a fuzz test feeds: ``env`` (an environment variable) if set, else
+    ``thorough`` under the thorough Hypothesis profile (``HYPOTHESIS_PROFILE=thorough`` or
+    ``pytest --hypothesis-profile=thorough``), else ``everyday``."""
+    from hypothesis import settings
+
+    chosen = os.environ.get(env)
+    if chosen:
+        return int(chosen)
+    return thorough if settings.get_current_profile_name() == "thorough" else everyday

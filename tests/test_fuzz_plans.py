@@ -13,8 +13,9 @@ Measurement CSVs are mutated the same way (:func:`test_measurement_csv_mutations
 rows are refused cleanly or merge into a plan that ``assess`` reads.
 
 How many files: a few dozen in the everyday run (the file takes well under 20 s);
-``HYPOTHESIS_PROFILE=thorough`` runs 5,000 per kind, 20,000 files in all. Any count
-per kind: ``MAEBASHI_FUZZ_EXAMPLES=N``. PNG charts take about a second each, so they
+the thorough profile (``HYPOTHESIS_PROFILE=thorough`` or ``--hypothesis-profile=thorough``)
+runs 5,000 per kind, 20,000 files in all. Any count per kind: ``MAEBASHI_DX_FUZZ_PLANS=N``.
+PNG charts take about a second each, so they
 are drawn for a few mutated plans only (:func:`test_png_charts_of_mutated_plans`).
 """
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -39,9 +39,9 @@ from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.errors import MaebashiDXError
 from maebashi_dx.io import dumps_plan
 from maebashi_dx.io.files import decode_bytes
+from tests.strategies import fuzz_examples
 
-_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "")
-PER_KIND = int(os.environ.get("MAEBASHI_FUZZ_EXAMPLES", 5_000 if _PROFILE == "thorough" else 10))
+PER_KIND = fuzz_examples(thorough=5_000, everyday=10, env="MAEBASHI_DX_FUZZ_PLANS")
 FUZZ = settings(
     max_examples=PER_KIND,
     deadline=timedelta(seconds=5),
