@@ -704,3 +704,181 @@ def test_three_points_over_two_years_show_the_change_of_pace() -> None:
         list(zip(days[1:], values[1:], strict=True)), target=99.0, deadline=date(2020, 3, 31)
     )
     assert forecast(two, days[-1]).interval_basis.startswith("short history")
+
+
+# ------------------------------------------------- what every forecast carries
+
+
+def test_a_forecast_names_its_kpi_day_level_and_points() -> None:
+    points = [(day(0), 10.0), (day(100), 25.0), (day(200), 27.0)]
+    kpi = make_kpi(points, target=90.0, deadline=date(2024, 3, 31), kpi_id="kpi9")
+    f = forecast(kpi, day(250), method="linear", level=0.9)
+    assert (f.kpi_id, f.method, f.as_of, f.deadline, f.level) == (
+        "kpi9",
+        "linear",
+        day(250),
+        date(2024, 3, 31),
+        0.9,
+    )
+    assert f.points == tuple(points)
+    # Without a value, the points and the required pace are still given.
+    g = forecast(kpi, day(250), method="logistic")
+    assert g.value is None
+    assert g.points == tuple(points)
+    assert g.required_pace == pytest.approx(
+        (90 - 27) / ((date(2024, 3, 31) - day(200)).days / YEAR_DAYS)
+    )
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, -0.1, 1.5])
+def test_the_level_is_strictly_between_zero_and_one(level: float) -> None:
+    kpi = make_kpi([(day(0), 1.0), (day(9), 2.0)], target=9.0, deadline=date(2024, 3, 31))
+    with pytest.raises(ValueError, match="level must be between 0 and 1"):
+        forecast(kpi, day(9), level=level)
+    assert forecast(kpi, day(9), level=0.999).interval is not None
+
+
+def test_a_staged_kpi_is_forecast_within_its_ladder() -> None:
+    """Ladder positions 0 .. 4 (five stages): the forecast and its interval stay within."""
+    from maebashi_dx.datasets import maebashi_2022
+
+    kpi = maebashi_2022().kpi("kpi4")
+    data = series_input(kpi, date(2022, 5, 31))
+    assert data.bounds == (0.0, float(len(kpi.ladder) - 1)) == (0.0, 4.0)
+    f = forecast(kpi, date(2030, 1, 1), method="linear")
+    assert f.interval is not None
+    assert 0.0 <= f.interval[0] <= f.interval[1] <= 4.0
+    assert f.value == 4.0
+
+
+# ------------------------------------------------------------- a plugin's trend
+
+
+@attrs.frozen
+class _StepTrend:
+    """A plugin's trend (not one of the built-ins): +10 a year from the latest point."""
+
+    start: date
+    level: float
+    basis: str = "step: +10 a year"
+
+    @property
+    def points(self) -> tuple:  # type: ignore[type-arg]
+        from maebashi_dx.forecast import Point
+
+        return (Point(self.start, self.level),)
+
+    def predict(self, when: date) -> float:
+        return self.level + 10 * (when - self.start).days / 365
+
+    def interval(self, when: date, level: float) -> tuple[float, float]:
+        v = self.predict(when)
+        return v - 1, v + 1
+
+    def pace(self, when: date) -> float:
+        return 10 * YEAR_DAYS / 365
+
+
+@attrs.frozen
+class _StepForecaster:
+    name: str = "step"
+    description: str = "+10 a year"
+
+    def fit(self, data):  # type: ignore[no-untyped-def]
+        return _StepTrend(start=data.days[-1], level=data.values[-1])
+
+
+def test_a_plugin_trend_is_bisected_for_its_attainment_day() -> None:
+    """40 + 10·d/365 ≥ 55 from d = 547.5: day 548 after the latest point; a target 1,500
+    above is beyond the 100-year horizon; the trend's own points and texts are kept."""
+    points = [(day(0), 30.0), (day(365), 40.0)]
+    kpi = make_kpi(points, target=55.0, deadline=date(2024, 3, 31))
+    data = series_input(kpi, day(365))
+    f = run_forecaster(_StepForecaster(), data)
+    assert f.attainment_date == day(365 + 548)
+    assert f.points == ((day(365), 40.0),)
+    assert f.basis == f.basis_text("ja") == "step: +10 a year"
+    assert f.interval_basis == "heuristic from two points: the pace stalls (low) or doubles (high)"
+    far = series_input(attrs.evolve(kpi, target=attrs.evolve(kpi.target, value=1500.0)), day(365))
+    assert run_forecaster(_StepForecaster(), far).attainment_date is None
+    met = series_input(attrs.evolve(kpi, target=attrs.evolve(kpi.target, value=35.0)), day(365))
+    assert run_forecaster(_StepForecaster(), met).attainment_date == day(365)
+
+
+def test_a_blend_with_a_plugin_member_bisects_over_the_horizon() -> None:
+    FORECASTERS.register("step_for_test", _StepForecaster(name="step_for_test"))
+    try:
+        points = [(day(0), 30.0), (day(365), 40.0)]
+        kpi = make_kpi(points, target=55.0, deadline=date(2024, 3, 31))
+        blend = BlendForecaster(
+            name="mix", description="", members=("two_point", "step_for_test"), weights=(0.5, 0.5)
+        )
+        data = series_input(kpi, day(365))
+        f = run_forecaster(blend, data)
+        trend = blend.fit(data)
+        assert f.attainment_date is not None
+        assert (
+            trend.predict(f.attainment_date)
+            >= 55
+            > trend.predict(f.attainment_date - timedelta(days=1))
+        )
+    finally:
+        FORECASTERS.unregister("step_for_test")
+
+
+# --------------------------------------------------------- pooled, more edges
+
+
+def test_pooled_below_one_and_with_a_long_history() -> None:
+    """Rates as fractions (0.2 .. 0.5) are pooled like percentages; with three years of
+    history the interval is widened by the pace shift and kept within the bounds."""
+    days = [date(2019, 4, 1), date(2020, 4, 1), date(2021, 4, 1), date(2022, 4, 1)]
+    own = [0.2, 0.3, 0.35, 0.5]
+    ref = Reference(label="県", days=days, values=(0.25, 0.3, 0.4, 0.45))
+    kpi = make_kpi(
+        list(zip(days, own, strict=True)), target=0.9, deadline=date(2026, 3, 31), bounds=(0.0, 1.0)
+    )
+    f = forecast(kpi, days[-1], reference=ref)
+    assert f.basis.startswith("pooled: from the latest value at ")
+    assert "widened by the largest past change" in f.interval_basis
+    assert f.interval is not None
+    assert f.interval[1] == 1.0  # clamped at the upper bound
+    assert 0.0 <= f.interval[0] < 0.5
+
+
+def test_a_reference_starting_after_the_latest_value_falls_back() -> None:
+    points = [(day(0), 10.0), (day(100), 25.0), (day(300), 40.0)]
+    kpi = make_kpi(points, target=90.0, deadline=date(2024, 3, 31))
+    ref = Reference(label="県", days=(day(320), day(380)), values=(20.0, 30.0))
+    f = forecast(kpi, day(400), reference=ref)
+    assert f.basis.startswith("pooled: 県 has no level above zero on 2021-01-26, so blend: ")
+
+
+def test_the_two_point_reference_sets_the_pooled_pace() -> None:
+    points = [(day(0), 10.0), (day(100), 25.0), (day(200), 27.0), (day(300), 40.0)]
+    kpi = make_kpi(points, target=90.0, deadline=date(2024, 3, 31))
+    ref = Reference(label="県", days=(day(0), day(300)), values=(20.0, 32.0))
+    f = forecast(kpi, day(300), reference=ref)
+    own = forecast(kpi, day(300), method="recent_6m").observed_pace
+    assert own is not None
+    assert f.observed_pace == pytest.approx(0.25 * own + 0.75 * 12 / 300 * YEAR_DAYS * 40 / 32)
+
+
+def test_pooling_needs_a_straight_line() -> None:
+    points = [(day(0), 10.0), (day(100), 25.0), (day(300), 40.0)]
+    kpi = make_kpi(points, target=90.0, deadline=date(2024, 3, 31))
+    ref = Reference(label="県", days=(day(0), day(300)), values=(20.0, 32.0))
+    curved = attrs.evolve(FORECASTERS.get("pooled"), line="cagr")
+    f = run_forecaster(curved, series_input(kpi, day(300), ref))
+    assert f.value is None
+    assert f.note == "pooled: 'cagr' must fit a straight line to pool"
+    assert f.note_text("ja") == (
+        "参照系列を加味した予測：加味するには直線を当てはめる手法が必要（年平均成長率は該当しない）"
+    )
+
+
+def test_blend_interval_within_wide_bounds_is_the_unbounded_one() -> None:
+    days, values = yearly([100.0, 0.0, 10.0, 30.0, 35.0, 60.0, 62.0])
+    kpi = make_kpi(list(zip(days, values, strict=True)), target=99.0, deadline=date(2024, 3, 31))
+    wide = attrs.evolve(kpi, bounds=(-1e6, 1e6))
+    assert forecast(wide, days[-1]).interval == forecast(kpi, days[-1]).interval

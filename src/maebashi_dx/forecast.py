@@ -1010,7 +1010,11 @@ class PooledForecaster:
             and own.transform.space == theirs.transform.space == "identity"
         ):
             raise _FitError(
-                _msg("forecast.note.not_line", method=MethodName(self.name), line=self.line)
+                _msg(
+                    "forecast.note.not_line",
+                    method=MethodName(self.name),
+                    line=MethodName(self.line),
+                )
             )
         scale = last / level
         scaled = theirs.b * scale
