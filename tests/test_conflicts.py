@@ -527,7 +527,7 @@ class TestOverallocationDetail:
         assert (c.day, c.load, c.days) == (date(2022, 5, 10), 1.2, 1)
         assert c.subject_ids == ("all", "early", "late")
         assert c.message == (
-            "「係長」の負荷が 2022-05-10 に 120%（上限 100%）に達します（all, early, late）。"
+            "「係長」の負荷が 2022-05-10 に 120%（上限 100%）に達します（all、early、late）。"
             "超過は計 1 日。いずれかの時期をずらすか、割合を減らしてください。"
         )
         assert c.message_en == (
@@ -862,3 +862,112 @@ class TestGradingAtTheEdges:
         )
         plan = attrs.evolve(plan, working_groups=(wg, *plan.working_groups[1:]))
         assert find_conflicts(plan, rules=["stage_skipped"]) == ()
+
+
+class TestWordsAndEdges:
+    def test_english_titles_in_english_only(self) -> None:
+        plan = plan_of(
+            [
+                Milestone(
+                    id="a", title="準備", title_en="Preparation", when=parse_date("2022-05-10")
+                ),
+                ms("b", "2022-05-09", depends_on=("a",)),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["dependency_violation"])
+        assert "前提の 「準備」(a) の終了" in c.message
+        assert "its prerequisite 'Preparation' (a) ends" in c.message_en
+
+    def test_a_dependent_that_may_start_when_its_prerequisite_may_end(self) -> None:
+        """May 2022 may end on 1 May, the day its dependent starts: only a warning."""
+        plan = plan_of([ms("a", "R4.5"), ms("b", "2022-05-01", depends_on=("a",))])
+        (c,) = find_conflicts(plan, rules=["dependency_violation"])
+        assert (c.days, c.severity) == (30, Severity.WARNING)
+
+    def test_a_tangle_with_several_others_lists_them_in_each_language(self) -> None:
+        plan = plan_of(
+            [
+                ms("p", "2022-05-01", depends_on=("q",)),
+                ms("q", "2022-05-01", depends_on=("p", "r", "s")),
+                ms("r", "2022-05-01", depends_on=("q",)),
+                ms("s", "2022-05-01", depends_on=("q",)),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["dependency_cycle"])
+        assert c.subject_ids == ("p", "q", "r", "s")
+        assert c.message.endswith("このほか 「r」(r)、「s」(s) も同じ循環に含まれています。")
+        assert c.message_en.endswith("On loops with them too: 'r' (r), 's' (s).")
+
+    def test_an_overlap_of_several_days_in_each_language(self) -> None:
+        plan = plan_of(
+            [
+                ms("a", "2022-05-02～2022-05-10", resources=("端末",)),
+                ms("b", "2022-05-06～2022-05-20", resources=("端末",)),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["resource_overlap"])
+        assert c.message == (
+            "「a」(a) と 「b」(b) が同じ資源「端末」を 2022-05-06～2022-05-10 の 5 日間重ねて"
+            "使います。どちらかを 2022-05-10 の翌日以降、または 2022-05-06 の前日までに移して"
+            "ください。"
+        )
+        assert c.message_en == (
+            "'a' (a) and 'b' (b) both use '端末' for 5 days, 2022-05-06 to 2022-05-10. Move one"
+            " to start after 2022-05-10 or to end before 2022-05-06."
+        )
+
+    def test_days_exactly_at_capacity_are_not_over(self) -> None:
+        plan = plan_of(
+            [
+                ms("a", "2022-05-01～2022-05-10", effort={"係長": 0.5}),
+                ms("b", "2022-05-01～2022-05-10", effort={"係長": 0.5}),
+                ms("c", "2022-05-05", effort={"係長": 0.1}),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["overallocation"])
+        assert (c.load, c.day, c.days) == (1.1, date(2022, 5, 5), 1)
+
+    def test_a_month_is_no_certain_load(self) -> None:
+        """The month's share counts only on some readings: it cannot lower the certain
+        load of the exact days either."""
+        plan = plan_of(
+            [
+                ms("a", "2022-05-10", effort={"係長": 0.6}),
+                ms("b", "2022-05-10", effort={"係長": 0.6}),
+                ms("month", "R4.5", effort={"係長": 0.5}),
+            ]
+        )
+        (c,) = find_conflicts(plan, rules=["overallocation"])
+        assert (c.load, c.severity) == (1.7, Severity.ERROR)
+
+    def test_unknown_references_in_full(self) -> None:
+        plan = maebashi_2022()
+        odd = attrs.evolve(plan.milestones[0], kpi_ids=("kpi99",))
+        broken = Plan.__new__(Plan)
+        for field in attrs.fields(Plan):
+            object.__setattr__(broken, field.name, getattr(plan, field.name))
+        object.__setattr__(broken, "milestones", (odd,))
+        (c,) = find_conflicts(broken, rules=["unknown_reference"])
+        assert (c.kind, c.subject_ids, c.severity) == (
+            "unknown_reference",
+            (odd.id,),
+            Severity.ERROR,
+        )
+        assert c.message == f"「{odd.title}」({odd.id}) が存在しない KPI kpi99 を参照しています。"
+
+    def test_a_skipped_stage_reached_twice_is_reported_once(self) -> None:
+        plan = maebashi_2022()
+        wg = attrs.evolve(
+            plan.working_groups[0],
+            history=(
+                StageRecord(stage=LifecycleStage.PROOF_OF_VALUE, when=parse_date("R4.6")),
+                StageRecord(stage=LifecycleStage.PROOF_OF_VALUE, when=parse_date("R4.9")),
+            ),
+        )
+        plan = attrs.evolve(plan, working_groups=(wg, *plan.working_groups[1:]))
+        (c,) = find_conflicts(plan, rules=["stage_skipped"])
+        assert c.message_en.endswith(
+            "without 'target area and goal set', 'proof of concept (on paper)', 'deputy "
+            "mayor's decision' (no shortcuts: ショートカットNG). Go through the missing stages "
+            "first."
+        )

@@ -188,6 +188,9 @@ def _when(span: DateSpan) -> str:
     return f"{span.start.isoformat()}..{span.end.isoformat()}"
 
 
+#: Joins a loop's milestones in every language; each message says how to read it.
+_ARROW = " → "
+
 #: A message in a given language: every conflict is written in Japanese and English.
 Message = Callable[[Lang], str]
 
@@ -382,8 +385,7 @@ class DependencyCycle:
         for loop, others in dependency_cycles(graph):
 
             def say(lang: Lang, loop: list[str] = loop, others: list[str] = others) -> str:
-                arrow = text("conflicts.dependency_cycle.arrow", lang)
-                names = arrow.join(_name(by_id[i], lang) for i in [*loop, loop[0]])
+                names = _ARROW.join(_name(by_id[i], lang) for i in [*loop, loop[0]])
                 message = text("conflicts.dependency_cycle.message", lang, loop=names)
                 if not others:
                     return message
