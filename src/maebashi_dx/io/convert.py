@@ -242,25 +242,14 @@ def _is_dict(cls: object) -> bool:
     return get_origin(cls) is dict
 
 
-def _dict_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any], Any]]:
-    def factory(cls: Any) -> Callable[[object, Any], Any]:
-        inner = conv.gen_structure_mapping(cls)
-
-        def hook(data: object, typ: Any) -> Any:
-            if not isinstance(data, Mapping):
-                raise _wrong("a table", data)
-            return inner(data, typ)
-
-        return hook
-
-    return factory
-
-
-def _table_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any], Any]]:
-    """An entity (a KPI, a target...) is written as a table; anything else is an error."""
+def _table_hook(
+    make: Callable[[Any], Callable[[Any, Any], Any]],
+) -> Callable[[Any], Callable[[object, Any], Any]]:
+    """A mapping (``effort``) or an entity (a KPI, a target...) is written as a table;
+    anything else is an error. ``make`` is cattrs' own hook generator for the type."""
 
     def factory(cls: Any) -> Callable[[object, Any], Any]:
-        inner = conv.gen_structure_attrs_fromdict(cls)
+        inner = make(cls)
 
         def hook(data: object, typ: Any) -> Any:
             if not isinstance(data, Mapping):
@@ -293,9 +282,10 @@ def _make_converter(*, forbid_extra_keys: bool = True) -> cattrs.Converter:
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _structure_enum
     )
     conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))
-    conv.register_structure_hook_factory(_is_dict, _dict_hook(conv))
+    conv.register_structure_hook_factory(_is_dict, _table_hook(conv.gen_structure_mapping))
     conv.register_structure_hook_factory(
-        lambda cls: attrs.has(cls) and cls is not DateSpan, _table_hook(conv)
+        lambda cls: attrs.has(cls) and cls is not DateSpan,
+        _table_hook(conv.gen_structure_attrs_fromdict),
     )
     return conv
 
