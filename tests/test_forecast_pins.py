@@ -882,3 +882,20 @@ def test_blend_interval_within_wide_bounds_is_the_unbounded_one() -> None:
     kpi = make_kpi(list(zip(days, values, strict=True)), target=99.0, deadline=date(2024, 3, 31))
     wide = attrs.evolve(kpi, bounds=(-1e6, 1e6))
     assert forecast(wide, days[-1]).interval == forecast(kpi, days[-1]).interval
+
+
+def test_a_plugin_trend_keeps_its_own_interval_basis() -> None:
+    @attrs.frozen
+    class Explained(_StepTrend):
+        interval_basis: str = "±1 around the step"
+
+    @attrs.frozen
+    class ExplainedForecaster(_StepForecaster):
+        def fit(self, data):  # type: ignore[no-untyped-def]
+            return Explained(start=data.days[-1], level=data.values[-1])
+
+    points = [(day(0), 30.0), (day(365), 40.0)]
+    kpi = make_kpi(points, target=55.0, deadline=date(2024, 3, 31))
+    f = run_forecaster(ExplainedForecaster(), series_input(kpi, day(365)))
+    assert f.interval_basis == "±1 around the step"
+    assert f.interval_basis_text("ja") == "±1 around the step"  # the plugin's own words
