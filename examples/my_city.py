@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             f"({fc.level:.0%}: {fc.interval[0]:.1f}–{fc.interval[1]:.1f}); "
             f"{'target reached' if en else '目標到達見込み'}: {when}"
         )
-        print(f"  {'basis' if en else '根拠'}: {fc.basis}")
+        print(f"  {'basis' if en else '根拠'}: {fc.basis_text(args.lang)}")
     return 0
 
 

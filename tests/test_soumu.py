@@ -277,7 +277,7 @@ class TestMyCityExample:
         assert "交付 45.0% ／2022年5月1日" in out.stdout
         assert "150,873 / 335,055" in out.stdout
         assert "2023-03-31 [pooled]: 55.0%" in out.stdout  # as pinned by hand above
-        assert "群馬県 9.09" in out.stdout
+        assert "群馬県のペース9.09" in out.stdout
         assert "遅れ" in out.stdout
 
     def test_alone_without_pooling(self) -> None:
@@ -288,7 +288,7 @@ class TestMyCityExample:
     def test_a_prefecture_pools_toward_the_nation(self) -> None:
         out = run_example("--name", "群馬県")
         assert out.returncode == 0, out.stderr
-        assert "全国 9.72" in out.stdout
+        assert "全国のペース9.72" in out.stdout
 
     def test_your_own_files(self, tmp_path: Path) -> None:
         """--data and --reference-data read a user's files (here: the packaged ones)."""
@@ -304,7 +304,7 @@ class TestMyCityExample:
             str(tmp_path / "japan_by_type.csv"),
         )
         assert out.returncode == 0, out.stderr
-        assert "全国 9.72" in out.stdout
+        assert "全国のペース9.72" in out.stdout
         assert "733,110 / 1,958,185" in out.stdout
 
     def test_a_bad_file_is_one_line_on_stderr(self, tmp_path: Path) -> None:

@@ -274,9 +274,10 @@ def _basis(f: Forecast, lang: Lang) -> tuple[str, str]:
 
 
 def _forecast_lines(kpi: KPI, f: Forecast, lang: Lang) -> list[str]:
+    from maebashi_dx.forecast import method_label
     from maebashi_dx.model import KPIKind
 
-    lines = [f"[{f.method}]"]
+    lines = [text("cli.forecast.method", lang, label=method_label(f.method, lang), method=f.method)]
     if f.value is None or f.interval is None:
         lines.append(f"  {f.note_text(lang)}")
         return lines
