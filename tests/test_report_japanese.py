@@ -203,7 +203,7 @@ def test_accuracy_tables_are_japanese() -> None:
     ):
         for fmt in ("text", "markdown"):
             assert latin_words(render(table, fmt), plan) == []
-        assert "直近6か月と年平均成長率の混合（`blend`）" in render(table, "text")
+        assert "複合予測（`blend`）" in render(table, "text")
 
 
 def test_every_forecaster_and_conflict_rule_has_a_japanese_name() -> None:
@@ -213,5 +213,23 @@ def test_every_forecaster_and_conflict_rule_has_a_japanese_name() -> None:
         methods = [m for m in FORECASTERS if FORECASTERS.origin(m) == "built-in"]
         rules = [r for r in CONFLICT_RULES if CONFLICT_RULES.origin(r) == "built-in"]
         assert len(methods) == 10
-        assert {f"report.methods.{m}" for m in methods} <= set(names)
+        assert {f"forecast.method.{m}" for m in methods} <= set(names)
         assert {f"report.conflict_kinds.{r}" for r in rules} <= set(names)
+
+
+def test_a_method_has_one_name_in_the_report_the_explanation_and_the_cli(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One table of display names: the report's header, the explanations and the CLI's
+    forecast all call blend 複合予測 (two tables once named it two ways in one report)."""
+    from maebashi_dx.cli import main
+    from maebashi_dx.forecast import method_label
+
+    plan = maebashi_2022()
+    result = assess(plan, plan.report_date or plan.period.start)
+    name = method_label("blend", "ja")
+    html = render_report(build_report(plan, result, (), lang="ja"), "html")
+    assert f"予測手法: {name}" in re.sub(r"<[^>]*>", "", html)
+    assert name in result.explain("kpi2", lang="ja")
+    assert main(["forecast", "kpi2"]) == 0
+    assert f"予測手法: {name} [blend]" in capsys.readouterr().out

@@ -278,10 +278,10 @@ def milestone_label(plan: Plan, milestone: Milestone, lang: Lang = "ja") -> str:
 
 
 def method_name(method: str, lang: Lang = "ja") -> str:
-    """A forecaster's display name: ``混合`` for ``blend``; a plugin without one in the
-    catalogue is shown by its registered name (which the renderers set in code font)."""
-    key = f"report.methods.{method}"
-    return catalogue(lang).get(key, "")
+    """A forecaster's display name, from the one table the forecast's own texts use
+    (``複合予測`` for ``blend``); "" for a plugin without one in the catalogue, which the
+    renderers show by its registered name in code font."""
+    return catalogue(lang).get(f"forecast.method.{method}", "")
 
 
 def html_text(key: str, lang: Lang, /, **fields: str) -> str:
