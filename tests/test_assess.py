@@ -123,7 +123,7 @@ class TestCommitteeTable:
         assert row["forecast"].startswith("64.5%")  # the default blend of recent and cagr
         assert table.rows[0].cells["achievement"] == "1.7%"
         # A staged KPI's forecast names stages, not ladder numbers.
-        assert table.rows[2].cells["forecast"] == "達成（80%区間 事業化中～達成）"
+        assert table.rows[2].cells["forecast"] == "達成（80%予測区間 事業化中～達成）"
 
     def test_example_prints_status_as_of_the_report_date(self) -> None:
         out = example_output("progress_table.py")

@@ -212,7 +212,7 @@ class TestOtherCommands:
         assert "全国のペース15.01に水準比1.049（45.42÷43.3）" in out
         assert main(["status", "--reference", f"kpi2={_nation(tmp_path)}", "--format", "csv"]) == 0
         table = capsys.readouterr().out
-        assert "60.0%（80%区間 45.4～75.1）" in table  # 64.5% (45.4～100.0) without pooling
+        assert "60.0%（80%予測区間 45.4～75.1）" in table  # 64.5% (45.4～100.0) without pooling
 
     def test_forecast_text_and_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["forecast", "kpi2", "--method", "two_point"]) == 0

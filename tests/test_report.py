@@ -240,7 +240,7 @@ class TestNumbersForPeople:
         wide = attrs.evolve(
             row, forecast=attrs.evolve(row.forecast, value=104.0, interval=(-3.0, 112.0))
         )
-        assert forecast_text(plan.kpi("kpi2"), wide, "ja") == "100.0%（80%区間 0.0～100.0）"
+        assert forecast_text(plan.kpi("kpi2"), wide, "ja") == "100.0%（80%予測区間 0.0～100.0）"
 
     def test_the_subtitle_and_header_dates_are_japanese(self) -> None:
         plan = maebashi_2022()
@@ -284,8 +284,8 @@ class TestStagedForecast:
         assert row.forecast.interval is not None
         expected = kpi.stage_at(row.forecast.value).label
         low, high = (kpi.stage_at(x).label for x in row.forecast.interval)
-        assert forecast_text(kpi, row, "ja") == f"{expected}（80%区間 {low}～{high}）"
-        assert forecast_text(kpi, row, "ja") == "達成（80%区間 事業化中～達成）"
+        assert forecast_text(kpi, row, "ja") == f"{expected}（80%予測区間 {low}～{high}）"
+        assert forecast_text(kpi, row, "ja") == "達成（80%予測区間 事業化中～達成）"
 
     def test_english_uses_the_english_stage_names(self) -> None:
         plan = maebashi_2022()
