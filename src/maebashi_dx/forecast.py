@@ -461,12 +461,23 @@ def _years(day: date, origin: date) -> float:
     return (day - origin).days / YEAR_DAYS
 
 
+class _Explained:
+    """A built-in trend: what it did is a :class:`Message`, rendered (in English for
+    ``basis``) only when asked, not on every fit."""
+
+    basis_message: Message
+
+    @property
+    def basis(self) -> str:
+        """What was fitted to what, in English (:meth:`Forecast.basis_text` for others)."""
+        return self.basis_message.text("en")
+
+
 @attrs.frozen(kw_only=True)
-class _LineTrend:
+class _LineTrend(_Explained):
     """A least-squares line z = a + b·x in a transformed space, x in years from origin."""
 
-    basis: str
-    basis_message: Message | None = None
+    basis_message: Message
     days: tuple[date, ...]
     values: tuple[float, ...]
     transform: _Transform
@@ -657,7 +668,6 @@ class TrendForecaster:
             space=_msg(f"forecast.space.{transform.space}"),
         )
         return _LineTrend(
-            basis=basis.text("en"),
             basis_message=basis,
             days=days,
             values=values,
@@ -674,13 +684,12 @@ class TrendForecaster:
 
 
 @attrs.frozen(kw_only=True)
-class _FlatTrend:
+class _FlatTrend(_Explained):
     """The latest value, carried forward."""
 
-    basis: str
     days: tuple[date, ...]
     values: tuple[float, ...]
-    basis_message: Message | None = None
+    basis_message: Message
 
     @property
     def points(self) -> tuple[Point, ...]:
@@ -718,7 +727,6 @@ class NaiveForecaster:
             raise _FitError(_msg("forecast.note.no_points", method=MethodName(self.name)))
         basis = _msg("forecast.basis.flat", method=MethodName(self.name))
         return _FlatTrend(
-            basis=basis.text("en"),
             basis_message=basis,
             days=data.days[-1:],
             values=data.values[-1:],
@@ -732,17 +740,16 @@ def _size(trend: Trend) -> int:
 
 
 @attrs.frozen(kw_only=True)
-class _WidenedTrend:
+class _WidenedTrend(_Explained):
     """What ``blend`` and ``pooled`` share: the history, and how an interval is widened
     for changes of pace."""
 
-    basis: str
     days: tuple[date, ...]
     values: tuple[float, ...]
     bounds: tuple[float, float] | None
     shift: float | None  # largest past change in the yearly pace, per year
     origin: date
-    basis_message: Message | None = None
+    basis_message: Message
 
     @property
     def points(self) -> tuple[Point, ...]:
@@ -895,7 +902,6 @@ class BlendForecaster:
             else _msg("forecast.basis.blend", method=method, parts=parts)
         )
         return _BlendTrend(
-            basis=basis.text("en"),
             basis_message=basis,
             members=tuple(t for _, t in fitted),
             weights=weights,
@@ -971,14 +977,14 @@ class PooledForecaster:
 
     def _fallback(self, data: SeriesInput, why: Message) -> Trend:
         trend = FORECASTERS.get(self.fallback).fit(data)
-        if attrs.has(type(trend)) and isinstance(getattr(trend, "basis", None), str):
+        if attrs.has(type(trend)) and isinstance(getattr(trend, "basis_message", None), Message):
             basis = _msg(
                 "forecast.basis.fallback",
                 method=MethodName(self.name),
                 why=why,
                 then=_basis_of(trend),
             )
-            return attrs.evolve(trend, basis=basis.text("en"), basis_message=basis)  # type: ignore[misc]
+            return attrs.evolve(trend, basis_message=basis)  # type: ignore[misc]
         return trend
 
     def fit(self, data: SeriesInput) -> Trend:
@@ -1042,12 +1048,10 @@ class PooledForecaster:
                 a=last - b * x_last,
                 b=b,
                 sigma=0.0,
-                basis=message.text("en"),
                 basis_message=message,
             )
 
         return _PooledTrend(
-            basis=basis.text("en"),
             basis_message=basis,
             line=through_latest(pace, basis),
             own=own,
@@ -1162,14 +1166,15 @@ class Forecast:
     value: float | None = None
     interval: tuple[float, float] | None = None
     level: float = DEFAULT_LEVEL
-    interval_basis: str = ""
+    # A plugin's plain texts; a built-in gives messages, rendered only when read (below).
+    _interval_basis: str = attrs.field(default="", alias="interval_basis")
     observed_pace: float | None = None
     required_pace: float | None = None
     attainment_date: date | None = None
     point_days: tuple[date, ...] = ()
     point_values: tuple[float, ...] = ()
-    basis: str = ""
-    note: str = ""
+    _basis: str = attrs.field(default="", alias="basis")
+    _note: str = attrs.field(default="", alias="note")
     direction: Direction = Direction.INCREASE
     basis_message: Message | None = None
     interval_message: Message | None = None
@@ -1179,6 +1184,21 @@ class Forecast:
     def points(self) -> tuple[Point, ...]:
         """The points the method used, oldest first."""
         return tuple(map(Point, self.point_days, self.point_values))
+
+    @property
+    def basis(self) -> str:
+        """What the method did, in English."""
+        return self.basis_text("en")
+
+    @property
+    def interval_basis(self) -> str:
+        """How the interval was made, in English."""
+        return self.interval_basis_text("en")
+
+    @property
+    def note(self) -> str:
+        """Why there is no value, in English ("" when there is one)."""
+        return self.note_text("en")
 
     def basis_text(self, lang: Lang = "ja") -> str:
         """What the method did, in ``lang`` (a plugin's own text when it gives no message).
@@ -1191,17 +1211,17 @@ class Forecast:
         >>> f.basis_text("en") == f.basis
         True
         """
-        return self.basis if self.basis_message is None else self.basis_message.text(lang)
+        return self._basis if self.basis_message is None else self.basis_message.text(lang)
 
     def interval_basis_text(self, lang: Lang = "ja") -> str:
         """How the interval was made, in ``lang``."""
         if self.interval_message is None:
-            return self.interval_basis
+            return self._interval_basis
         return self.interval_message.text(lang)
 
     def note_text(self, lang: Lang = "ja") -> str:
         """Why there is no value, in ``lang`` ("" when there is one)."""
-        return self.note if self.note_message is None else self.note_message.text(lang)
+        return self._note if self.note_message is None else self.note_message.text(lang)
 
     @property
     def meets_target(self) -> bool | None:
@@ -1314,16 +1334,16 @@ def run_forecaster(
         )
     # A trend may say how its interval is made; the built-in lines say it by point count.
     interval_message = getattr(trend, "interval_message", None)
-    interval_basis = getattr(trend, "interval_basis", None)
+    interval_basis = (
+        "" if isinstance(interval_message, Message) else getattr(trend, "interval_basis", "")
+    )
     if not isinstance(interval_message, Message) and not interval_basis:
         interval_message = (
             _msg("forecast.interval.prediction", level=level)
             if len(days) >= 3
             else _msg("forecast.interval.two_points")
         )
-    if isinstance(interval_message, Message):
-        interval_basis = interval_message.text("en")
-    else:
+    if not isinstance(interval_message, Message):
         interval_message = None
     basis = _basis_of(trend)
     return make(
@@ -1336,13 +1356,13 @@ def run_forecaster(
         attainment_date=_attainment(data, trend),
         point_days=days,
         point_values=values,
-        basis=trend.basis,
+        basis="" if isinstance(basis, Message) else basis,
         basis_message=basis if isinstance(basis, Message) else None,
     )
 
 
 def _note(message: Message) -> dict[str, Any]:
-    return {"note": message.text("en"), "note_message": message}
+    return {"note_message": message}
 
 
 def _required_pace(data: SeriesInput) -> float | None:
