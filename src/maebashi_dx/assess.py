@@ -29,7 +29,7 @@ from maebashi_dx.forecast import (
     series_input,
 )
 from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
-from maebashi_dx.i18n import Lang, text
+from maebashi_dx.i18n import Lang, day_text, text
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
 from maebashi_dx.rollup import MissingPolicy, Rollup
 from maebashi_dx.status import (
@@ -287,11 +287,6 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _day(day: date, lang: Lang) -> str:
-    """A day as the language writes it: 2022-05-31 in English (as in a formula), 2022年5月31日."""
-    return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
-
-
 def _value_text(kpi: KPI, m: Measurement, lang: Lang) -> str:
     if kpi.kind is KPIKind.STAGED:
         stage = kpi.stage(str(m.value))
@@ -317,14 +312,14 @@ def _measurement_line(key: str, kpi: KPI, m: Measurement, lang: Lang) -> str:
         key,
         lang,
         value=_value_text(kpi, m, lang),
-        day=_day(m.as_of, lang),
+        day=day_text(m.as_of, lang),
         span=format_span(m.when, lang=lang),
     )
 
 
 def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
     name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
-    lines = [text("assess.explain.title", lang, name=name, id=kpi.id, date=_day(a.as_of, lang))]
+    lines = [text("assess.explain.title", lang, name=name, id=kpi.id, date=day_text(a.as_of, lang))]
     lines.append(text("assess.explain.inputs", lang))
     base = kpi.baseline
     if base is not None:
@@ -337,7 +332,7 @@ def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
             "assess.explain.target",
             lang,
             value=_target_text(kpi, lang),
-            day=_day(t.due, lang),
+            day=day_text(t.due, lang),
             span=format_span(t.deadline, lang=lang, era=lang == "ja"),
         )
     )
@@ -357,9 +352,9 @@ def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
             text(
                 "assess.explain.elapsed",
                 lang,
-                as_of=_day(a.as_of, lang),
-                start=_day(base.as_of, lang),
-                due=_day(t.due, lang),
+                as_of=day_text(a.as_of, lang),
+                start=day_text(base.as_of, lang),
+                due=day_text(t.due, lang),
                 done=done,
                 total=total,
                 share=_pct(row.elapsed),
@@ -422,7 +417,7 @@ def _forecast_lines(kpi: KPI, row: KPIRow, lang: Lang) -> list[str]:
         lines.append(f"  {fc.note_text(lang)}")
     else:
         sep = text("assess.explain.list_sep", lang)
-        pts = sep.join(f"{_day(p.day, lang)} {_num(p.value, 4)}" for p in fc.points)
+        pts = sep.join(f"{day_text(p.day, lang)} {_num(p.value, 4)}" for p in fc.points)
         lines.append(
             text("assess.explain.forecast_basis", lang, basis=fc.basis_text(lang), points=pts)
         )
@@ -432,7 +427,7 @@ def _forecast_lines(kpi: KPI, row: KPIRow, lang: Lang) -> list[str]:
                 "assess.explain.forecast_value",
                 lang,
                 value=f"{_num(fc.value, 2)}{kpi.unit}",
-                day=_day(fc.deadline, lang),
+                day=day_text(fc.deadline, lang),
                 level=f"{fc.level:.0%}",
                 low=_num(fc.interval[0], 2),
                 high=_num(fc.interval[1], 2),
@@ -454,7 +449,9 @@ def _forecast_lines(kpi: KPI, row: KPIRow, lang: Lang) -> list[str]:
         )
     )
     attained = (
-        _day(fc.attainment_date, lang) if fc.attainment_date else text("assess.explain.never", lang)
+        day_text(fc.attainment_date, lang)
+        if fc.attainment_date
+        else text("assess.explain.never", lang)
     )
     lines.append(text("assess.explain.attainment", lang, date=attained))
     return lines

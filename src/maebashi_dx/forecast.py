@@ -51,7 +51,7 @@ import attrs
 
 from maebashi_dx.achievement import target_number
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.i18n import Lang, text
+from maebashi_dx.i18n import Lang, day_text, text
 from maebashi_dx.model import KPI, Direction, KPIKind
 from maebashi_dx.plugins import Registry
 
@@ -159,7 +159,7 @@ def _field_text(value: object, lang: Lang) -> object:
         sep = text(f"forecast.sep.{value.sep}", lang)
         return sep.join(str(_field_text(item, lang)) for item in value.items)
     if isinstance(value, date):
-        return value.isoformat() if lang == "en" else f"{value.year}年{value.month}月{value.day}日"
+        return day_text(value, lang)
     return value
 
 

@@ -23,12 +23,13 @@ A catalogue is read once, on first use, so ``import maebashi_dx`` stays light.
 from __future__ import annotations
 
 import string
+from datetime import date
 from functools import cache
 from typing import Literal, get_args
 
 from maebashi_dx.errors import MaebashiDXError
 
-__all__ = ["LANGS", "Lang", "catalogue", "check_lang", "text"]
+__all__ = ["LANGS", "Lang", "catalogue", "check_lang", "day_text", "text"]
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -100,3 +101,13 @@ def text(key: str, lang: Lang = "ja", /, **fields: object) -> str:
 def fields_of(template: str) -> frozenset[str]:
     """The names of the ``{fields}`` a message template uses."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def day_text(day: date, lang: Lang = "ja") -> str:
+    """A day as the messages write it: 2022年5月31日, or ISO 8601 in English (as in a
+    formula a reader redoes by hand).
+
+    >>> day_text(date(2022, 5, 31), "ja"), day_text(date(2022, 5, 31), "en")
+    ('2022年5月31日', '2022-05-31')
+    """
+    return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"

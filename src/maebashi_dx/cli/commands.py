@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from maebashi_dx.cli.output import colour, emit, progress, read_measurements
 from maebashi_dx.cli.problems import CHECK_FAILED, OK, PROG, InputError, error_lines
-from maebashi_dx.i18n import Lang, text
+from maebashi_dx.i18n import Lang, day_text, text
 
 if TYPE_CHECKING:
     from maebashi_dx.assess import Assessment
@@ -34,15 +34,6 @@ __all__ = ["COMMANDS"]
 
 def _lang(args: argparse.Namespace) -> Lang:
     return "en" if getattr(args, "lang", "ja") == "en" else "ja"
-
-
-def day_text(day: date, lang: Lang) -> str:
-    """A day as the run's language writes it: 2022年5月31日, or ISO 8601 in English.
-
-    >>> day_text(date(2022, 5, 31), "ja"), day_text(date(2022, 5, 31), "en")
-    ('2022年5月31日', '2022-05-31')
-    """
-    return f"{day.year}年{day.month}月{day.day}日" if lang == "ja" else day.isoformat()
 
 
 @contextmanager
