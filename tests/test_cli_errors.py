@@ -449,3 +449,17 @@ def test_one_line_is_one_line(message: str) -> None:
     assert len(shown) <= 2001
     if message.isprintable() and len(message) <= 2000:
         assert shown == message  # printable text is shown as it is
+
+
+def test_a_flood_of_problems_is_listed_up_to_the_limit_then_counted() -> None:
+    """A file with thousands of bad rows gives a screenful of lines, not thousands."""
+    from maebashi_dx.cli.problems import error_lines
+    from maebashi_dx.errors import MAX_LISTED, PlanError, Problem
+
+    exc = PlanError(
+        [Problem(f"line {n}", "not a number", n) for n in range(2, 5002)], source="m.csv"
+    )
+    lines = list(error_lines(exc))
+    assert len(lines) == MAX_LISTED + 1
+    assert lines[0] == "m.csv: line 2: not a number"
+    assert lines[-1] == f"m.csv: … and {5000 - MAX_LISTED:,} more problems"

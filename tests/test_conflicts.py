@@ -351,7 +351,7 @@ class TestCycles:
         assert c.subject_ids == ("x0", "x1", "x2")  # the loop x0 → x1 → x0, then x2
         assert c.message == (
             "依存関係が循環しています: 「x0」(x0) → 「x1」(x1) → 「x0」(x0)（→ は「…に依存」）。"
-            "どれか一つの依存をはずしてください。このほか 「x2」(x2) も同じ循環に含まれています。"
+            "いずれかの依存関係を解消してください。このほか 「x2」(x2) も同じ循環に含まれています。"
         )
         assert c.message_en == (
             "The dependencies form a loop: 'x0' (x0) → 'x1' (x1) → 'x0' (x0) (→ reads "
@@ -413,6 +413,18 @@ class TestCycles:
         chain.append(ms(f"m{n - 1:05d}", "2022-05-01", depends_on=("m00000",)))
         (c,) = find_conflicts(plan_of(chain), rules=["dependency_cycle"])
         assert len(c.subject_ids) == n
+        # The message names the ring's first 20 steps, counts the rest and closes the loop.
+        assert len(c.message) < 2_000
+        assert "ほか4,980件 → 「m00000」(m00000)" in c.message
+        assert "4,980 more → " in c.text("en")
+
+    def test_a_large_tangle_names_twenty_others_and_counts_the_rest(self) -> None:
+        hub = ms("hub", "2022-05-01", depends_on=tuple(f"s{i:03d}" for i in range(100)))
+        spokes = [ms(f"s{i:03d}", "2022-05-01", depends_on=("hub",)) for i in range(100)]
+        (c,) = find_conflicts(plan_of([hub, *spokes]), rules=["dependency_cycle"])
+        assert len(c.subject_ids) == 101
+        assert c.message.count("「s") == 1 + 20  # s000 in the loop, then 20 others named
+        assert c.message.endswith("ほか79件 も同じ循環に含まれています。")
 
 
 class TestOtherRules:

@@ -240,3 +240,23 @@ def test_both_yaml_loaders_refuse_alike(case: str, monkeypatch: pytest.MonkeyPat
         (p.path, p.line) for p in fast.value.problems
     ]
     assert pure.value.problems[0].line is not None
+
+
+class TestBoundedMessages:
+    """A message about a huge value quotes it briefly and never fails to be written."""
+
+    def test_a_whole_number_past_python_s_printing_limit(self) -> None:
+        from maebashi_dx import plan_from_dict, plan_to_dict
+        from maebashi_dx.datasets import maebashi_2022
+
+        data = plan_to_dict(maebashi_2022())
+        data["kpis"][0]["target"]["value"] = 10**5000  # str() of it raises ValueError
+        with pytest.raises(PlanError, match=r"whole number of about 5,001 digits"):
+            plan_from_dict(data)
+
+    def test_a_huge_list_is_quoted_in_a_few_items(self) -> None:
+        from maebashi_dx.model.checks import show
+
+        assert show(list(range(10**6))) == "[0, 1, 2, 3, 4, 5, 6, 7, ...]"
+        assert show({"a": [1] * 100}) == "{'a': [1, 1, 1, 1, 1, 1, 1, 1, ...]}"
+        assert show(10**5000) == "<int>"

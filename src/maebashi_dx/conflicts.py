@@ -190,6 +190,9 @@ def _when(span: DateSpan) -> str:
 
 #: Joins a loop's milestones in every language; each message says how to read it.
 _ARROW = " → "
+#: How many milestones of a loop, and of the rest of its tangle, a cycle's message names
+#: before it counts the others.
+_NAMED = 20
 
 #: A message in a given language: every conflict is written in Japanese and English.
 Message = Callable[[Lang], str]
@@ -385,12 +388,22 @@ class DependencyCycle:
         for loop, others in dependency_cycles(graph):
 
             def say(lang: Lang, loop: list[str] = loop, others: list[str] = others) -> str:
-                names = _ARROW.join(_name(by_id[i], lang) for i in [*loop, loop[0]])
+                steps = [_name(by_id[i], lang) for i in loop[:_NAMED]]
+                if len(loop) > _NAMED:  # a long ring: its first steps, a count, its start
+                    count = f"{len(loop) - _NAMED:,}"
+                    steps.append(text("conflicts.dependency_cycle.more", lang, count=count))
+                names = _ARROW.join([*steps, _name(by_id[loop[0]], lang)])
                 message = text("conflicts.dependency_cycle.message", lang, loop=names)
                 if not others:
                     return message
                 separator = text("conflicts.dependency_cycle.separator", lang)
-                rest = separator.join(_name(by_id[i], lang) for i in others)
+                # A message stays a few lines however large the tangle: the first names,
+                # then a count (subject_ids keeps every id).
+                named = [_name(by_id[i], lang) for i in others[:_NAMED]]
+                if len(others) > _NAMED:
+                    count = f"{len(others) - _NAMED:,}"
+                    named.append(text("conflicts.dependency_cycle.more", lang, count=count))
+                rest = separator.join(named)
                 also = text("conflicts.dependency_cycle.others", lang, others=rest)
                 return message + also
 

@@ -81,13 +81,18 @@ def one_line(text: str) -> str:
 
 
 def error_lines(exc: BaseException) -> Iterator[str]:
-    """The lines that report a user's mistake: one per problem, each ``SUBJECT: problem``."""
-    from maebashi_dx.errors import PlanError
+    """The lines that report a user's mistake: one per problem, each ``SUBJECT: problem``,
+    the first :data:`~maebashi_dx.errors.MAX_LISTED` of them and a count of the rest (a
+    file with a million bad rows gives a screenful, not a million lines)."""
+    from maebashi_dx.errors import MAX_LISTED, PlanError
 
     if isinstance(exc, PlanError):
         head = f"{exc.source}: " if exc.source else ""
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_LISTED]:
             yield one_line(f"{head}{problem}")
+        if len(exc.problems) > MAX_LISTED:
+            more = len(exc.problems) - MAX_LISTED
+            yield one_line(f"{exc.source or '$'}: … and {more:,} more problems")
         if not exc.problems:  # pragma: no cover - the library always names a problem
             yield one_line(str(exc))
         return

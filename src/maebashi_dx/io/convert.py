@@ -160,7 +160,9 @@ def _finite(data: int | float) -> float:
     try:
         value = float(data)
     except OverflowError:
-        msg = f"expected a finite number, got a whole number of {len(str(data)):,} digits"
+        # Counted from the bits: str() of an int over 4,300 digits is itself an error.
+        digits = int(abs(int(data)).bit_length() * math.log10(2)) + 1
+        msg = f"expected a finite number, got a whole number of about {digits:,} digits"
         raise ValueError(msg) from None
     if not math.isfinite(value):
         msg = f"expected a finite number, got {show(data)}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -53,6 +54,13 @@ _TEXT_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _ID_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+# reprlib cuts containers and long texts while it writes them (each part to a few items).
+_SHORT = reprlib.Repr()  # Python 3.11's Repr takes no arguments: set its limits
+_SHORT.maxlevel = 3
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 8
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
 def show(value: object, limit: int = 60) -> str:
     """A value's repr for a message, cut to about ``limit`` characters.
 
@@ -64,7 +72,7 @@ def show(value: object, limit: int = 60) -> str:
     if isinstance(value, str) and len(value) > limit:
         return f"{value[: max(limit - 2, 1)]!r}"[:-1] + f"…({len(value):,} characters)"
     try:
-        text = repr(value)
+        text = _SHORT.repr(value)  # bounded: a huge list is not written out in full first
     except (ValueError, RecursionError):  # an int of too many digits, a cyclic list
         return f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
