@@ -102,7 +102,7 @@ class TestExplain:
     def test_the_forecast_lines_in_japanese(self, result) -> None:  # type: ignore[no-untyped-def]
         text = result.explain("kpi2")
         assert "期限時点の予測値（複合予測）：" in text
-        assert "→ 2023年3月31日時点で64.46%（80%の範囲 45.42 ～ 100：実績が3点未満" in text
+        assert "→ 2023年3月31日時点で64.46%（80%予測区間 45.42 ～ 100：実績が3点未満" in text
         assert "目標到達見込み日：2024年6月19日" in text
         assert "期限時点の予測達成率（複合予測）58.9%（順調 100% 以上、要注意 80% 以上）" in text
         english = result.explain("kpi2", lang="en")

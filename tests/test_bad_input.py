@@ -812,10 +812,10 @@ def test_the_catalogue_is_large_and_named_once() -> None:
 def test_bad_input_is_one_clear_error(case: Case, tmp_path: Path) -> None:
     path = tmp_path / case.name
     path.write_bytes(case.content)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy shared machine is not a hang
     with pytest.raises(case.error) as info:
         _read(path)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     message = str(info.value)
     assert str(path) in message
     assert case.where in message
