@@ -51,7 +51,7 @@ import attrs
 
 from maebashi_dx.achievement import target_number
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.i18n import Lang, day_text, text
+from maebashi_dx.i18n import Lang, catalogue, day_text, text
 from maebashi_dx.model import KPI, Direction, KPIKind
 from maebashi_dx.plugins import Registry
 
@@ -103,8 +103,6 @@ def method_label(name: str, lang: Lang = "ja") -> str:
     >>> method_label("blend", "ja"), method_label("cagr", "en"), method_label("holt", "ja")
     ('複合予測', 'compound annual growth rate', 'holt')
     """
-    from maebashi_dx.i18n import catalogue
-
     return catalogue(lang).get(f"forecast.method.{name}", name)
 
 
