@@ -220,6 +220,11 @@ def test_a_missing_extra_names_the_option_that_needs_it(
     out = tmp_path / "out.png"
     assert main([*argv, "-o", str(out)]) == 2
     assert capsys.readouterr().err == (
+        f"{ERROR}{subject}: この出力には somepackage が必要です。"
+        "`pip install 'maebashi-dx[someextra]'` で追加してください\n"
+    )
+    assert main([*argv, "-o", str(out), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == (
         f"{ERROR}{subject}: this needs somepackage: pip install 'maebashi-dx[someextra]'\n"
     )
     assert not out.exists()

@@ -109,6 +109,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(exc, args)
 
 
+def _missing_extra_said(exc: Exception, argv: Sequence[str]) -> Exception:
+    """A missing optional extra, said in the run's language with the command that
+    installs it (the library's own message is English)."""
+    from maebashi_dx.cli.parser import lang_of
+    from maebashi_dx.errors import MissingDependencyError
+    from maebashi_dx.i18n import text
+
+    missing = exc if isinstance(exc, MissingDependencyError) else exc.__cause__
+    if not isinstance(missing, MissingDependencyError):
+        return exc
+    said = text(
+        "cli.error.missing_extra", lang_of(argv), package=missing.package, extra=missing.extra
+    )
+    return InputError(exc.subject if isinstance(exc, InputError) else None, said)
+
+
 def _failed(exc: Exception, argv: Sequence[str]) -> int:
     from maebashi_dx.errors import MaebashiDXError
     from maebashi_dx.i18n import UnknownMessageError
@@ -116,7 +132,7 @@ def _failed(exc: Exception, argv: Sequence[str]) -> int:
     if isinstance(exc, InputError) or (
         isinstance(exc, MaebashiDXError) and not isinstance(exc, UnknownMessageError)
     ):
-        _say(error_lines(exc))
+        _say(error_lines(_missing_extra_said(exc, argv)))
         return BAD_INPUT
     if isinstance(exc, OSError) and exc.filename is not None:
         # The system refused a file the user named (permissions, a device): their input.

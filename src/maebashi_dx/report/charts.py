@@ -43,7 +43,7 @@ def _pyplot() -> Any:
         import matplotlib.pyplot as plt
         import matplotlib_fontja  # noqa: F401  # registers IPAexGothic
     except ImportError:
-        raise MissingDependencyError("matplotlib and matplotlib-fontja", "charts") from None
+        raise MissingDependencyError("matplotlib, matplotlib-fontja", "charts") from None
     return plt
 
 
