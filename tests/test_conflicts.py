@@ -425,6 +425,19 @@ class TestCycles:
         assert len(c.subject_ids) == 101
         assert c.message.count("「s") == 1 + 20  # s000 in the loop, then 20 others named
         assert c.message.endswith("ほか79件 も同じ循環に含まれています。")
+        assert c.text("en").endswith(", 79 more.")
+
+    def test_exactly_twenty_are_all_named_and_nothing_is_counted(self) -> None:
+        ring = [
+            ms(f"r{i:02d}", "2022-05-01", depends_on=(f"r{(i + 1) % 20:02d}",)) for i in range(20)
+        ]
+        (c,) = find_conflicts(plan_of(ring), rules=["dependency_cycle"])
+        assert c.message.count("「r") == 21  # the ring, back to its start
+        hub = ms("hub", "2022-05-01", depends_on=tuple(f"s{i:02d}" for i in range(21)))
+        spokes = [ms(f"s{i:02d}", "2022-05-01", depends_on=("hub",)) for i in range(21)]
+        (d,) = find_conflicts(plan_of([hub, *spokes]), rules=["dependency_cycle"])
+        assert d.message.count("「s") == 21  # s00 in the loop, the other 20 named
+        assert "件" not in c.message + d.message
 
 
 class TestOtherRules:
