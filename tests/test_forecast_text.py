@@ -190,3 +190,18 @@ def test_japanese_texts_have_no_english_words(
         assert texts(f, "en") == [f.basis, f.interval_basis, f.note]
         for text in texts(f, "ja"):
             assert latin_words(text) == [], text
+
+
+def test_the_localized_texts_default_to_japanese() -> None:
+    """basis_text(), interval_basis_text() and note_text() speak Japanese by default."""
+    from datetime import date
+
+    from maebashi_dx.datasets import maebashi_2022
+    from maebashi_dx.forecast import forecast
+
+    kpi = maebashi_2022().kpi("kpi2")
+    f = forecast(kpi, date(2022, 5, 31))
+    assert f.basis_text() == f.basis_text("ja") != f.basis
+    assert f.interval_basis_text() == f.interval_basis_text("ja") != f.interval_basis
+    empty = forecast(kpi, date(2020, 1, 1))  # before the baseline: no value, a note
+    assert empty.note_text() == empty.note_text("ja") != empty.note
