@@ -28,6 +28,7 @@ from typing import Literal
 import attrs
 
 from maebashi_dx.errors import DateParseError
+from maebashi_dx.i18n import text as text_of
 
 __all__ = [
     "ERAS",
@@ -626,7 +627,6 @@ _AS_OF = ("現在", "時点")
 # A weekday in brackets after a day: (水), (水曜), (水曜日), (水・祝), (月・休).
 _WEEKDAY = re.compile(r"\((?P<wd>[月火水木金土日])(?:曜日?)?(?:・?(?:祝|休)日?)?\)$")
 _WEEKDAYS_JA = "月火水木金土日"
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ERA_NAMES = "|".join(sorted(_ERA_BY_KEY, key=len, reverse=True))
 _YEAR = re.compile(
     rf"""^(?:
@@ -840,7 +840,8 @@ def _parse_part(part: str, text: str, context: _Context) -> DateSpan:
     actual = span.start.weekday()
     if _WEEKDAYS_JA[actual] != named:
         reason = (
-            f"{span.start.isoformat()} is a {_WEEKDAYS_JA[actual]}曜日 ({_WEEKDAYS_EN[actual]}), "
+            f"{span.start.isoformat()} is a {_WEEKDAYS_JA[actual]}曜日 "
+            f"({text_of(f'common.weekday.w{actual}', 'en')}), "
             f"not a {named}曜日"
         )
         raise DateParseError(text, reason)

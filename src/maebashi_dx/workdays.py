@@ -79,7 +79,7 @@ class CityCalendar:
             return text("conflicts.calendar.city", lang)
         if day.weekday() in self.weekend:
             # Keys w0 (Monday) to w6 (Sunday), as date.weekday() counts.
-            return text(f"conflicts.calendar.w{day.weekday()}", lang)
+            return text(f"common.weekday.w{day.weekday()}", lang)
         return None
 
     def is_business_day(self, day: date) -> bool:
