@@ -29,7 +29,7 @@ from maebashi_dx.forecast import (
     series_input,
 )
 from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
-from maebashi_dx.i18n import Lang, day_text, text
+from maebashi_dx.i18n import Lang, day_text, localized, text
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
 from maebashi_dx.rollup import MissingPolicy, Rollup
 from maebashi_dx.status import (
@@ -290,7 +290,7 @@ def _pct(value: float | None) -> str:
 def _value_text(kpi: KPI, m: Measurement, lang: Lang) -> str:
     if kpi.kind is KPIKind.STAGED:
         stage = kpi.stage(str(m.value))
-        label = stage.label_en if lang == "en" and stage.label_en else stage.label
+        label = localized(stage.label, stage.label_en, lang)
         return text("assess.explain.stage", lang, label=label, index=kpi.stage_index(stage.id))
     assert isinstance(m.value, float)
     value = f"{_num(m.value, 4)}{kpi.unit}"
@@ -303,7 +303,7 @@ def _target_text(kpi: KPI, lang: Lang) -> str:
         return f"{_num(float(t.value), 4)}{kpi.unit}"
     stage = kpi.stage(str(t.value))
     own = (t.label_en if lang == "en" else None) or t.label
-    label = own or (stage.label_en if lang == "en" and stage.label_en else stage.label)
+    label = own or (localized(stage.label, stage.label_en, lang))
     return text("assess.explain.stage", lang, label=label, index=kpi.stage_index(stage.id))
 
 
@@ -318,7 +318,7 @@ def _measurement_line(key: str, kpi: KPI, m: Measurement, lang: Lang) -> str:
 
 
 def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
-    name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
+    name = localized(kpi.name, kpi.name_en, lang)
     lines = [text("assess.explain.title", lang, name=name, id=kpi.id, date=day_text(a.as_of, lang))]
     lines.append(text("assess.explain.inputs", lang))
     base = kpi.baseline
@@ -380,7 +380,7 @@ def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
     lines.append("  " + _status_reason(kpi, row, a.policy, lang))
     if row.grade is not None and a.scale is not None:
         scale = RATING_SCALES.get(a.scale)
-        glabel = row.grade.label_en if lang == "en" and row.grade.label_en else row.grade.label
+        glabel = localized(row.grade.label, row.grade.label_en, lang)
         lines.append(
             text("assess.explain.grade", lang, scale=scale.label, code=row.grade.code, label=glabel)
         )

@@ -25,14 +25,16 @@ from __future__ import annotations
 import string
 from datetime import date
 from functools import cache
-from typing import Literal, get_args
+from typing import Literal, TypeVar, get_args
 
 from maebashi_dx.errors import MaebashiDXError
 
-__all__ = ["LANGS", "Lang", "catalogue", "check_lang", "day_text", "text"]
+__all__ = ["LANGS", "Lang", "catalogue", "check_lang", "day_text", "localized", "text"]
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
+# A plan text that may be absent (a target's label) stays possibly absent.
+_Text = TypeVar("_Text", str, str | None)
 
 
 class UnknownMessageError(MaebashiDXError, LookupError):
@@ -111,3 +113,15 @@ def day_text(day: date, lang: Lang = "ja") -> str:
     ('2022年5月31日', '2022-05-31')
     """
     return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
+
+
+def localized(ja: _Text, en: str | None, lang: Lang) -> _Text | str:
+    """A plan's own text in ``lang``: its English form (``name_en``, ``label_en``...) when
+    English is asked for and the plan gives one, else the Japanese original.
+
+    >>> localized("情報政策課", "Information Policy Division", "en")
+    'Information Policy Division'
+    >>> localized("情報政策課", "", "en")
+    '情報政策課'
+    """
+    return en if lang == "en" and en else ja

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from maebashi_dx.cli.output import colour, emit, progress, read_measurements
 from maebashi_dx.cli.problems import CHECK_FAILED, OK, PROG, InputError, error_lines
-from maebashi_dx.i18n import Lang, day_text, text
+from maebashi_dx.i18n import Lang, day_text, localized, text
 
 if TYPE_CHECKING:
     from maebashi_dx.assess import Assessment
@@ -139,10 +139,6 @@ def _assess(args: argparse.Namespace, plan: Plan, label: str) -> Assessment:
         )
 
 
-def _plan_name(plan: Plan, lang: Lang) -> str:
-    return plan.name_en if lang == "en" and plan.name_en else plan.name
-
-
 def _report_check(lines: Iterable[str]) -> None:
     """Say on stderr why a ``--check`` failed, one line per reason."""
     for line in lines:
@@ -166,6 +162,7 @@ def combined_table(parts: Sequence[tuple[Plan, Table]], lang: Lang) -> Table:
     display text, its id as data), so CSV, JSON and the other formats stay one table."""
     import attrs
 
+    from maebashi_dx.report.fmt import plan_name
     from maebashi_dx.report.table import Column, Table
 
     labels: dict[str, set[str]] = {}
@@ -180,7 +177,7 @@ def combined_table(parts: Sequence[tuple[Plan, Table]], lang: Lang) -> Table:
     rows = tuple(
         attrs.evolve(
             row,
-            cells={"plan": _plan_name(plan, lang), **row.cells},
+            cells={"plan": plan_name(plan, lang), **row.cells},
             data={"plan_id": plan.id, **row.data},
         )
         for plan, table in parts
@@ -217,7 +214,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         for row in result.rows:
             if args.check and row.status in (Status.OFF_TRACK, Status.MISSED):
                 kpi = plan.kpi(row.kpi_id)
-                name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
+                name = localized(kpi.name, kpi.name_en, lang)
                 failed.append(
                     text(
                         "cli.check.kpi",
@@ -249,12 +246,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _stage_label(stage: Stage, lang: Lang) -> str:
-    return stage.label_en if lang == "en" and stage.label_en else stage.label
+    return localized(stage.label, stage.label_en, lang)
 
 
 def _target_label(kpi: KPI, lang: Lang) -> str:
     target = kpi.target
-    label = target.label_en if lang == "en" and target.label_en else target.label
+    label = localized(target.label, target.label_en, lang)
     return label or _stage_label(kpi.stage(str(target.value)), lang)
 
 
@@ -370,7 +367,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         payload = [_forecast_json(kpi, f) for f in results]
         emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", args.output, lang)
         return OK
-    name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
+    name = localized(kpi.name, kpi.name_en, lang)
     lines = [text("cli.forecast.heading", lang, name=name, kpi=kpi.id, date=day_text(day, lang))]
     for f in results:
         lines += _forecast_lines(kpi, f, lang)

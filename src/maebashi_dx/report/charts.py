@@ -17,7 +17,7 @@ from maebashi_dx.backtest import Backtest
 from maebashi_dx.conflicts import Conflict, Severity
 from maebashi_dx.dates import Precision, format_span
 from maebashi_dx.errors import MissingDependencyError
-from maebashi_dx.i18n import text
+from maebashi_dx.i18n import localized, text
 from maebashi_dx.model import KPI, KPIKind, Plan
 from maebashi_dx.report.fmt import (
     Lang,
@@ -155,7 +155,7 @@ def kpi_chart_png(kpi: KPI, row: KPIRow, *, lang: Lang = "ja") -> bytes:
         linestyle="-.",
         label=text("report.chart.deadline", lang, date=_deadline(kpi, lang)),
     )
-    ax.set_title(_wrap(kpi.name_en if lang == "en" and kpi.name_en else kpi.name, 80))
+    ax.set_title(_wrap(localized(kpi.name, kpi.name_en, lang), 80))
     ax.set_ylabel(kpi.unit)
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8)

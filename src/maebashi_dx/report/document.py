@@ -20,7 +20,7 @@ import attrs
 from maebashi_dx.assess import Assessment
 from maebashi_dx.conflicts import Conflict
 from maebashi_dx.grades import RATING_SCALES
-from maebashi_dx.i18n import catalogue, text
+from maebashi_dx.i18n import catalogue, localized, text
 from maebashi_dx.model import KPIKind, Plan
 from maebashi_dx.report.fmt import (
     Lang,
@@ -226,7 +226,7 @@ def _rollup_rows(report: Report) -> list[tuple[str, str, str, str, str, str | No
     rows = []
     for level, items in (("project", a.projects), ("pillar", a.pillars), ("plan", (a.overall,))):
         for r in items:
-            name = r.name_en if lang == "en" and r.name_en else r.name
+            name = localized(r.name, r.name_en, lang)
             status = r.status.label(lang) if r.status else "—"
             rows.append(
                 (
@@ -326,7 +326,7 @@ def _html(report: Report) -> str:
     explained = []
     for row in a.rows:
         kpi = plan.kpi(row.kpi_id)
-        kname = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
+        kname = localized(kpi.name, kpi.name_en, lang)
         explained.append(
             f"<h3>{escape(kname)}</h3><pre>{escape(a.explain(row.kpi_id, lang=lang))}</pre>"
         )
@@ -365,7 +365,7 @@ def _markdown(report: Report) -> str:
         out.append(_w("no_charts", lang))
     for kpi_id in charted:
         kpi, row = plan.kpi(kpi_id), a.row(kpi_id)
-        kname = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
+        kname = localized(kpi.name, kpi.name_en, lang)
         out.append(
             f"| {md_escape(kname)} | {md_escape(forecast_text(kpi, row, lang))} | "
             f"{_attainment(report, kpi_id)} | {row.status.label(lang)} |"

@@ -35,7 +35,7 @@ from html import escape
 from typing import Literal
 
 from maebashi_dx.dates import FiscalYear
-from maebashi_dx.i18n import catalogue, text
+from maebashi_dx.i18n import catalogue, localized, text
 from maebashi_dx.model import Milestone, Plan
 
 __all__ = [
@@ -225,7 +225,7 @@ def format_fiscal_year(year: int, lang: Lang = "ja") -> str:
 
 def plan_name(plan: Plan, lang: Lang) -> str:
     """The plan's name in ``lang`` (its Japanese name when it has no English one)."""
-    return plan.name_en if lang == "en" and plan.name_en else plan.name
+    return localized(plan.name, plan.name_en, lang)
 
 
 def report_title(plan: Plan, lang: Lang = "ja") -> str:
@@ -272,7 +272,7 @@ def owner_name(plan: Plan, owner: str, lang: Lang = "ja") -> str:
 
 def milestone_label(plan: Plan, milestone: Milestone, lang: Lang = "ja") -> str:
     """ "[owner] title" on one line, the title in ``lang`` when the plan has it."""
-    title = milestone.title_en if lang == "en" and milestone.title_en else milestone.title
+    title = localized(milestone.title, milestone.title_en, lang)
     title = " ".join(title.split())
     return f"[{owner_name(plan, milestone.owner, lang)}] {title}" if milestone.owner else title
 

@@ -23,7 +23,7 @@ from maebashi_dx.achievement import target_number
 from maebashi_dx.assess import KPIRow
 from maebashi_dx.conflicts import Conflict, Severity
 from maebashi_dx.dates import FiscalYear, Precision, format_span
-from maebashi_dx.i18n import text
+from maebashi_dx.i18n import localized, text
 from maebashi_dx.model import KPI, KPIKind, Plan
 from maebashi_dx.report.fmt import (
     Lang,
@@ -177,7 +177,7 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
     high += (high - low) * 0.05
     if staged:
         ticks = [float(i) for i in range(len(kpi.ladder))]
-        tick_labels = [s.label_en if lang == "en" and s.label_en else s.label for s in kpi.ladder]
+        tick_labels = [localized(s.label, s.label_en, lang) for s in kpi.ladder]
         tick_labels = [fit_text(t, 150) for t in tick_labels]
     else:
         ticks = _nice_ticks(low, high)
@@ -201,7 +201,7 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
     def y_scaled(v: float) -> float:
         return _TOP + plot_h * (1 - (v - low) / (high - low))
 
-    name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
+    name = localized(kpi.name, kpi.name_en, lang)
     parts = [
         _svg_open(_W, _H, f'class="chart" role="img" aria-label="{escape(name)}"', fluid),
         _label(8, 18, fit_text(name, _W - 16, 13), extra=' font-size="13" font-weight="bold"'),
@@ -215,7 +215,7 @@ def kpi_chart_svg(kpi: KPI, row: KPIRow, *, lang: Lang = "ja", fluid: bool = Fal
     parts.extend(_fiscal_year_axis(first_day, last_day, x, left, lang))
     ty = y(target)
     if staged:
-        own = kpi.target.label_en if lang == "en" and kpi.target.label_en else kpi.target.label
+        own = localized(kpi.target.label, kpi.target.label_en, lang)
         target_text = own or tick_labels[int(target)]
     else:
         target_text = format_value(target, unit, decimals=kpi.decimals)
@@ -371,7 +371,7 @@ def gantt_svg(
             parts.append(_label(mx + 2, top - 10, label))
     for i, (m, label) in enumerate(zip(milestones, titles, strict=True)):
         ry = top + i * row_h
-        title = m.title_en if lang == "en" and m.title_en else m.title
+        title = localized(m.title, m.title_en, lang)
         severity = flagged.get(m.id)
         stroke = {
             Severity.ERROR: "#dc2626",

@@ -18,7 +18,7 @@ import attrs
 
 from maebashi_dx.assess import Assessment, KPIRow
 from maebashi_dx.dates import format_span
-from maebashi_dx.i18n import text
+from maebashi_dx.i18n import localized, text
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
 from maebashi_dx.report.fmt import (
     clip_to_bounds,
@@ -103,7 +103,7 @@ def format_target(kpi: KPI, lang: Lang = "ja") -> str:
     """
     target = kpi.target
     if kpi.kind is KPIKind.STAGED:
-        label = target.label_en if lang == "en" and target.label_en else target.label
+        label = localized(target.label, target.label_en, lang)
         what = label or _stage_label(kpi, str(target.value), lang)
     else:
         assert isinstance(target.value, float)
@@ -114,7 +114,7 @@ def format_target(kpi: KPI, lang: Lang = "ja") -> str:
 
 def _stage_label(kpi: KPI, stage_id: str, lang: Lang) -> str:
     stage = kpi.stage(stage_id)
-    return stage.label_en if lang == "en" and stage.label_en else stage.label
+    return localized(stage.label, stage.label_en, lang)
 
 
 def _quantity(kpi: KPI, m: Measurement, lang: Lang) -> str:
@@ -150,7 +150,7 @@ def format_measurement(kpi: KPI, m: Measurement | None, lang: Lang = "ja") -> st
 def _projects_text(plan: Plan, kpi: KPI, lang: Lang) -> str:
     parts = []
     for project in plan.projects_of(kpi.id):
-        name = project.name_en if lang == "en" and project.name_en else project.name
+        name = localized(project.name, project.name_en, lang)
         parts.append(f"{project.number} {name}" if project.number is not None else name)
     return text("report.table.project_separator", lang).join(parts)
 
@@ -218,7 +218,7 @@ def progress_table(
     as_of = as_of or plan.report_date
     rows = []
     for n, kpi in enumerate(plan.kpis, start=1):
-        name = kpi.name_en if lang == "en" and kpi.name_en else kpi.name
+        name = localized(kpi.name, kpi.name_en, lang)
         current = kpi.latest(as_of)
         if current is kpi.baseline:
             current = None
