@@ -2,7 +2,7 @@
 interval, the logistic model's bounds, blend and pooled weights, attainment days, the
 required pace at the deadline, clamping, and finite output for extreme inputs.
 
-Each test here kills mutants of forecast.py that no other test noticed (mutmut, see the
+Each test here kills mutants of the forecast package that no other test noticed (mutmut, see the
 report of issue 11): a change of a sign, a bound, a weight or a boundary must fail one.
 """
 

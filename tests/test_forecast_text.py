@@ -26,7 +26,7 @@ from maebashi_dx.i18n import LANGS, catalogue
 from tests.strategies import make_kpi
 from tests.test_forecast import BUILT_IN
 
-SOURCE = Path(__file__).resolve().parents[1] / "src" / "maebashi_dx" / "forecast.py"
+SOURCES = sorted((Path(__file__).resolve().parents[1] / "src" / "maebashi_dx" / "forecast").glob("*.py"))
 AS_OF = date(2022, 5, 31)
 # As tests/test_i18n.py: fields, code and acronyms aside, no Latin word in Japanese.
 # Bounded by non-Latin letters rather than \b, which does not fall between "KPI" and "の".
@@ -44,7 +44,8 @@ def texts(f: Forecast, lang: typing.Literal["ja", "en"]) -> list[str]:
 
 
 def test_every_literal_message_key_exists() -> None:
-    used = set(re.findall(r"""_msg\(\s*["'](forecast\.[a-z0-9_.]+)["']""", SOURCE.read_text()))
+    pattern = r"""_msg\(\s*["'](forecast\.[a-z0-9_.]+)["']"""
+    used = {key for path in SOURCES for key in re.findall(pattern, path.read_text())}
     assert len(used) > 30, "the pattern must find the keys the module uses"
     for lang in LANGS:
         assert used - set(catalogue(lang)) == set()

@@ -29,11 +29,11 @@ import attrs
 
 from maebashi_dx.dates import parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
-from maebashi_dx.forecast import Reference
 from maebashi_dx.io.convert import MAX_DATE_TEXT
 from maebashi_dx.io.files import read_input
 from maebashi_dx.model import KPI, Measurement, Plan
 from maebashi_dx.model.checks import show, text_problem
+from maebashi_dx.model.reference import Reference
 
 __all__ = [
     "MeasurementRow",

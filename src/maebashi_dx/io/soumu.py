@@ -36,8 +36,8 @@ import attrs
 
 from maebashi_dx.dates import DateSpan, parse_date
 from maebashi_dx.errors import DateParseError, MaebashiDXError, PlanError, Problem
-from maebashi_dx.forecast import Reference
 from maebashi_dx.model import KPI, Frequency, Measurement, Series, Target
+from maebashi_dx.model.reference import Reference
 
 __all__ = [
     "CardRow",

@@ -1,0 +1,111 @@
+"""Interval arithmetic shared by the forecasters: Student's t quantiles for least-squares
+prediction intervals, and the widening of a combined trend's interval by how much its
+pace has changed before."""
+
+from __future__ import annotations
+
+import functools
+import math
+from datetime import date
+
+import attrs
+
+from maebashi_dx.forecast.messages import (
+    Message,
+    _Explained,
+)
+from maebashi_dx.forecast.series import (
+    YEAR_DAYS,
+    Point,
+    Trend,
+)
+
+# ----------------------------------------------------------------------------- Student t
+
+
+def _t_two_sided(t: float, df: int) -> float:
+    """P(|T| <= t) for Student's t with integer ``df`` (Abramowitz & Stegun 26.7.3-4)."""
+    theta = math.atan(t / math.sqrt(df))
+    s, c = math.sin(theta), math.cos(theta)
+    if df % 2 == 1:
+        total, term = 0.0, c
+        for k in range(1, (df - 1) // 2 + 1):
+            if k > 1:
+                term *= c * c * (2 * k - 2) / (2 * k - 1)
+            total += term
+        return 2 / math.pi * (theta + s * total) if df > 1 else 2 * theta / math.pi
+    total, term = 1.0, 1.0
+    for k in range(1, df // 2):
+        term *= c * c * (2 * k - 1) / (2 * k)
+        total += term
+    return s * total
+
+
+@functools.lru_cache(maxsize=1024)
+def student_t_quantile(p: float, df: int) -> float:
+    """The p-quantile of Student's t with ``df`` degrees of freedom (exact, by bisection).
+
+    >>> round(student_t_quantile(0.9, 3), 4), round(student_t_quantile(0.975, 10), 4)
+    (1.6377, 2.2281)
+    """
+    if not 0 < p < 1 or df < 1:
+        msg = f"need 0 < p < 1 and df >= 1, got p={p}, df={df}"
+        raise ValueError(msg)
+    if p == 0.5:
+        return 0.0
+    want = abs(2 * p - 1)
+    lo, hi = 0.0, 1.0
+    while _t_two_sided(hi, df) < want:
+        hi *= 2
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if _t_two_sided(mid, df) < want:
+            lo = mid
+        else:
+            hi = mid
+    q = (lo + hi) / 2
+    return q if p > 0.5 else -q
+
+
+def _size(trend: Trend) -> int:
+    """How many points a trend was fitted on (without building them, for the built-ins)."""
+    days = getattr(trend, "days", None)
+    return len(days) if days is not None else len(trend.points)
+
+
+@attrs.frozen(kw_only=True)
+class _WidenedTrend(_Explained):
+    """What ``blend`` and ``pooled`` share: the history, and how an interval is widened
+    for changes of pace."""
+
+    days: tuple[date, ...]
+    values: tuple[float, ...]
+    bounds: tuple[float, float] | None
+    shift: float | None  # largest past change in the yearly pace, per year
+    origin: date
+    basis_message: Message
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        return tuple(map(Point, self.days, self.values))
+
+    def _widen(
+        self, ends: list[float], day: date, middle: float, pace: float
+    ) -> tuple[float, float]:
+        """The hull of ``ends`` and of the pace's possible changes, within the bounds."""
+        if self.shift is not None:
+            # The pace may change as much as it has changed before, over the horizon.
+            half = self.shift * max(0.0, (day - self.origin).days / YEAR_DAYS)
+            ends = [*ends, middle - half, middle + half]
+        else:
+            # Under three points or two years of history the pace's own changes cannot be
+            # seen: allow it to stall or to double from the latest value, as with two
+            # points, so a short series never gets a narrow interval from a few points.
+            ahead = max(0.0, (day - self.days[-1]).days / YEAR_DAYS)
+            last = self.values[-1]
+            ends = [*ends, last, last + 2 * pace * ahead]
+        low, high = min(ends), max(ends)
+        if self.bounds is not None:
+            low = min(self.bounds[1], max(self.bounds[0], low))
+            high = min(self.bounds[1], max(self.bounds[0], high))
+        return low, high

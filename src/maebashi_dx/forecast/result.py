@@ -1,0 +1,127 @@
+"""The result type: :class:`Forecast`, a forecast with its interval, attainment date and
+the words that explain it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from maebashi_dx.forecast.messages import (
+    Message,
+)
+from maebashi_dx.forecast.series import (
+    DEFAULT_LEVEL,
+    Point,
+)
+from maebashi_dx.i18n import Lang
+from maebashi_dx.model import Direction
+
+# ----------------------------------------------------------------------------- results
+
+
+@attrs.frozen(kw_only=True)
+class Forecast:
+    """A forecast of one KPI, with everything needed to redo it by hand.
+
+    Attributes:
+        kpi_id: The KPI.
+        method: The forecaster's name.
+        as_of: The day it was made; no data after it was used.
+        deadline: The target's deadline.
+        target: The target value.
+        value: The projected value at the deadline, or None when it cannot be made.
+        interval: (low, high) around ``value`` at confidence ``level``, or None.
+        level: The interval's confidence level.
+        interval_basis: How the interval was made (prediction interval or heuristic), in
+            English; :meth:`interval_basis_text` in any language.
+        observed_pace: The trend's rate of change at ``as_of``, per year.
+        required_pace: The rate needed from the latest value to the target, per year:
+            (target − latest) / (years from the latest value to the deadline). With no
+            time left (the latest value on or after the deadline) it is 0 when the latest
+            value meets the target (nothing more is needed) and None when it does not (no
+            pace can meet it in no time).
+        attainment_date: When the trend meets the target, or None if it never does.
+        point_days: Days of the points the method used (``points`` pairs them up).
+        point_values: Their values.
+        basis: What the method did, in English; :meth:`basis_text` in any language.
+        note: Why there is no value, when there is none, in English; :meth:`note_text`.
+        direction: Whether higher is better.
+        basis_message: ``basis`` as a :class:`Message` (None from a plugin that gives
+            only a text).
+        interval_message: ``interval_basis`` as a :class:`Message`, or None.
+        note_message: ``note`` as a :class:`Message`, or None.
+    """
+
+    kpi_id: str
+    method: str
+    as_of: date
+    deadline: date
+    target: float
+    value: float | None = None
+    interval: tuple[float, float] | None = None
+    level: float = DEFAULT_LEVEL
+    # A plugin's plain texts; a built-in gives messages, rendered only when read (below).
+    _interval_basis: str = attrs.field(default="", alias="interval_basis")
+    observed_pace: float | None = None
+    required_pace: float | None = None
+    attainment_date: date | None = None
+    point_days: tuple[date, ...] = ()
+    point_values: tuple[float, ...] = ()
+    _basis: str = attrs.field(default="", alias="basis")
+    _note: str = attrs.field(default="", alias="note")
+    direction: Direction = Direction.INCREASE
+    basis_message: Message | None = None
+    interval_message: Message | None = None
+    note_message: Message | None = None
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        """The points the method used, oldest first."""
+        return tuple(map(Point, self.point_days, self.point_values))
+
+    @property
+    def basis(self) -> str:
+        """What the method did, in English."""
+        return self.basis_text("en")
+
+    @property
+    def interval_basis(self) -> str:
+        """How the interval was made, in English."""
+        return self.interval_basis_text("en")
+
+    @property
+    def note(self) -> str:
+        """Why there is no value, in English ("" when there is one)."""
+        return self.note_text("en")
+
+    def basis_text(self, lang: Lang = "ja") -> str:
+        """What the method did, in ``lang`` (a plugin's own text when it gives no message).
+
+        >>> from datetime import date
+        >>> from maebashi_dx.datasets import maebashi_2022
+        >>> from maebashi_dx.forecast import forecast
+        >>> f = forecast(maebashi_2022().kpi("kpi2"), date(2022, 5, 31), method="cagr")
+        >>> f.basis_text("ja")
+        '年平均成長率（最初と最新の実績値の対数を通る直線）'
+        >>> f.basis_text("en") == f.basis
+        True
+        """
+        return self._basis if self.basis_message is None else self.basis_message.text(lang)
+
+    def interval_basis_text(self, lang: Lang = "ja") -> str:
+        """How the interval was made, in ``lang``."""
+        if self.interval_message is None:
+            return self._interval_basis
+        return self.interval_message.text(lang)
+
+    def note_text(self, lang: Lang = "ja") -> str:
+        """Why there is no value, in ``lang`` ("" when there is one)."""
+        return self._note if self.note_message is None else self.note_message.text(lang)
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether the projected value at the deadline meets the target."""
+        if self.value is None:
+            return None
+        return self.direction.sign * (self.value - self.target) >= 0

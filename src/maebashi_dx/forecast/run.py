@@ -1,0 +1,194 @@
+"""Running a forecaster on a KPI: :func:`forecast`, :func:`run_forecaster` and the
+attainment date."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from maebashi_dx.errors import CalculationError
+from maebashi_dx.forecast.combine import (
+    _BlendTrend,
+    _PooledTrend,
+)
+from maebashi_dx.forecast.messages import (
+    Message,
+    _basis_of,
+    _msg,
+    _reason,
+)
+from maebashi_dx.forecast.result import Forecast
+from maebashi_dx.forecast.series import (
+    _HORIZON_YEARS,
+    DEFAULT_LEVEL,
+    FORECASTERS,
+    YEAR_DAYS,
+    Forecaster,
+    SeriesInput,
+    Trend,
+    default_method,
+    series_input,
+)
+from maebashi_dx.forecast.trends import (
+    _FlatTrend,
+    _LineTrend,
+)
+from maebashi_dx.model import KPI
+from maebashi_dx.model.reference import Reference
+
+
+def _attainment(data: SeriesInput, trend: Trend) -> date | None:
+    sign, target = data.direction.sign, data.target
+    best = max(data.values) if sign > 0 else min(data.values)
+    if sign * (best - target) >= 0:  # met already: when first?
+        for day, value in zip(data.days, data.values, strict=True):
+            if sign * (value - target) >= 0:
+                return day
+    if isinstance(trend, _LineTrend | _PooledTrend):
+        return trend.solve(data.target, data.direction.sign, data.as_of)
+    if isinstance(trend, _BlendTrend):
+        found = trend.solve(data.target, data.direction.sign, data.as_of)
+        if found is not None:
+            return found  # otherwise a member never meets it: search the whole horizon
+    # A plugin's trend: assume it is monotone in time and bisect up to the horizon.
+    lo = data.as_of
+    hi = data.as_of + timedelta(days=int(_HORIZON_YEARS * YEAR_DAYS))
+    if not data.meets(trend.predict(hi)):
+        return None
+    if data.meets(trend.predict(lo)):
+        return lo
+    while (hi - lo).days > 1:
+        mid = lo + (hi - lo) / 2
+        if data.meets(trend.predict(mid)):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def run_forecaster(
+    forecaster: Forecaster, data: SeriesInput, *, level: float = DEFAULT_LEVEL
+) -> Forecast:
+    """Apply one forecaster to prepared data (the core of :func:`forecast`)."""
+
+    def make(**found: Any) -> Forecast:
+        return Forecast(
+            kpi_id=data.kpi_id,
+            method=forecaster.name,
+            as_of=data.as_of,
+            deadline=data.deadline,
+            target=data.target,
+            level=level,
+            direction=data.direction,
+            **found,
+        )
+
+    if not data.days:
+        return make(**_note(_msg("forecast.note.no_data")))
+    required = _required_pace(data)
+    try:
+        trend = forecaster.fit(data)
+    except CalculationError as exc:
+        reason = _reason(exc)
+        return make(
+            required_pace=required,
+            point_days=data.days,
+            point_values=data.values,
+            note=str(exc),
+            note_message=reason if isinstance(reason, Message) else None,
+        )
+    if isinstance(trend, _LineTrend | _BlendTrend | _FlatTrend | _PooledTrend):
+        days, values = trend.days, trend.values
+    else:
+        days = tuple(p.day for p in trend.points)
+        values = tuple(p.value for p in trend.points)
+    value = trend.predict(data.deadline)
+    interval = trend.interval(data.deadline, level)
+    observed = trend.pace(data.as_of)
+    if not all(math.isfinite(v) for v in (value, *interval, observed)):
+        return make(
+            required_pace=required,
+            point_days=days,
+            point_values=values,
+            **_note(_msg("forecast.note.overflow")),
+        )
+    # A trend may say how its interval is made; the built-in lines say it by point count.
+    interval_message = getattr(trend, "interval_message", None)
+    interval_basis = (
+        "" if isinstance(interval_message, Message) else getattr(trend, "interval_basis", "")
+    )
+    if not isinstance(interval_message, Message) and not interval_basis:
+        interval_message = (
+            _msg("forecast.interval.prediction", level=level)
+            if len(days) >= 3
+            else _msg("forecast.interval.two_points")
+        )
+    if not isinstance(interval_message, Message):
+        interval_message = None
+    basis = _basis_of(trend)
+    return make(
+        value=value,
+        interval=interval,
+        interval_basis=interval_basis,
+        interval_message=interval_message,
+        observed_pace=observed,
+        required_pace=required,
+        attainment_date=_attainment(data, trend),
+        point_days=days,
+        point_values=values,
+        basis="" if isinstance(basis, Message) else basis,
+        basis_message=basis if isinstance(basis, Message) else None,
+    )
+
+
+def _note(message: Message) -> dict[str, Any]:
+    return {"note_message": message}
+
+
+def _required_pace(data: SeriesInput) -> float | None:
+    """(target − latest) / years left, from the latest value to the deadline.
+
+    Convention: with no time left (the latest value on or after the deadline) the
+    required pace is 0 when the latest value meets the target and None (no pace can
+    meet it) when it does not, never a division by zero. A pace too large for a float
+    (a target of 1e308 a day away) is None too, never infinite.
+    """
+    years_left = (data.deadline - data.days[-1]).days / YEAR_DAYS
+    if years_left > 0:
+        pace = (data.target - data.values[-1]) / years_left
+        return pace if math.isfinite(pace) else None
+    return 0.0 if data.meets(data.values[-1]) else None
+
+
+def forecast(
+    kpi: KPI,
+    as_of: date,
+    *,
+    method: str | None = None,
+    level: float = DEFAULT_LEVEL,
+    reference: Reference | None = None,
+) -> Forecast:
+    """Project a KPI to its deadline, using only data read on or before ``as_of``.
+
+    Args:
+        kpi: The KPI (a staged KPI is projected on its ladder positions).
+        as_of: The day of the forecast.
+        method: A registered forecaster's name; if None, :func:`default_method`:
+            ``blend``, or ``pooled`` when a reference is given.
+        level: Confidence level of the interval (0 < level < 1).
+        reference: A series to pool toward, e.g. the prefecture's rate (its points
+            after ``as_of`` are never used).
+
+    Returns:
+        A :class:`Forecast`. With fewer than two points, or data a method cannot use,
+        its ``value`` is None and ``note`` says why; it never returns NaN.
+
+    Raises:
+        UnknownPluginError: ``method`` is not registered; the message lists the names.
+    """
+    if not 0 < level < 1:
+        msg = f"level must be between 0 and 1, got {level}"
+        raise ValueError(msg)
+    forecaster = FORECASTERS.get(method or default_method(reference))
+    return run_forecaster(forecaster, series_input(kpi, as_of, reference), level=level)

@@ -1,0 +1,323 @@
+"""Line and growth trends: a straight line fitted in an identity, log or logit space
+(``two_point``, ``linear``, ``recent``, ``recent_6m``, ``cagr``, ``aroc``, ``logistic``)
+and the flat ``naive`` trend."""
+
+from __future__ import annotations
+
+import bisect
+import math
+import operator
+from datetime import date, timedelta
+from typing import Literal
+
+import attrs
+
+from maebashi_dx.forecast.intervals import student_t_quantile
+from maebashi_dx.forecast.messages import (
+    Message,
+    MethodName,
+    _Explained,
+    _FitError,
+    _msg,
+    _too_few,
+)
+from maebashi_dx.forecast.series import (
+    _HORIZON_YEARS,
+    YEAR_DAYS,
+    Point,
+    SeriesInput,
+    months_before,
+)
+
+# -------------------------------------------------------------------------- transforms
+
+Space = Literal["identity", "log", "logit"]
+Selection = Literal["endpoints", "all", "window"]
+_EPS = 1e-4  # how close to a bound a logistic value may sit (logit of 0 or 1 is infinite)
+
+
+@attrs.frozen
+class _Transform:
+    space: Space
+    lower: float = 0.0
+    upper: float = 1.0
+
+    def forward(self, y: float) -> float:
+        if self.space == "identity":
+            return y
+        if self.space == "log":
+            return math.log(y)
+        p = (y - self.lower) / (self.upper - self.lower)
+        p = min(1 - _EPS, max(_EPS, p))
+        return math.log(p / (1 - p))
+
+    def back(self, z: float) -> float:
+        if self.space == "identity":
+            return z
+        if self.space == "log":
+            return math.exp(min(z, 700.0))
+        return self.lower + (self.upper - self.lower) / (1 + math.exp(-max(-700.0, min(z, 700.0))))
+
+
+def _years(day: date, origin: date) -> float:
+    return (day - origin).days / YEAR_DAYS
+
+
+@attrs.frozen(kw_only=True)
+class _LineTrend(_Explained):
+    """A least-squares line z = a + b·x in a transformed space, x in years from origin."""
+
+    basis_message: Message
+    days: tuple[date, ...]
+    values: tuple[float, ...]
+    transform: _Transform
+    origin: date
+    a: float
+    b: float
+    n: int
+    sigma: float  # residual standard deviation in the transformed space (0: no scatter)
+    x_mean: float
+    sxx: float
+    bounds: tuple[float, float] | None
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        return tuple(map(Point, self.days, self.values))
+
+    def _cap(self, value: float) -> float:
+        if self.bounds is None:
+            return value
+        return min(self.bounds[1], max(self.bounds[0], value))
+
+    @property
+    def interval_message(self) -> Message | None:
+        """How the interval is made; None for the prediction interval, which
+        run_forecaster names with its level."""
+        if self.sigma > 0:
+            return None
+        if self.n >= 3:
+            return _msg("forecast.interval.on_line", count=self.n)
+        return _msg("forecast.interval.two_points")
+
+    @property
+    def interval_basis(self) -> str:
+        message = self.interval_message
+        return "" if message is None else message.text("en")
+
+    def predict(self, day: date) -> float:
+        return self._cap(self.transform.back(self.a + self.b * _years(day, self.origin)))
+
+    def interval(self, day: date, level: float) -> tuple[float, float]:
+        x = _years(day, self.origin)
+        z = self.a + self.b * x
+        if self.sigma > 0:
+            t = student_t_quantile((1 + level) / 2, self.n - 2)
+            se = self.sigma * math.sqrt(1 + 1 / self.n + (x - self.x_mean) ** 2 / self.sxx)
+            ends: tuple[float, ...] = (z - t * se, z + t * se)
+        else:
+            # Two points, or points exactly on a line: no scatter to estimate an error
+            # from, so never a zero-width interval; the pace may stall or double from the
+            # latest value (a stated heuristic). The line's own value is one of the ends'
+            # hull too: on exact data it lies between them, and where rounding at values
+            # near 2**53 moves it off the latest value, the interval still holds it.
+            z_last = self.transform.forward(self.values[-1])
+            dx = max(0.0, x - _years(self.days[-1], self.origin))
+            ends = (z_last, z_last + 2 * self.b * dx, z)
+        capped = [self._cap(self.transform.back(e)) for e in ends]
+        return min(capped), max(capped)
+
+    def solve(self, target: float, sign: int, after: date) -> date | None:
+        """The first day from ``after`` on which the trend meets ``target``, in closed
+        form: the line z = a + b·x crosses f(target) at x = (f(target) − a) / b."""
+
+        def meets(day: date) -> bool:
+            return sign * (self.predict(day) - target) >= 0
+
+        if meets(after):
+            return after
+        if self.bounds is not None and not self.bounds[0] <= target <= self.bounds[1]:
+            return None
+        space = self.transform.space
+        if space == "log" and target <= 0:
+            return None
+        if space == "logit" and not self.transform.lower < target < self.transform.upper:
+            return None  # an S-curve never reaches its bound
+        if sign * self.b <= 0:
+            return None  # flat, or moving away from the target: never met from here
+        x = (self.transform.forward(target) - self.a) / self.b
+        if x > _years(after, self.origin) + _HORIZON_YEARS:
+            return None
+        day = max(after, self.origin + timedelta(days=max(0, math.ceil(x * YEAR_DAYS))))
+        # The crossing is within a day of x; settle the rounding on whole days.
+        for _ in range(3):
+            if day > after and meets(day - timedelta(days=1)):
+                day -= timedelta(days=1)
+            elif not meets(day):
+                day += timedelta(days=1)
+        return day if meets(day) else None
+
+    def pace(self, day: date) -> float:
+        if self.transform.space == "identity":
+            return self.b
+        step = timedelta(days=15)
+        before = self.transform.back(self.a + self.b * _years(day - step, self.origin))
+        after = self.transform.back(self.a + self.b * _years(day + step, self.origin))
+        return (after - before) / (30 / YEAR_DAYS)
+
+
+@attrs.frozen(kw_only=True)
+class TrendForecaster:
+    """A forecaster that fits a line to (transformed) points and projects it.
+
+    Attributes:
+        name: Registered name.
+        description: One line for listings.
+        space: "identity", "log" (constant annual rate) or "logit" (saturation).
+        selection: "endpoints" (first and last), "all", or "window" (trailing months).
+        window_months: The trailing window for ``selection="window"``.
+        source: Where the convention comes from.
+    """
+
+    name: str
+    description: str
+    space: Space = "identity"
+    selection: Selection = "all"
+    window_months: int = 12
+    source: str = ""
+
+    def _select(self, data: SeriesInput) -> tuple[tuple[date, ...], tuple[float, ...], Message]:
+        days, values = data.days, data.values
+        if self.selection == "endpoints":
+            return (days[0], days[-1]), (values[0], values[-1]), _msg("forecast.points.endpoints")
+        if self.selection == "window":
+            since = months_before(data.as_of, self.window_months)
+            i = bisect.bisect_right(days, since)
+            if len(days) - i >= 2:
+                chosen = _msg(
+                    "forecast.points.window", count=len(days) - i, months=self.window_months
+                )
+                return days[i:], values[i:], chosen
+            short = _msg("forecast.points.window_short", months=self.window_months)
+            return days[-2:], values[-2:], short
+        return days, values, _msg("forecast.points.all", count=len(days))
+
+    def _transform(self, data: SeriesInput) -> _Transform:
+        if self.space == "logit":
+            if data.bounds is None:
+                raise _FitError(_msg("forecast.note.no_bounds", method=MethodName(self.name)))
+            return _Transform("logit", *data.bounds)
+        return _Transform(self.space)
+
+    def fit(self, data: SeriesInput) -> _LineTrend:
+        """Fit the line; CalculationError when the data cannot support it."""
+        if len(data.days) < 2:
+            raise _FitError(_too_few(self.name, len(data.days)))
+        days, values, chosen = self._select(data)
+        transform = self._transform(data)
+        if transform.space == "log" and min(values) <= 0:
+            raise _FitError(_msg("forecast.note.not_positive", method=MethodName(self.name)))
+        origin = days[0]
+        first = origin.toordinal()
+        xs = [o - first for o in map(date.toordinal, days)]  # whole days from the origin
+        zs = values if transform.space == "identity" else tuple(map(transform.forward, values))
+        n = len(xs)
+        # Ordinary least squares on centred sums (two passes, for numerical stability),
+        # in days; the line is then expressed in years.
+        x_mean = sum(xs) / n
+        z_mean = sum(zs) / n
+        dxs = [x - x_mean for x in xs]
+        dzs = [z - z_mean for z in zs]
+        sxx = sum(map(operator.mul, dxs, dxs))
+        if sxx == 0:
+            raise _FitError(_msg("forecast.note.one_date", method=MethodName(self.name)))
+        b_per_day = sum(map(operator.mul, dxs, dzs)) / sxx
+        a = z_mean - b_per_day * x_mean
+        b = b_per_day * YEAR_DAYS
+        x_mean /= YEAR_DAYS
+        sxx /= YEAR_DAYS * YEAR_DAYS
+        sigma = 0.0
+        if n >= 3:
+            # Residual sum of squares: Σ(z − z̄)² − b²·Sxx, never below zero. A residual at
+            # rounding level (points exactly on a line, as planned figures often are) is
+            # no scatter at all: sigma stays 0 and the interval is the heuristic. The sums
+            # are taken in units of the largest deviation, so values near 1e154 and above
+            # do not overflow when squared.
+            scale = max(map(abs, dzs))
+            if scale > 0:
+                us = [dz / scale for dz in dzs]
+                syy = sum(map(operator.mul, us, us))
+                slope = b_per_day / scale
+                ssr = max(0.0, syy - slope * slope * sxx * YEAR_DAYS**2)
+                if ssr > 1e-12 * syy:
+                    sigma = scale * math.sqrt(ssr / (n - 2))
+        basis = _msg(
+            "forecast.basis.trend",
+            method=MethodName(self.name),
+            how=_msg("forecast.how.line" if n == 2 else "forecast.how.least_squares"),
+            points=chosen,
+            space=_msg(f"forecast.space.{transform.space}"),
+        )
+        return _LineTrend(
+            basis_message=basis,
+            days=days,
+            values=values,
+            transform=transform,
+            origin=origin,
+            a=a,
+            b=b,
+            n=n,
+            sigma=sigma,
+            x_mean=x_mean,
+            sxx=sxx,
+            bounds=data.bounds,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class _FlatTrend(_Explained):
+    """The latest value, carried forward."""
+
+    days: tuple[date, ...]
+    values: tuple[float, ...]
+    basis_message: Message
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        return tuple(map(Point, self.days, self.values))
+
+    @property
+    def interval_message(self) -> Message:
+        """How the interval is made: it is not."""
+        return _msg("forecast.interval.naive")
+
+    @property
+    def interval_basis(self) -> str:
+        return self.interval_message.text("en")
+
+    def predict(self, day: date) -> float:
+        return self.values[-1]
+
+    def interval(self, day: date, level: float) -> tuple[float, float]:
+        return self.values[-1], self.values[-1]
+
+    def pace(self, day: date) -> float:
+        return 0.0
+
+
+@attrs.frozen(kw_only=True)
+class NaiveForecaster:
+    """The last value, unchanged: the baseline every forecaster must beat."""
+
+    name: str = "naive"
+    description: str = "the latest value, unchanged (a baseline)"
+
+    def fit(self, data: SeriesInput) -> _FlatTrend:
+        """Carry the latest value forward."""
+        if not data.days:
+            raise _FitError(_msg("forecast.note.no_points", method=MethodName(self.name)))
+        basis = _msg("forecast.basis.flat", method=MethodName(self.name))
+        return _FlatTrend(
+            basis_message=basis,
+            days=data.days[-1:],
+            values=data.values[-1:],
+        )
