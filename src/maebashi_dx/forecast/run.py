@@ -4,10 +4,11 @@ attainment date."""
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from maebashi_dx.errors import CalculationError
+from maebashi_dx.forecast.attainment import _attainment
 from maebashi_dx.forecast.combine import (
     _BlendTrend,
     _PooledTrend,
@@ -20,13 +21,11 @@ from maebashi_dx.forecast.messages import (
 )
 from maebashi_dx.forecast.result import Forecast
 from maebashi_dx.forecast.series import (
-    _HORIZON_YEARS,
     DEFAULT_LEVEL,
     FORECASTERS,
     YEAR_DAYS,
     Forecaster,
     SeriesInput,
-    Trend,
     default_method,
     series_input,
 )
@@ -36,35 +35,6 @@ from maebashi_dx.forecast.trends import (
 )
 from maebashi_dx.model import KPI
 from maebashi_dx.model.reference import Reference
-
-
-def _attainment(data: SeriesInput, trend: Trend) -> date | None:
-    sign, target = data.direction.sign, data.target
-    best = max(data.values) if sign > 0 else min(data.values)
-    if sign * (best - target) >= 0:  # met already: when first?
-        for day, value in zip(data.days, data.values, strict=True):
-            if sign * (value - target) >= 0:
-                return day
-    if isinstance(trend, _LineTrend | _PooledTrend):
-        return trend.solve(data.target, data.direction.sign, data.as_of)
-    if isinstance(trend, _BlendTrend):
-        found = trend.solve(data.target, data.direction.sign, data.as_of)
-        if found is not None:
-            return found  # otherwise a member never meets it: search the whole horizon
-    # A plugin's trend: assume it is monotone in time and bisect up to the horizon.
-    lo = data.as_of
-    hi = data.as_of + timedelta(days=int(_HORIZON_YEARS * YEAR_DAYS))
-    if not data.meets(trend.predict(hi)):
-        return None
-    if data.meets(trend.predict(lo)):
-        return lo
-    while (hi - lo).days > 1:
-        mid = lo + (hi - lo) / 2
-        if data.meets(trend.predict(mid)):
-            hi = mid
-        else:
-            lo = mid
-    return hi
 
 
 def run_forecaster(

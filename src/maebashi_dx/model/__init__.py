@@ -14,6 +14,7 @@ from maebashi_dx.model.kpi import (
     Value,
 )
 from maebashi_dx.model.plan import Pillar, Plan, PriorityProject, plan_problems
+from maebashi_dx.model.reference import Reference
 from maebashi_dx.model.schedule import (
     Department,
     LifecycleStage,
@@ -35,6 +36,7 @@ __all__ = [
     "Pillar",
     "Plan",
     "PriorityProject",
+    "Reference",
     "Series",
     "Stage",
     "StageRecord",
