@@ -551,6 +551,45 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_deck(args: argparse.Namespace) -> int:
+    """The committee's slides as a .pptx file (the ``pptx`` extra); -o is required."""
+    from maebashi_dx.assess import assess
+    from maebashi_dx.conflicts import find_conflicts
+    from maebashi_dx.report.deck import deck
+
+    lang = _lang(args)
+    if not args.output:
+        raise InputError("-o", text("cli.error.binary_needs_file", lang))
+    plan, label = _load(args.plan, args.measurements, lang)
+    result = _assess(args, plan, label)
+    previous = None
+    if args.previous is not None:
+        if args.previous >= result.as_of:
+            day = day_text(result.as_of, lang)
+            raise InputError("--previous", text("deck.cli.previous_not_before", lang, date=day))
+        with _about(label):
+            previous = assess(
+                plan,
+                args.previous,
+                method=args.method,
+                scale=args.scale,
+                references=_references(args, lang),
+            )
+    with _about(label):
+        conflicts = find_conflicts(plan)
+    with _about("--template" if args.template else "-o"):  # the 'pptx' extra, the template
+        payload = deck(
+            plan,
+            lang=lang,
+            assessment=result,
+            conflicts=conflicts,
+            previous=previous,
+            template=args.template,
+        )
+    emit(payload, args.output, lang)
+    return OK
+
+
 # The name a city gives its plan (data, not a message): 高崎市DX推進計画, as the cities
 # title theirs, and its English form.
 _PLAN_NAME: dict[Lang, str] = {"ja": "{city}DX推進計画", "en": "{city} DX Promotion Plan"}
@@ -682,6 +721,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate,
     "report": cmd_report,
     "chart": cmd_chart,
+    "deck": cmd_deck,
     "init": cmd_init,
     "plugins": cmd_plugins,
 }

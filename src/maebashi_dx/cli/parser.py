@@ -154,6 +154,10 @@ _EXAMPLES = {
   maebashi-dx chart --gantt -o schedule.png
   maebashi-dx chart --gantt my_city.toml -o schedule.svg
   maebashi-dx chart kpi1 -o kpi1.svg               # SVG needs no extra""",
+    "deck": """examples:
+  maebashi-dx deck -o 委員会資料.pptx               # the committee's slides (the 'pptx' extra)
+  maebashi-dx deck my_city.toml -o deck.pptx --template city.pptx --previous R4.3
+  maebashi-dx deck --lang en --as-of R5.3 -o deck_en.pptx""",
     "init": """examples:
   maebashi-dx init -o my_city.toml --city 高崎市
   maebashi-dx init -o takasaki.toml --city 高崎市 --city-en Takasaki
@@ -266,6 +270,18 @@ def build_parser(lang: Lang = "ja") -> Parser:
     p.add_argument("kpi", nargs="?", help="KPI id (with --gantt: the plan file)")
     p.add_argument("plan", nargs="?", help="plan file")
     p.add_argument("--gantt", action="store_true", help="the schedule instead of a KPI")
+
+    p = add("deck", "the committee's slides as an editable PowerPoint file", [common, calc])
+    p.add_argument("plan", nargs="?", help="plan file")
+    p.add_argument(
+        "--template", metavar="FILE", help="a .pptx whose slide master and layouts to use"
+    )
+    p.add_argument(
+        "--previous",
+        type=_as_of(lang),
+        metavar="DATE",
+        help="an earlier day of assessment: the summary says what changed since",
+    )
 
     p = add("init", "write a commented starter plan file for a new city", [])
     p.add_argument("-o", "--output", default="dx_plan.toml", metavar="FILE")

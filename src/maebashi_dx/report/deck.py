@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from maebashi_dx.assess import Assessment, KPIRow, assess
 from maebashi_dx.conflicts import Conflict, Severity, find_conflicts
 from maebashi_dx.dates import Precision, era_of
-from maebashi_dx.errors import MissingDependencyError
+from maebashi_dx.errors import MaebashiDXError, MissingDependencyError
 from maebashi_dx.i18n import catalogue, localized, text
 from maebashi_dx.model import KPI, KPIKind, Plan
 from maebashi_dx.report.document import Report, build_report
@@ -58,7 +58,7 @@ from maebashi_dx.report.svg import _month_step, fit_text, text_width
 from maebashi_dx.report.table import Row, Table
 from maebashi_dx.report.xlsx import _FILLS as STATUS_FILLS
 
-__all__ = ["FONT", "FONT_FALLBACK", "deck"]
+__all__ = ["FONT", "FONT_FALLBACK", "TemplateError", "build_deck", "chart_series", "deck"]
 
 #: The Japanese UI font set on every run of the default deck.
 FONT = "BIZ UDPゴシック"
@@ -197,7 +197,7 @@ class _Slides:
             _theme_fonts(prs)
             self.font: str | None = FONT
         else:
-            prs = pptx.Presentation(str(template))
+            prs = _open_template(pptx, template)
             _drop_slides(prs)
             self.font = None
         self.prs = prs
@@ -388,6 +388,31 @@ class _Slides:
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()
+
+
+class TemplateError(MaebashiDXError, ValueError):
+    """A ``template`` that is not a PowerPoint file python-pptx can open."""
+
+
+def _open_template(pptx: Any, template: str | Path) -> Any:
+    """The template's presentation; TemplateError names the file and the problem."""
+    import zipfile
+
+    path = Path(template)
+    if path.is_dir():
+        raise TemplateError(f"{template}: a folder, not a .pptx file")
+    if not path.is_file():
+        raise TemplateError(f"{template}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise TemplateError(f"{template}: not a .pptx file (a .pptx is a zip archive; this is not)")
+    try:
+        return pptx.Presentation(str(path))
+    except (OSError, ValueError, KeyError, SyntaxError, zipfile.BadZipFile) as exc:
+        reason = str(exc).strip() or type(exc).__name__
+    except pptx.exc.PythonPptxError as exc:
+        reason = str(exc).strip() or type(exc).__name__
+    msg = f"{template}: not a PowerPoint (.pptx) file python-pptx can open ({reason})"
+    raise TemplateError(msg)
 
 
 def _typeface(rpr: Any, font: str) -> None:
@@ -1231,6 +1256,7 @@ def deck(
 
     Raises:
         MissingDependencyError: python-pptx (the ``pptx`` extra) is not installed.
+        TemplateError: ``template`` is not a .pptx file python-pptx can open.
 
     Example:
         >>> from maebashi_dx.datasets import maebashi_2022
