@@ -8,7 +8,7 @@ from datetime import date
 import attrs
 
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.forecast.intervals import _size, _WidenedTrend
+from maebashi_dx.forecast.intervals import Num, _size, _WidenedTrend
 from maebashi_dx.forecast.messages import (
     Items,
     Message,
@@ -168,6 +168,14 @@ class BlendForecaster:
         )
 
 
+def pooled_pace(own: Num, theirs: Num, last: Num, level: Num, weight: float) -> tuple[Num, Num]:
+    """The reference's pace scaled by the ratio of the two levels on the series' latest
+    day, and the pooled pace ``(1 − weight) × own + weight × scaled`` (top-down
+    proportional pooling; one formula for floats and numpy arrays)."""
+    scaled = theirs * (last / level)
+    return scaled, (1 - weight) * own + weight * scaled
+
+
 @attrs.frozen(kw_only=True)
 class _PooledTrend(_WidenedTrend):
     """A line through the latest point whose pace is pooled with a reference's."""
@@ -278,8 +286,7 @@ class PooledForecaster:
                 )
             )
         scale = last / level
-        scaled = theirs.b * scale
-        pace = (1 - self.weight) * own.b + self.weight * scaled
+        scaled, pace = pooled_pace(own.b, theirs.b, last, level, self.weight)
         x_last = _years(last_day, own.origin)
 
         basis = _msg(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import math
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -19,6 +20,28 @@ from maebashi_dx.forecast.series import (
     Point,
     Trend,
 )
+
+# ------------------------------------------------------------------ shared formulas
+#
+# One formula, one place: the formulas of the forecasters are written once on plain
+# arithmetic and a small namespace of elementwise functions (``xp``), and serve both the
+# scalar forecasters (``xp`` = :class:`ScalarMath`, floats) and the columnar kernels of
+# :mod:`maebashi_dx.bulk` (``xp`` = numpy, one array element per KPI or per point). The
+# operations run in the same order on both, so a KPI gets the same figures either way.
+
+#: A float for the scalar forecasters, a numpy array in the columnar kernels.
+Num = Any
+
+
+class ScalarMath:
+    """The scalar namespace of the shared formulas (numpy is the array one)."""
+
+    log = staticmethod(math.log)
+    exp = staticmethod(math.exp)
+    sqrt = staticmethod(math.sqrt)
+    minimum = staticmethod(min)
+    maximum = staticmethod(max)
+
 
 # ----------------------------------------------------------------------------- Student t
 
@@ -67,6 +90,20 @@ def student_t_quantile(p: float, df: int) -> float:
     return q if p > 0.5 else -q
 
 
+def pace_change(shift: Num, days_ahead: Num, xp: Any = ScalarMath) -> Num:
+    """Half the width a combined trend's interval gains for changes of pace: the pace
+    may change as much as it has changed before (``shift`` per year), over the horizon
+    (a stated heuristic; one formula for the scalar forecasters and the bulk kernels,
+    see :mod:`maebashi_dx.forecast.trends`)."""
+    return shift * xp.maximum(0.0, days_ahead / YEAR_DAYS)
+
+
+def doubled_pace(last: Num, pace: Num, days_ahead: Num, xp: Any = ScalarMath) -> Num:
+    """The far end of a short series' interval: the pace doubled from the latest value
+    over ``days_ahead`` (the near end is the latest value, the pace stalled)."""
+    return last + 2 * pace * xp.maximum(0.0, days_ahead / YEAR_DAYS)
+
+
 def _size(trend: Trend) -> int:
     """How many points a trend was fitted on (without building them, for the built-ins)."""
     days = getattr(trend, "days", None)
@@ -95,15 +132,14 @@ class _WidenedTrend(_Explained):
         """The hull of ``ends`` and of the pace's possible changes, within the bounds."""
         if self.shift is not None:
             # The pace may change as much as it has changed before, over the horizon.
-            half = self.shift * max(0.0, (day - self.origin).days / YEAR_DAYS)
+            half = pace_change(self.shift, (day - self.origin).days)
             ends = [*ends, middle - half, middle + half]
         else:
             # Under three points or two years of history the pace's own changes cannot be
             # seen: allow it to stall or to double from the latest value, as with two
             # points, so a short series never gets a narrow interval from a few points.
-            ahead = max(0.0, (day - self.days[-1]).days / YEAR_DAYS)
             last = self.values[-1]
-            ends = [*ends, last, last + 2 * pace * ahead]
+            ends = [*ends, last, doubled_pace(last, pace, (day - self.days[-1]).days)]
         low, high = min(ends), max(ends)
         if self.bounds is not None:
             low = min(self.bounds[1], max(self.bounds[0], low))

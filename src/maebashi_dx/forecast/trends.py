@@ -8,11 +8,11 @@ import bisect
 import math
 import operator
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from maebashi_dx.forecast.intervals import student_t_quantile
+from maebashi_dx.forecast.intervals import Num, ScalarMath, student_t_quantile
 from maebashi_dx.forecast.messages import (
     Message,
     MethodName,
@@ -36,6 +36,95 @@ Selection = Literal["endpoints", "all", "window"]
 _EPS = 1e-4  # how close to a bound a logistic value may sit (logit of 0 or 1 is infinite)
 
 
+# ------------------------------------------------------------------ shared formulas
+# (see maebashi_dx.forecast.intervals: one formula for floats and for numpy arrays)
+
+
+def forward(space: Space, y: Num, lower: Num, upper: Num, xp: Any = ScalarMath) -> Num:
+    """A value in the fitting space: itself, its logarithm (constant growth rate), or
+    the logit of its share of the bounds, kept ``_EPS`` inside them."""
+    if space == "identity":
+        return y
+    if space == "log":
+        return xp.log(y)
+    p = (y - lower) / (upper - lower)
+    p = xp.minimum(1 - _EPS, xp.maximum(_EPS, p))
+    return xp.log(p / (1 - p))
+
+
+def back(space: Space, z: Num, lower: Num, upper: Num, xp: Any = ScalarMath) -> Num:
+    """The inverse of :func:`forward`; the exponent is held to ±700 so it stays finite."""
+    if space == "identity":
+        return z
+    if space == "log":
+        return xp.exp(xp.minimum(z, 700.0))
+    return lower + (upper - lower) / (1 + xp.exp(-xp.maximum(-700.0, xp.minimum(z, 700.0))))
+
+
+def cap(value: Num, lower: Num, upper: Num, xp: Any = ScalarMath) -> Num:
+    """A value held within its natural bounds."""
+    return xp.minimum(upper, xp.maximum(lower, value))
+
+
+def ols_line(x_mean: Num, z_mean: Num, sxx: Num, sxz: Num) -> tuple[Num, Num, Num, Num, Num]:
+    """Ordinary least squares from centred sums in days (x̄, z̄, Sxx, Sxz): the
+    intercept ``a`` at the origin, the slope per day and per year, and x̄ and Sxx in
+    years."""
+    b_per_day = sxz / sxx
+    a = z_mean - b_per_day * x_mean
+    years = YEAR_DAYS * YEAR_DAYS
+    return a, b_per_day, b_per_day * YEAR_DAYS, x_mean / YEAR_DAYS, sxx / years
+
+
+def residual_ssr(syy: Num, slope: Num, sxx: Num, xp: Any = ScalarMath) -> Num:
+    """The residual sum of squares Σ(z − z̄)² − b²·Sxx, never below zero, in units of
+    the largest deviation (``syy`` and ``slope``, per day, are scaled by it; ``sxx`` is in
+    years)."""
+    return xp.maximum(0.0, syy - slope * slope * sxx * YEAR_DAYS**2)
+
+
+def residual_sigma(scale: Num, ssr: Num, n: Num, xp: Any = ScalarMath) -> Num:
+    """The residual standard deviation, √(SSR / (n − 2)), back in the values' units."""
+    return scale * xp.sqrt(ssr / (n - 2))
+
+
+def prediction_se(sigma: Num, n: Num, x: Num, x_mean: Num, sxx: Num, xp: Any = ScalarMath) -> Num:
+    """The standard error of a new observation at x on a least-squares line:
+    σ·√(1 + 1/n + (x − x̄)²/Sxx) (the textbook prediction interval)."""
+    return sigma * xp.sqrt(1 + 1 / n + (x - x_mean) ** 2 / sxx)
+
+
+def stall_or_double(z_last: Num, b: Num, x: Num, x_last: Num, xp: Any = ScalarMath) -> Num:
+    """The far end of the two-point heuristic: the pace doubled from the latest value
+    (the near end is the latest value itself, the pace stalled)."""
+    return z_last + 2 * b * xp.maximum(0.0, x - x_last)
+
+
+def line_pace(
+    space: Space,
+    a: Num,
+    b: Num,
+    x_before: Num,
+    x_after: Num,
+    lower: Num,
+    upper: Num,
+    xp: Any = ScalarMath,
+) -> Num:
+    """The pace of a line per year: its slope, or in a transformed space the change of
+    the values over 30 days around the day (``x_before``, ``x_after``: 15 days either
+    side, in years)."""
+    if space == "identity":
+        return b
+    before = back(space, a + b * x_before, lower, upper, xp)
+    after = back(space, a + b * x_after, lower, upper, xp)
+    return (after - before) / (30 / YEAR_DAYS)
+
+
+def crossing(f_target: Num, a: Num, b: Num) -> Num:
+    """Where the line z = a + b·x crosses f(target): x = (f(target) − a) / b, in years."""
+    return (f_target - a) / b
+
+
 @attrs.frozen
 class _Transform:
     space: Space
@@ -43,20 +132,10 @@ class _Transform:
     upper: float = 1.0
 
     def forward(self, y: float) -> float:
-        if self.space == "identity":
-            return y
-        if self.space == "log":
-            return math.log(y)
-        p = (y - self.lower) / (self.upper - self.lower)
-        p = min(1 - _EPS, max(_EPS, p))
-        return math.log(p / (1 - p))
+        return float(forward(self.space, y, self.lower, self.upper))
 
     def back(self, z: float) -> float:
-        if self.space == "identity":
-            return z
-        if self.space == "log":
-            return math.exp(min(z, 700.0))
-        return self.lower + (self.upper - self.lower) / (1 + math.exp(-max(-700.0, min(z, 700.0))))
+        return float(back(self.space, z, self.lower, self.upper))
 
 
 def _years(day: date, origin: date) -> float:
@@ -87,7 +166,7 @@ class _LineTrend(_Explained):
     def _cap(self, value: float) -> float:
         if self.bounds is None:
             return value
-        return min(self.bounds[1], max(self.bounds[0], value))
+        return float(cap(value, *self.bounds))
 
     @property
     def interval_message(self) -> Message | None:
@@ -112,7 +191,7 @@ class _LineTrend(_Explained):
         z = self.a + self.b * x
         if self.sigma > 0:
             t = student_t_quantile((1 + level) / 2, self.n - 2)
-            se = self.sigma * math.sqrt(1 + 1 / self.n + (x - self.x_mean) ** 2 / self.sxx)
+            se = prediction_se(self.sigma, self.n, x, self.x_mean, self.sxx)
             ends: tuple[float, ...] = (z - t * se, z + t * se)
         else:
             # Two points, or points exactly on a line: no scatter to estimate an error
@@ -121,8 +200,8 @@ class _LineTrend(_Explained):
             # hull too: on exact data it lies between them, and where rounding at values
             # near 2**53 moves it off the latest value, the interval still holds it.
             z_last = self.transform.forward(self.values[-1])
-            dx = max(0.0, x - _years(self.days[-1], self.origin))
-            ends = (z_last, z_last + 2 * self.b * dx, z)
+            far = stall_or_double(z_last, self.b, x, _years(self.days[-1], self.origin))
+            ends = (z_last, far, z)
         capped = [self._cap(self.transform.back(e)) for e in ends]
         return min(capped), max(capped)
 
@@ -144,7 +223,7 @@ class _LineTrend(_Explained):
             return None  # an S-curve never reaches its bound
         if sign * self.b <= 0:
             return None  # flat, or moving away from the target: never met from here
-        x = (self.transform.forward(target) - self.a) / self.b
+        x = crossing(self.transform.forward(target), self.a, self.b)
         if x > _years(after, self.origin) + _HORIZON_YEARS:
             return None
         day = max(after, self.origin + timedelta(days=max(0, math.ceil(x * YEAR_DAYS))))
@@ -160,9 +239,18 @@ class _LineTrend(_Explained):
         if self.transform.space == "identity":
             return self.b
         step = timedelta(days=15)
-        before = self.transform.back(self.a + self.b * _years(day - step, self.origin))
-        after = self.transform.back(self.a + self.b * _years(day + step, self.origin))
-        return (after - before) / (30 / YEAR_DAYS)
+        t = self.transform
+        return float(
+            line_pace(
+                t.space,
+                self.a,
+                self.b,
+                _years(day - step, self.origin),
+                _years(day + step, self.origin),
+                t.lower,
+                t.upper,
+            )
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -230,26 +318,20 @@ class TrendForecaster:
         sxx = sum(map(operator.mul, dxs, dxs))
         if sxx == 0:
             raise _FitError(_msg("forecast.note.one_date", method=MethodName(self.name)))
-        b_per_day = sum(map(operator.mul, dxs, dzs)) / sxx
-        a = z_mean - b_per_day * x_mean
-        b = b_per_day * YEAR_DAYS
-        x_mean /= YEAR_DAYS
-        sxx /= YEAR_DAYS * YEAR_DAYS
+        a, b_day, b, x_mean, sxx = ols_line(x_mean, z_mean, sxx, sum(map(operator.mul, dxs, dzs)))
         sigma = 0.0
         if n >= 3:
-            # Residual sum of squares: Σ(z − z̄)² − b²·Sxx, never below zero. A residual at
-            # rounding level (points exactly on a line, as planned figures often are) is
-            # no scatter at all: sigma stays 0 and the interval is the heuristic. The sums
-            # are taken in units of the largest deviation, so values near 1e154 and above
-            # do not overflow when squared.
+            # A residual at rounding level (points exactly on a line, as planned figures
+            # often are) is no scatter at all: sigma stays 0 and the interval is the
+            # heuristic. The sums are taken in units of the largest deviation, so values
+            # near 1e154 and above do not overflow when squared.
             scale = max(map(abs, dzs))
             if scale > 0:
                 us = [dz / scale for dz in dzs]
                 syy = sum(map(operator.mul, us, us))
-                slope = b_per_day / scale
-                ssr = max(0.0, syy - slope * slope * sxx * YEAR_DAYS**2)
+                ssr = residual_ssr(syy, b_day / scale, sxx)
                 if ssr > 1e-12 * syy:
-                    sigma = scale * math.sqrt(ssr / (n - 2))
+                    sigma = residual_sigma(scale, ssr, n)
         basis = _msg(
             "forecast.basis.trend",
             method=MethodName(self.name),
