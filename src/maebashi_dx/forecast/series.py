@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import itertools
 from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple, Protocol, runtime_checkable
@@ -127,15 +126,25 @@ FORECASTERS: Registry[Forecaster] = Registry(
 )
 
 
+# Days in each month of a common year; February gains a day in a leap year.
+_MONTH_LENGTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def months_before(day: date, months: int) -> date:
     """The same day ``months`` earlier, clamped to the month's end (31 May → 28 Feb).
 
     Plain arithmetic: this runs for every KPI of every assessment, where dateutil's
-    relativedelta costs several times more.
+    relativedelta costs several times more. Days 1-28 exist in every month; a later day
+    is clamped to the month's length, February's by the proleptic Gregorian leap rule
+    (:func:`calendar.isleap`, as :class:`datetime.date` counts).
     """
     years, month0 = divmod(day.month - 1 - months, 12)
-    year, month = day.year + years, month0 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    year = day.year + years
+    d = day.day
+    if d > 28:
+        last = 29 if month0 == 1 and calendar.isleap(year) else _MONTH_LENGTHS[month0]
+        d = min(d, last)
+    return date(year, month0 + 1, d)
 
 
 def value_at(days: Sequence[date], values: Sequence[float], day: date) -> float | None:
@@ -155,17 +164,29 @@ def pace_shift(days: Sequence[date], values: Sequence[float], years: int = 4) ->
     """How much the yearly change of a series has itself changed: the largest difference
     between consecutive year-on-year changes over the last ``years`` years, counted back
     from the latest point. None with less than two years of history."""
-    end = days[-1]
-    levels = []  # the value on each anniversary of the latest point, going back
+    end, first = days[-1], days[0]
+    # The value on each anniversary of the latest point, going back while the series
+    # covers it (value_at is None before the first point, and an anniversary is never
+    # after the latest one).
+    levels = []
     for k in range(years + 2):
-        level = value_at(days, values, months_before(end, 12 * k))
-        if level is None:
+        day = months_before(end, 12 * k)
+        if day < first:
             break
+        level = value_at(days, values, day)
+        assert level is not None  # first <= day <= end
         levels.append(level)
-    changes = [b - a for b, a in itertools.pairwise(levels)]
-    if len(changes) < 2:
+    if len(levels) < 3:
         return None
-    return max(abs(x - y) for x, y in itertools.pairwise(changes))
+    # Consecutive year-on-year changes (each level less the one a year before it, going
+    # back), and the largest gap between two consecutive ones.
+    change = levels[0] - levels[1]
+    following = levels[1] - levels[2]
+    largest = abs(change - following)
+    for i in range(3, len(levels)):
+        change, following = following, levels[i - 1] - levels[i]
+        largest = max(largest, abs(change - following))
+    return largest
 
 
 def default_method(reference: Reference | None = None) -> str:
