@@ -36,6 +36,7 @@ from maebashi_dx.report.deck import FONT, FONT_FALLBACK, TemplateError, era_day,
 from maebashi_dx.report.deck import _pages as pages_of
 from maebashi_dx.report.deck import _widths as widths_of
 from maebashi_dx.report.fmt import clip_to_bounds, report_title
+from maebashi_dx.report.table import Table
 from tests.test_report_japanese import latin_words, starter_plan
 
 PLANS = {"bundled": maebashi_2022, "starter": starter_plan}
@@ -57,6 +58,18 @@ def tables(slide: Any) -> list[Any]:
 
 def cell_rows(table: Any) -> list[list[str]]:
     return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def body_rows(prs: Any, title: str) -> list[list[str]]:
+    """The body rows of the tables on the slides titled ``title`` (or its parts)."""
+    return [
+        r for s in prs.slides if title_of(s).startswith(title) for r in cell_rows(tables(s)[0])[1:]
+    ]
+
+
+def cells_of(table: Table) -> list[list[str]]:
+    """A report table's cells, row by row, in its columns' order."""
+    return [[row.cells[c.key] for c in table.columns] for row in table.rows]
 
 
 def assessed(plan: Plan) -> Assessment:
@@ -182,7 +195,7 @@ def test_the_table_cells_are_progress_tables(made: tuple[Plan, Assessment, Lang,
         for r in range(1, len(rows)):
             fill = shown.cell(r, status).fill
             fills.append(str(fill.fore_color.rgb) if fill.type is not None else None)
-    assert body == [[row.cells[c.key] for c in table.columns] for row in table.rows]
+    assert body == cells_of(table)
     assert fills == [html_colour(row.data["status"]) for row in table.rows]
 
 
@@ -207,8 +220,7 @@ def test_a_long_table_is_split_without_cutting_a_row() -> None:
     assert [title_of(s) for s in parts] == [
         f"{table.title}（{n}/{len(parts)}）" for n in range(1, len(parts) + 1)
     ]
-    rows = [r for s in parts for r in cell_rows(tables(s)[0])[1:]]
-    assert rows == [[row.cells[c.key] for c in table.columns] for row in table.rows]
+    assert body_rows(prs, table.title) == cells_of(table)
 
 
 @given(
@@ -349,9 +361,7 @@ def test_the_working_groups_slide_lists_each_group() -> None:
     plan = attrs.evolve(plan, working_groups=(wg, *plan.working_groups[1:]))
     prs = read(deck(plan))
     title = text("deck.slides.working_groups", "ja")
-    rows = [
-        r for s in prs.slides if title_of(s).startswith(title) for r in cell_rows(tables(s)[0])[1:]
-    ]
+    rows = body_rows(prs, title)
     assert [r[0] for r in rows] == [w.name for w in plan.working_groups]
     assert rows[0][3] == "●●●○○ 副市長による判断"
     assert rows[0][4] == "情報政策課、市民課"
@@ -534,13 +544,7 @@ def test_a_template_gives_its_master_layouts_and_fonts(tmp_path: Path) -> None:
             if shape.has_table or shape.has_chart:
                 assert shape.top >= band  # content below the template's title band
     table = progress_table(plan, as_of=a.as_of, assessment=a)
-    body = [
-        r
-        for s in prs.slides
-        if title_of(s).startswith(table.title)
-        for r in cell_rows(tables(s)[0])[1:]
-    ]
-    assert body == [[row.cells[c.key] for c in table.columns] for row in table.rows]
+    assert body_rows(prs, table.title) == cells_of(table)
 
 
 def test_a_bad_template_is_named_with_its_problem(tmp_path: Path) -> None:
@@ -574,13 +578,7 @@ def test_the_command_works_on_an_init_plan(tmp_path: Path) -> None:
     plan = starter_plan()
     a = assessed(plan)
     table = progress_table(plan, as_of=a.as_of, assessment=a)
-    body = [
-        r
-        for s in prs.slides
-        if title_of(s).startswith(table.title)
-        for r in cell_rows(tables(s)[0])[1:]
-    ]
-    assert body == [[row.cells[c.key] for c in table.columns] for row in table.rows]
+    assert body_rows(prs, table.title) == cells_of(table)
     assert title_of(prs.slides[0]) == "高崎市DX推進計画 進捗報告"
 
 
