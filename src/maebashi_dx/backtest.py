@@ -6,6 +6,13 @@ method and window: mean and median absolute error, bias (forecast − actual, so
 positive bias over-forecasts), and the share of outcomes inside the forecast interval
 (its empirical coverage, to set against its nominal level).
 
+Calibrated methods (``calibrate=``) are scored a second time, as ``<name>+conformal``:
+the same point forecasts with the interval of
+:mod:`maebashi_dx.forecast.conformal`, learned at each origin from the method's own
+forecasts at earlier monthly origins whose outcomes were known by then, and, for the
+``targets`` asked for, the chance of meeting each; :func:`reliability` scores those
+chances (Brier score, reliability table).
+
 The actual value at a horizon that falls between two snapshots is interpolated linearly
 between them; a horizon after the last snapshot has no actual, and the series is left
 out of that window.
@@ -29,6 +36,7 @@ from datetime import date
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
     DEFAULT_LEVEL,
     FORECASTERS,
@@ -38,19 +46,28 @@ from maebashi_dx.forecast import (
     run_forecaster,
     value_at,
 )
+from maebashi_dx.forecast.conformal import DEFAULT_GAMMA, TrackRecord, calibrate_value
+from maebashi_dx.forecast.messages import Message
 from maebashi_dx.model import Direction
 
 __all__ = [
+    "CALIBRATED_SUFFIX",
     "Agreement",
     "Backtest",
+    "Bin",
     "Outcome",
     "Panel",
+    "Reliability",
     "Score",
     "Window",
     "backtest",
+    "reliability",
     "status_agreement",
     "value_at",
 ]
+
+#: The name under which a calibrated method's outcomes are scored: ``blend+conformal``.
+CALIBRATED_SUFFIX = "+conformal"
 
 #: Series by id: (days, values), days strictly increasing.
 Panel = Mapping[str, tuple[Sequence[date], Sequence[float]]]
@@ -91,6 +108,9 @@ class Outcome:
     low: float
     high: float
     actual: float
+    #: The chance of meeting each of the backtest's targets, in order (calibrated
+    #: methods only; empty when not calibrated or when the calibration could not apply).
+    probabilities: tuple[float, ...] = ()
 
     @property
     def error(self) -> float:
@@ -145,6 +165,7 @@ class Backtest:
     scores: tuple[Score, ...]
     overall: tuple[Score, ...]
     level: float
+    targets: tuple[float, ...] = ()
 
     def score(self, method: str, window: Window | None = None) -> Score:
         """The score of one method on one window (or overall)."""
@@ -166,6 +187,10 @@ def backtest(
     direction: Direction = Direction.INCREASE,
     keep_outcomes: bool = True,
     references: Mapping[str, Reference] | None = None,
+    calibrate: Iterable[str] = (),
+    targets: Sequence[float] = (),
+    gamma: float = DEFAULT_GAMMA,
+    interleave: bool = True,
 ) -> Backtest:
     """Evaluate forecasters by rolling origin over a panel of series.
 
@@ -179,6 +204,14 @@ def backtest(
         keep_outcomes: Keep every single outcome (memory grows with the panel).
         references: A series to pool toward, by series id (e.g. each city's prefecture),
             cut at each origin like the series themselves.
+        calibrate: Methods (among ``methods``) to score again with calibrated intervals,
+            as ``<name>+conformal``; each origin's calibration reads only the outcomes
+            known by that origin.
+        targets: Targets whose chance of being met by the horizon the calibrated
+            methods give (for :func:`reliability`).
+        gamma: ACI's step for the calibration.
+        interleave: ACI with one level per month modulo the horizon (the default; see
+            :mod:`maebashi_dx.forecast.conformal`), or one level for all origins.
 
     Returns:
         Scores per method and window, and overall (all windows pooled).
@@ -186,9 +219,30 @@ def backtest(
     chosen = [FORECASTERS.get(m) if isinstance(m, str) else m for m in methods]
     references = references or {}
     windows = sorted(set(windows))
+    targets = tuple(targets)
+    to_calibrate = set(calibrate)
+    unknown = to_calibrate - {f.name for f in chosen}
+    if unknown:
+        msg = f"calibrate names methods not in the backtest: {', '.join(sorted(unknown))}"
+        raise CalculationError(msg)
+    records = {
+        f.name: TrackRecord(
+            panel,
+            f,
+            max(w.origin for w in windows),
+            horizons=sorted({w.months_ahead for w in windows}),
+            bounds=bounds,
+            direction=direction,
+            references=references,
+        )
+        for f in chosen
+        if f.name in to_calibrate and windows
+    }
     all_outcomes: list[Outcome] = []
     scores: list[Score] = []
-    pooled: dict[str, list[Outcome]] = {f.name: [] for f in chosen}
+    names = [f.name for f in chosen]
+    names += [f.name + CALIBRATED_SUFFIX for f in chosen if f.name in records]
+    pooled: dict[str, list[Outcome]] = {name: [] for name in names}
     skipped_total: dict[str, int] = dict.fromkeys(pooled, 0)
     for window in windows:
         cases = []
@@ -217,34 +271,63 @@ def backtest(
                 )
             )
         for forecaster in chosen:
-            outcomes = []
+            name = forecaster.name
+            record = records.get(name)
+            calibration = (
+                record.calibration(window.origin, level=level, gamma=gamma, interleave=interleave)
+                if record
+                else None
+            )
+            outcomes, calibrated = [], []
             skipped = 0
             for sid, actual, data in cases:
                 f = run_forecaster(forecaster, data, level=level)
                 if f.value is None or f.interval is None:
                     skipped += 1
                     continue
-                outcomes.append(
-                    Outcome(
-                        series_id=sid,
-                        method=forecaster.name,
-                        window=window,
-                        forecast=f.value,
-                        low=f.interval[0],
-                        high=f.interval[1],
-                        actual=actual,
+                outcome = Outcome(
+                    series_id=sid,
+                    method=name,
+                    window=window,
+                    forecast=f.value,
+                    low=f.interval[0],
+                    high=f.interval[1],
+                    actual=actual,
+                )
+                outcomes.append(outcome)
+                if calibration is None:
+                    continue
+                found = calibrate_value(f.value, data, calibration, targets)
+                if isinstance(found, Message):  # the method's own interval, no chances
+                    calibrated.append(attrs.evolve(outcome, method=name + CALIBRATED_SUFFIX))
+                    continue
+                calibrated.append(
+                    attrs.evolve(
+                        outcome,
+                        method=name + CALIBRATED_SUFFIX,
+                        low=found.interval[0],
+                        high=found.interval[1],
+                        probabilities=found.chances,
                     )
                 )
-            scores.append(_score(forecaster.name, window, outcomes, skipped, level))
-            pooled[forecaster.name] += outcomes
-            skipped_total[forecaster.name] += skipped
-            if keep_outcomes:
-                all_outcomes += outcomes
+            runs = [(name, outcomes)]
+            if calibration is not None:
+                runs.append((name + CALIBRATED_SUFFIX, calibrated))
+            for label, found_outcomes in runs:
+                scores.append(_score(label, window, found_outcomes, skipped, level))
+                pooled[label] += found_outcomes
+                skipped_total[label] += skipped
+                if keep_outcomes:
+                    all_outcomes += found_outcomes
     overall = tuple(
         _score(name, None, outs, skipped_total[name], level) for name, outs in pooled.items()
     )
     return Backtest(
-        outcomes=tuple(all_outcomes), scores=tuple(scores), overall=overall, level=level
+        outcomes=tuple(all_outcomes),
+        scores=tuple(scores),
+        overall=overall,
+        level=level,
+        targets=targets,
     )
 
 
@@ -298,4 +381,105 @@ def status_agreement(result: Backtest, targets: Sequence[float]) -> tuple[Agreem
                     missed_warnings=sum(s and not d for s, d in zip(said, did, strict=True)) / n,
                 )
             )
+    return tuple(out)
+
+
+@attrs.frozen(kw_only=True)
+class Bin:
+    """One bin of a reliability table: forecasts whose chance fell in [low, high).
+
+    Attributes:
+        low: The bin's lower edge (the last bin includes 1).
+        high: Its upper edge.
+        n: Forecasts in it.
+        predicted: Their mean chance.
+        observed: The share that met the target.
+    """
+
+    low: float
+    high: float
+    n: int
+    predicted: float
+    observed: float
+
+
+@attrs.frozen(kw_only=True)
+class Reliability:
+    """How good a calibrated method's chances of meeting targets were, on one window
+    (``window`` None: all windows), over one target (``target`` None: all the targets).
+
+    Attributes:
+        method: The calibrated method (``<name>+conformal``).
+        window: The window, or None.
+        target: The target, or None.
+        n: Chances scored (one per outcome and target).
+        brier: The Brier score, the mean of (chance − met)², 0 best (Brier 1950).
+        verdict_brier: The same for the yes/no verdict of the point forecast (chance 1
+            when the forecast meets the target, else 0): 1 − the status agreement.
+        bins: The reliability table, non-empty bins only.
+    """
+
+    method: str
+    window: Window | None
+    target: float | None
+    n: int
+    brier: float
+    verdict_brier: float
+    bins: tuple[Bin, ...]
+
+
+def reliability(
+    result: Backtest, *, bins: int = 10, by_target: bool = False
+) -> tuple[Reliability, ...]:
+    """Brier scores and reliability tables (the chance forecast in equal-width bins
+    against the share that happened; Murphy & Winkler 1977) for every calibrated method
+    and window, then over all windows; per target with ``by_target``, else pooled over
+    the targets. Needs a backtest run with ``targets`` and ``keep_outcomes=True``."""
+    groups: dict[tuple[str, Window | None, float | None], list[tuple[float, bool, bool]]] = {}
+    for o in result.outcomes:
+        if len(o.probabilities) != len(result.targets):
+            continue
+        for target, p in zip(result.targets, o.probabilities, strict=True):
+            item = (p, o.actual >= target, o.forecast >= target)
+            key_target = target if by_target else None
+            for window in (o.window, None):
+                groups.setdefault((o.method, window, key_target), []).append(item)
+    out = []
+    for (method, window, wanted), items in groups.items():
+        n = len(items)
+        table = []
+        for k in range(bins):
+            low, high = k / bins, (k + 1) / bins
+            inside = [
+                (p, met) for p, met, _ in items if low <= p < high or (k == bins - 1 and p == 1)
+            ]
+            if inside:
+                table.append(
+                    Bin(
+                        low=low,
+                        high=high,
+                        n=len(inside),
+                        predicted=statistics.fmean(p for p, _ in inside),
+                        observed=sum(met for _, met in inside) / len(inside),
+                    )
+                )
+        out.append(
+            Reliability(
+                method=method,
+                window=window,
+                target=wanted,
+                n=n,
+                brier=statistics.fmean((p - met) ** 2 for p, met, _ in items),
+                verdict_brier=sum(said != met for _, met, said in items) / n,
+                bins=tuple(table),
+            )
+        )
+    out.sort(
+        key=lambda r: (
+            r.method,
+            r.window is None,
+            r.window or Window(date.min, date.min),
+            r.target or 0.0,
+        )
+    )
     return tuple(out)

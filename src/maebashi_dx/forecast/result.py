@@ -51,6 +51,10 @@ class Forecast:
             only a text).
         interval_message: ``interval_basis`` as a :class:`Message`, or None.
         note_message: ``note`` as a :class:`Message`, or None.
+        probability: The chance of meeting the target by the deadline, from a
+            calibration's errors (:mod:`maebashi_dx.forecast.conformal`); None when the
+            forecast is not calibrated: a heuristic interval is no distribution, and no
+            chance is claimed from it.
     """
 
     kpi_id: str
@@ -74,6 +78,7 @@ class Forecast:
     basis_message: Message | None = None
     interval_message: Message | None = None
     note_message: Message | None = None
+    probability: float | None = None
 
     @property
     def points(self) -> tuple[Point, ...]:

@@ -13,6 +13,7 @@ from maebashi_dx.forecast.combine import (
     _BlendTrend,
     _PooledTrend,
 )
+from maebashi_dx.forecast.conformal import Calibration, apply_calibration
 from maebashi_dx.forecast.messages import (
     Message,
     _basis_of,
@@ -138,6 +139,7 @@ def forecast(
     method: str | None = None,
     level: float = DEFAULT_LEVEL,
     reference: Reference | None = None,
+    calibration: Calibration | None = None,
 ) -> Forecast:
     """Project a KPI to its deadline, using only data read on or before ``as_of``.
 
@@ -149,6 +151,10 @@ def forecast(
         level: Confidence level of the interval (0 < level < 1).
         reference: A series to pool toward, e.g. the prefecture's rate (its points
             after ``as_of`` are never used).
+        calibration: The forecaster's track record as of ``as_of`` or before
+            (:func:`~maebashi_dx.forecast.conformal.calibrate`): the interval is then the
+            calibrated one and ``probability`` the chance of meeting the target. Without
+            it the interval is the method's own and ``probability`` None.
 
     Returns:
         A :class:`Forecast`. With fewer than two points, or data a method cannot use,
@@ -156,9 +162,16 @@ def forecast(
 
     Raises:
         UnknownPluginError: ``method`` is not registered; the message lists the names.
+        CalculationError: ``calibration`` is of another forecaster or later than ``as_of``.
     """
     if not 0 < level < 1:
         msg = f"level must be between 0 and 1, got {level}"
         raise ValueError(msg)
     forecaster = FORECASTERS.get(method or default_method(reference))
-    return run_forecaster(forecaster, series_input(kpi, as_of, reference), level=level)
+    data = series_input(kpi, as_of, reference)
+    if calibration is None:
+        return run_forecaster(forecaster, data, level=level)
+    if calibration.level != level:
+        msg = f"the calibration is at level {calibration.level}, the forecast asks {level}"
+        raise CalculationError(msg)
+    return apply_calibration(run_forecaster(forecaster, data, level=level), data, calibration)
