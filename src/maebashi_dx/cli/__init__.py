@@ -46,8 +46,6 @@ def _say(lines: Iterable[str], marker: str = "error") -> None:
 
 
 def _run(argv: Sequence[str]) -> int:
-    from maebashi_dx.cli.commands import run
-    from maebashi_dx.cli.output import check_output
     from maebashi_dx.cli.parser import build_parser, lang_of
     from maebashi_dx.i18n import text
 
@@ -66,6 +64,11 @@ def _run(argv: Sequence[str]) -> int:
         parser.print_help()
         _say([text("cli.error.no_command", lang)])
         return BAD_INPUT
+    # The commands (and what they import) are loaded once the line is read: --help
+    # and a mistake on the command line need none of them.
+    from maebashi_dx.cli.commands import run
+    from maebashi_dx.cli.output import check_output
+
     if getattr(args, "output", None):
         check_output(args.output, "en" if args.lang == "en" else "ja")
     code = run(args)
