@@ -33,6 +33,7 @@ from maebashi_dx.model import KPIKind, Milestone, Plan
 from maebashi_dx.model.schedule import LifecycleStage
 from maebashi_dx.report import deck, progress_table
 from maebashi_dx.report.deck import FONT, FONT_FALLBACK, TemplateError, era_day, serial
+from maebashi_dx.report.deck import _cell_widths as cell_widths
 from maebashi_dx.report.deck import _pages as pages_of
 from maebashi_dx.report.deck import _widths as widths_of
 from maebashi_dx.report.fmt import clip_to_bounds, report_title
@@ -224,17 +225,43 @@ def test_a_long_table_is_split_without_cutting_a_row() -> None:
 
 
 @given(
-    st.lists(st.floats(1, 2000), min_size=1, max_size=12),
+    st.lists(st.tuples(st.floats(1, 300), st.floats(0, 2000)), min_size=1, max_size=12),
     st.floats(50, 3000),
 )
-def test_column_widths_fill_the_width(natural: list[float], total: float) -> None:
-    widths = widths_of(natural, total)
+def test_column_widths_fill_the_width(columns: list[tuple[float, float]], total: float) -> None:
+    minimum = [m for m, _extra in columns]
+    natural = [m + extra for m, extra in columns]
+    widths = widths_of(minimum, natural, total)
     assert sum(widths) == pytest.approx(total)
     assert all(w > 0 for w in widths)
-    share = total / len(natural)
-    for n, w in zip(natural, widths, strict=True):
-        if n <= share:
-            assert w >= n - 1e-9  # a narrow column is never squeezed
+    if sum(minimum) <= total:
+        assert all(w >= m - 1e-6 for w, m in zip(widths, minimum, strict=True))
+    if sum(natural) <= total:
+        assert all(w >= n - 1e-6 for w, n in zip(widths, natural, strict=True))
+    else:
+        assert all(w <= n + 1e-6 for w, n in zip(widths, natural, strict=True))
+
+
+def test_a_short_cell_is_never_broken_and_a_long_one_breaks_between_words() -> None:
+    assert cell_widths("状況", 14) == (28.0, 28.0)
+    minimum, natural = cell_widths("Achievement of the whole plan", 14)
+    assert minimum == pytest.approx(11 * 0.74 * 14)  # "Achievement"
+    assert natural == pytest.approx(29 * 0.74 * 14)
+    assert cell_widths("全ての行政手続をオンライン化する", 14)[0] == 14.0
+    # a dash or a slash is a place to break: the longest piece is "implemented–" (the
+    # en dash is of ambiguous East Asian width: one em)
+    assert cell_widths("achieved (80%: being implemented–achieved)", 14)[0] == pytest.approx(
+        11 * 0.74 * 14 + 14
+    )
+
+
+@given(st.lists(st.floats(1, 500), min_size=1, max_size=12), st.floats(10, 3000))
+def test_widths_too_wide_are_cut_from_the_widest(widths: list[float], total: float) -> None:
+    capped = widths_of(widths, widths, total) if sum(widths) > total else widths
+    assert sum(capped) == pytest.approx(min(total, sum(widths)))
+    cap = max(capped)
+    for w, c in zip(widths, capped, strict=True):
+        assert c == pytest.approx(w) or (c == pytest.approx(cap) and w > c)
 
 
 @given(st.lists(st.floats(1, 500), max_size=40), st.floats(100, 400))

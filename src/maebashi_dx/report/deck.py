@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
@@ -37,7 +38,7 @@ from typing import Any, TypeVar
 
 from maebashi_dx.assess import Assessment, KPIRow, assess
 from maebashi_dx.conflicts import Conflict, Severity, find_conflicts
-from maebashi_dx.dates import Precision, era_of
+from maebashi_dx.dates import FiscalYear, Precision, era_of
 from maebashi_dx.errors import MaebashiDXError, MissingDependencyError
 from maebashi_dx.i18n import catalogue, localized, text
 from maebashi_dx.model import KPI, KPIKind, Plan
@@ -72,7 +73,8 @@ _WIDE = (12192000, 6858000)  # 13.333 × 7.5 in: PowerPoint's 16:9
 _BODY = 14  # pt: the smallest text on any slide (readable at the back of a room)
 _TITLE = 28
 _LINE = 1.4  # line height in ems, a generous estimate for CJK text
-_CELL_X, _CELL_Y = 7.2, 3.6  # pt: python-pptx's default cell margins (0.1 in, 0.05 in)
+_LATIN_LINE = 1.2  # and for a line of Latin text only
+_CELL_X, _CELL_Y = 3.6, 3.6  # pt: cell margins (0.05 in; PowerPoint's default sides are 0.1)
 
 # Colours as the HTML report and its SVG charts draw them (report/svg.py, document.py).
 _INK = "111827"
@@ -127,43 +129,87 @@ def era_day(day: date, lang: Lang = "ja") -> str:
 # --------------------------------------------------------------------------- layout
 
 
-def _widths(natural: Sequence[float], total: float) -> list[float]:
-    """Column widths filling ``total``: a column narrower than an equal share keeps its
-    natural width, the others share what is left in proportion to theirs (the automatic
-    table layout of CSS 2.1, §17.5.2.2, simplified)."""
-    widths: dict[int, float] = {}
-    flexible = list(range(len(natural)))
-    room = total
-    while flexible:
-        share = room / len(flexible)
-        fixed = [i for i in flexible if natural[i] <= share]
-        if not fixed:
+def _widths(minimum: Sequence[float], natural: Sequence[float], total: float) -> list[float]:
+    """Column widths filling ``total`` pt, by the automatic table layout of CSS 2.1
+    (§17.5.2.2, as browsers implement it): every column at its natural width when they
+    all fit, the room left spread evenly; otherwise each column gets its minimum and
+    the room above the minimums is shared in proportion to how much wider each would
+    like to be; minimums that do not fit are scaled down together."""
+    floor = [min(m, n) for m, n in zip(minimum, natural, strict=True)]
+    if sum(natural) <= total:
+        extra = (total - sum(natural)) / max(1, len(natural))
+        return [n + extra for n in natural]
+    if sum(floor) >= total:
+        return _capped(floor, total)
+    room = (total - sum(floor)) / (sum(natural) - sum(floor))
+    return [m + (n - m) * room for m, n in zip(floor, natural, strict=True)]
+
+
+def _capped(widths: Sequence[float], total: float) -> list[float]:
+    """Widths that do not fit in ``total``, the widest cut down first to a common cap
+    (water-filling), so that narrow columns (a status, a rate) keep their width and only
+    the long texts break inside a word."""
+    ordered = sorted(widths)
+    room, left = total, len(ordered)
+    cap = total / max(1, len(ordered))
+    for w in ordered:
+        if w * left > room:
+            cap = room / left
             break
-        for i in fixed:
-            widths[i] = natural[i]
-            room -= natural[i]
-        flexible = [i for i in flexible if i not in fixed]
-    if flexible:
-        weight = sum(natural[i] for i in flexible)
-        for i in flexible:
-            widths[i] = room * natural[i] / weight
-    else:  # everything fits: spread the room left over evenly
-        extra = room / max(1, len(natural))
-        widths = {i: w + extra for i, w in widths.items()}
-    return [widths[i] for i in range(len(natural))]
+        room -= w
+        left -= 1
+    return [min(w, cap) for w in widths]
 
 
-def _lines(value: str, width: float, size: float) -> int:
-    """Lines a cell's text takes in a column ``width`` pt wide at ``size`` pt: an
-    overestimate (:func:`~maebashi_dx.report.svg.text_width` counts wide)."""
+# Where a line may break in a table cell: at spaces, after a dash or a slash, and
+# between East Asian characters (CJK, kana, full-width forms), as Unicode's line
+# breaking (UAX #14) allows; a run of anything else is one unbreakable word.
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\-–/]+[\-–/]?")
+_UNBROKEN = 6  # ems: a cell line this short is never broken (状況, 遅れ, 28.2%)
+
+
+def _width(value: str, size: float, bold: bool = False) -> float:
+    """A line's width for a column that must hold it unbroken: Latin letters and digits
+    counted at 0.74 em (0.84 em in bold) rather than
+    :func:`~maebashi_dx.report.svg.text_width`'s 0.62, since a substituted font (DejaVu
+    Sans, where the slide's font is missing) is that wide."""
+    narrow = sum(1 for ch in value if text_width(ch, 1) < 1)
+    return text_width(value, size) + narrow * (0.22 if bold else 0.12) * size
+
+
+def _cell_widths(value: str, size: float, bold: bool = False) -> tuple[float, float]:
+    """A cell's minimum and natural widths in pt (text only, no margins): its longest
+    unbreakable piece, and its longest line."""
+    lines = value.split("\n")
+    natural = max(_width(line, size, bold) for line in lines)
+    minimum = 0.0
+    for line in lines:
+        width = _width(line, size, bold)
+        if width > _UNBROKEN * size:
+            words = [_width(w, size, bold) for w in _WORD.findall(line)]
+            width = max([size, *words])
+        minimum = max(minimum, width)
+    return minimum, natural
+
+
+def _text_height(value: str, width: float, size: float) -> float:
+    """A cell's text height in pt: a line with East Asian text is 1.4 em (the line gap
+    of CJK fonts), one of Latin text only 1.2 em."""
     room = max(width - 2 * _CELL_X, size)
-    return sum(max(1, math.ceil(text_width(p, size) / room)) for p in value.split("\n"))
+    total = 0.0
+    for p in value.split("\n"):
+        lines = max(1, math.ceil(text_width(p, size) / room))
+        pitch = _LINE if any(text_width(ch, 1) >= 1 for ch in p) else _LATIN_LINE
+        total += lines * size * pitch
+    return total
 
 
 def _row_height(cells: Sequence[str], widths: Sequence[float], size: float) -> float:
     """A table row's height in pt, from its tallest cell."""
-    lines = max((_lines(c, w, size) for c, w in zip(cells, widths, strict=True)), default=1)
-    return lines * size * _LINE + 2 * _CELL_Y + 2
+    tallest = max(
+        (_text_height(c, w, size) for c, w in zip(cells, widths, strict=True)), default=size
+    )
+    return tallest + 2 * _CELL_Y + 2
 
 
 def _pages(heights: Sequence[float], room: float) -> list[list[int]]:
@@ -341,17 +387,14 @@ class _Slides:
         background and text. Returns the slides."""
         left, top, width, height = self.area
         total = width / _EMU_PER_PT
-        natural = [
-            max(
-                text_width(line, _BODY)
-                for cell in (h, *(r[i] for r in rows))
-                for line in cell.split("\n")
-            )
-            + 2 * _CELL_X
-            + 2
+        pad = 2 * _CELL_X + 2
+        sizes = [
+            [_cell_widths(h, _BODY, bold=True), *(_cell_widths(r[i], _BODY) for r in rows)]
             for i, h in enumerate(headers)
         ]
-        widths = _widths(natural, total)
+        minimum = [max(m for m, _n in column) + pad for column in sizes]
+        natural = [max(n for _m, n in column) + pad for column in sizes]
+        widths = _widths(minimum, natural, total)
         head_h = _row_height(headers, widths, _BODY)
         heights = [_row_height(r, widths, _BODY) for r in rows]
         pages = _pages(heights, height / _EMU_PER_PT - head_h) or [[]]
@@ -367,12 +410,14 @@ class _Slides:
             table.rows[0].height = self.pt(head_h)
             for c, label in enumerate(headers):
                 cell = table.cell(0, c)
+                cell.margin_left = cell.margin_right = self.pt(_CELL_X)
                 self.fill_text(cell.text_frame, label.split("\n"), _BODY, bold=True, colour=_INK)
                 self.colour(cell.fill, _HEADER)
             for r, i in enumerate(page, start=1):
                 table.rows[r].height = self.pt(heights[i])
                 for c, value in enumerate(rows[i]):
                     cell = table.cell(r, c)
+                    cell.margin_left = cell.margin_right = self.pt(_CELL_X)
                     colour = colours[i].get(c, _INK) if colours else _INK
                     self.fill_text(cell.text_frame, value.split("\n"), _BODY, colour=colour)
                     fill = fills[i].get(c) if fills else None
@@ -782,11 +827,15 @@ def _kpi_slide(s: _Slides, report: Report, kpi: KPI, row: KPIRow, cells: Row) ->
     all_values = [v for _r, _n, points in series for _d, v in points]
     x_axis, y_axis = chart.category_axis, chart.value_axis
     first, last = min(all_days), max(all_days)
-    x_axis.minimum_scale = serial(date(first.year, first.month, 1))
+    # The axis runs by fiscal year, as the HTML chart's does: from the 1 April that
+    # starts the first one, a labelled line each year (365.25 days from a 1 April stays
+    # on 1 April through the leap-year cycle), at most eight labels.
+    start = serial(date(FiscalYear.of(first).year, 4, 1))
+    x_axis.minimum_scale = start
     x_axis.maximum_scale = serial(last) + 31
-    span_years = (last - first).days / 365.25
-    x_axis.major_unit = 365.25 / 2 if span_years <= 3 else 365.25  # grid every half year or year
-    x_axis.tick_labels.number_format = 'yyyy"年"m"月"' if lang == "ja" else "mmm yyyy"
+    years = (serial(last) + 31 - start) / 365.25
+    x_axis.major_unit = 365.25 * max(1, math.ceil(years / 8))
+    x_axis.tick_labels.number_format = 'yyyy"年度"' if lang == "ja" else '"FY"yyyy'
     x_axis.tick_labels.number_format_is_linked = False
     x_axis.tick_labels.font.size = s.Pt(_BODY)
     low, high = min(0.0, *all_values), max(all_values)
@@ -877,14 +926,7 @@ def _figures(
             fill = STATUS_FILLS.get(str(row.status.value), "") if key == "status" else ""
             shown.append((labels[key], cells.cells[key], fill))
     heights = [
-        max(
-            _lines(label, width * 0.4 / _EMU_PER_PT, _BODY),
-            _lines(value, width * 0.6 / _EMU_PER_PT, _BODY),
-        )
-        * _BODY
-        * _LINE
-        + 2 * _CELL_Y
-        + 2
+        _row_height([label, value], [width * 0.4 / _EMU_PER_PT, width * 0.6 / _EMU_PER_PT], _BODY)
         for label, value, _f in shown
     ]
     frame = s.prs.slides[-1].shapes.add_table(len(shown), 2, left, top, width, s.pt(sum(heights)))
@@ -894,6 +936,8 @@ def _figures(
     table.first_row = False
     for r, ((label, value, fill), h) in enumerate(zip(shown, heights, strict=True)):
         table.rows[r].height = s.pt(h)
+        for c in range(2):
+            table.cell(r, c).margin_left = table.cell(r, c).margin_right = s.pt(_CELL_X)
         s.fill_text(table.cell(r, 0).text_frame, label.split("\n"), _BODY, bold=True, colour=_INK)
         s.colour(table.cell(r, 0).fill, _HEADER)
         s.fill_text(table.cell(r, 1).text_frame, value.split("\n"), _BODY, colour=_INK)
