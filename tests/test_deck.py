@@ -36,6 +36,7 @@ from maebashi_dx.report.deck import FONT, FONT_FALLBACK, TemplateError, era_day,
 from maebashi_dx.report.deck import _cell_widths as cell_widths
 from maebashi_dx.report.deck import _pages as pages_of
 from maebashi_dx.report.deck import _widths as widths_of
+from maebashi_dx.report.deck import _wrapped as wrapped
 from maebashi_dx.report.fmt import clip_to_bounds, report_title
 from maebashi_dx.report.table import Table
 from tests.test_report_japanese import latin_words, starter_plan
@@ -253,6 +254,17 @@ def test_a_short_cell_is_never_broken_and_a_long_one_breaks_between_words() -> N
     assert cell_widths("achieved (80%: being implemented–achieved)", 14)[0] == pytest.approx(
         11 * 0.74 * 14 + 14
     )
+
+
+@given(st.text(alphabet="行政手続市民課", min_size=1, max_size=80), st.integers(1, 30))
+def test_kanji_wrap_a_character_at_a_time(line: str, per_line: int) -> None:
+    # A line of kanji breaks between any two characters: ceil(n / per line) lines.
+    assert wrapped(line, per_line * 14 + 0.5, 14) == -(-len(line) // per_line)
+
+
+def test_a_line_breaks_between_words_and_inside_one_only_when_it_is_too_long() -> None:
+    assert wrapped("being implemented", 10 * 14, 14) == 2
+    assert wrapped("implementation", 5 * 14, 14) == 2  # 14 × 0.62 em: two lines of 5 em
 
 
 @given(st.lists(st.floats(1, 500), min_size=1, max_size=12), st.floats(10, 3000))

@@ -36,6 +36,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
+
 from maebashi_dx.assess import Assessment, KPIRow, assess
 from maebashi_dx.conflicts import Conflict, Severity, find_conflicts
 from maebashi_dx.dates import FiscalYear, Precision, era_of
@@ -192,22 +194,59 @@ def _cell_widths(value: str, size: float, bold: bool = False) -> tuple[float, fl
     return minimum, natural
 
 
-def _text_height(value: str, width: float, size: float) -> float:
+def _text_height(value: str, width: float, size: float, slack: float = 1.0) -> float:
     """A cell's text height in pt: a line with East Asian text is 1.4 em (the line gap
-    of CJK fonts), one of Latin text only 1.2 em."""
-    room = max(width - 2 * _CELL_X, size)
+    of CJK fonts), one of Latin text only 1.2 em; ``slack`` > 1 counts the text that
+    much wider (a template's fonts are not known here)."""
+    room = max(width - 2 * _CELL_X, size) / slack
     total = 0.0
     for p in value.split("\n"):
-        lines = max(1, math.ceil(text_width(p, size) / room))
         pitch = _LINE if any(text_width(ch, 1) >= 1 for ch in p) else _LATIN_LINE
-        total += lines * size * pitch
+        total += _wrapped(p, room, size) * size * pitch
     return total
 
 
-def _row_height(cells: Sequence[str], widths: Sequence[float], size: float) -> float:
+# A piece of text a line is never broken inside: a space run, a word, or one East
+# Asian character, with the opening brackets before it and the closing brackets and
+# punctuation after it (the line-start and line-end rules, 禁則処理, of JIS X 4051).
+_PIECE = re.compile(
+    r"\s+|[（「『【〔(]*"
+    r"(?:[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\-–/]+[\-–/]?|.)"
+    r"[）」』】〕)、。，．・ー～]*"
+)
+
+
+def _wrapped(line: str, room: float, size: float) -> int:
+    """How many lines ``line`` wraps to in ``room`` pt: greedy, a word (or an East Asian
+    character) at a time, as a text frame wraps it; a word wider than the room is
+    broken between its characters."""
+    lines, used = 1, 0.0
+    for piece in _PIECE.findall(line):
+        width = text_width(piece, size)
+        if piece.isspace():
+            used += width if used else 0.0
+            continue
+        if used + width <= room:
+            used += width
+            continue
+        if width <= room:
+            lines, used = lines + 1, width
+            continue
+        for ch in piece:  # a word longer than the line
+            w = text_width(ch, size)
+            if used + w > room and used:
+                lines, used = lines + 1, 0.0
+            used += w
+    return lines
+
+
+def _row_height(
+    cells: Sequence[str], widths: Sequence[float], size: float, slack: float = 1.0
+) -> float:
     """A table row's height in pt, from its tallest cell."""
     tallest = max(
-        (_text_height(c, w, size) for c, w in zip(cells, widths, strict=True)), default=size
+        (_text_height(c, w, size, slack) for c, w in zip(cells, widths, strict=True)),
+        default=size,
     )
     return tallest + 2 * _CELL_Y + 2
 
@@ -247,6 +286,8 @@ class _Slides:
             _drop_slides(prs)
             self.font = None
         self.prs = prs
+        # A template's theme fonts are not measured here: count its text 5% wider.
+        self.slack = 1.0 if self.font is not None else 1.05
         self.width, self.height = int(prs.slide_width), int(prs.slide_height)
         self.margin = int(self.width * 0.0375)  # 0.5 in on a 13.33 in slide
         self.title_layout, self.content_layout = _layouts(prs)
@@ -395,8 +436,8 @@ class _Slides:
         minimum = [max(m for m, _n in column) + pad for column in sizes]
         natural = [max(n for _m, n in column) + pad for column in sizes]
         widths = _widths(minimum, natural, total)
-        head_h = _row_height(headers, widths, _BODY)
-        heights = [_row_height(r, widths, _BODY) for r in rows]
+        head_h = _row_height(headers, widths, _BODY, self.slack)
+        heights = [_row_height(r, widths, _BODY, self.slack) for r in rows]
         pages = _pages(heights, height / _EMU_PER_PT - head_h) or [[]]
         slides = []
         for slide, page in self.pages(title, pages):
@@ -788,7 +829,8 @@ def _kpi_slide(s: _Slides, report: Report, kpi: KPI, row: KPIRow, cells: Row) ->
     lang = report.lang
     slide = s.new(cells.cells["kpi"])
     left, top, width, height = s.area
-    chart_w = int(width * 0.62)
+    # The figures take 38% of the width, at least 4 in where the slide is narrow.
+    chart_w = width - min(width // 2, max(int(width * 0.38), 4 * _EMU_PER_INCH))
     series = chart_series(kpi, row, lang)
     # The longest series first: LibreOffice sizes a scatter chart's data table by its
     # first series and drops any series longer than that one (seen with LibreOffice
@@ -926,7 +968,9 @@ def _figures(
             fill = STATUS_FILLS.get(str(row.status.value), "") if key == "status" else ""
             shown.append((labels[key], cells.cells[key], fill))
     heights = [
-        _row_height([label, value], [width * 0.4 / _EMU_PER_PT, width * 0.6 / _EMU_PER_PT], _BODY)
+        _row_height(
+            [label, value], [width * 0.4 / _EMU_PER_PT, width * 0.6 / _EMU_PER_PT], _BODY, s.slack
+        )
         for label, value, _f in shown
     ]
     frame = s.prs.slides[-1].shapes.add_table(len(shown), 2, left, top, width, s.pt(sum(heights)))
@@ -967,37 +1011,75 @@ def _staged_slides(s: _Slides, report: Report) -> None:
         return
     cells = {row.kpi_id: row.cells for row in report.table.rows}
     title = text("deck.slides.staged", lang)
-    line = s.pt(_BODY * 1.8)
-    block = 3 * line + s.pt(_BODY * 2.4)  # name, ladder, marks, summary and a gap
     left, top, width, room = s.area
-    per = max(1, room // block)
-    for _slide, page in s.pages(title, [staged[i : i + per] for i in range(0, len(staged), per)]):
-        for i, row in enumerate(page):
-            _ladder(
-                s, plan.kpi(row.kpi_id), row, cells[row.kpi_id], left, top + i * block, width, line
-            )
+    blocks = [_Ladder.of(s, plan.kpi(r.kpi_id), r, cells[r.kpi_id], width) for r in staged]
+    pages = _pages([b.height for b in blocks], room)
+    for _slide, page in s.pages(title, pages):
+        y = top
+        for i in page:
+            blocks[i].draw(s, left, y, width)
+            y += blocks[i].height
 
 
-def _ladder(
-    s: _Slides,
-    kpi: KPI,
-    row: KPIRow,
-    cells: dict[str, str],
-    left: int,
-    top: int,
-    width: int,
-    line: int,
-) -> None:
-    """One staged KPI: its name, its ladder as chevrons (stages passed filled light, the
-    current stage dark, the target outlined in the target's green), marks under the
-    current and target stages, and its target, forecast and status as in the table."""
+@attrs.frozen
+class _Ladder:
+    """A staged KPI's block on the stages slide, measured before it is drawn."""
+
+    kpi: KPI
+    row: KPIRow
+    name: str
+    summary: str
+    name_h: int
+    summary_h: int
+    line: int
+
+    @classmethod
+    def of(cls, s: _Slides, kpi: KPI, row: KPIRow, cells: dict[str, str], width: int) -> _Ladder:
+        lang = s.lang
+        summary = text(
+            "deck.staged.summary",
+            lang,
+            target=cells.get("target", "—"),
+            forecast=cells.get("forecast", "—"),
+            status=cells.get("status", row.status.label(lang)),
+        )
+        room = width / _EMU_PER_PT
+
+        def height(value: str) -> int:
+            return s.pt(_text_height(value, room, _BODY, s.slack) + 2 * _CELL_Y)
+
+        name = cells["kpi"]
+        return cls(kpi, row, name, summary, height(name), height(summary), s.pt(_BODY * 1.8))
+
+    @property
+    def height(self) -> int:
+        """Name, ladder, marks, summary and a gap (EMU)."""
+        return self.name_h + int(self.line * 2.2) + self.summary_h + self.line // 2
+
+    def draw(self, s: _Slides, left: int, top: int, width: int) -> None:
+        """Draw the block with its top-left corner at (left, top)."""
+        s.textbox(left, top, width, self.name_h, [self.name], _BODY, bold=True, colour=_INK)
+        _ladder(s, self.kpi, self.row, left, top + self.name_h, width, self.line)
+        s.textbox(
+            left,
+            top + self.name_h + int(self.line * 2.2),
+            width,
+            self.summary_h,
+            [self.summary],
+            _BODY,
+            colour=_MUTED,
+        )
+
+
+def _ladder(s: _Slides, kpi: KPI, row: KPIRow, left: int, y: int, width: int, line: int) -> None:
+    """A staged KPI's ladder as chevrons (stages passed filled light, the current stage
+    dark, the target outlined in the target's green), marks under the current and
+    target stages."""
     lang = s.lang
-    s.textbox(left, top, width, line, [cells["kpi"]], _BODY, bold=True, colour=_INK)
     ladder = kpi.ladder
     now = current_stage(kpi, row)
     goal = kpi.stage_index(str(kpi.target.value))
     step = width / len(ladder)
-    y = top + line
     for i, stage in enumerate(ladder):
         kind = "PENTAGON" if i == 0 else "CHEVRON"
         box = s.shape(kind, left + i * step, y, step * 1.02, line * 1.2)
@@ -1037,14 +1119,6 @@ def _ladder(
                 bold=True,
                 colour=_STAGE_NOW if i == now else _TARGET,
             )
-    summary = text(
-        "deck.staged.summary",
-        lang,
-        target=cells.get("target", "—"),
-        forecast=cells.get("forecast", "—"),
-        status=cells.get("status", row.status.label(lang)),
-    )
-    s.textbox(left, int(y + line * 2.2), width, line, [summary], _BODY, colour=_MUTED)
 
 
 # ------------------------------------------------------------------- working groups
