@@ -4,16 +4,22 @@ by rolling origin.
 
 Windows: origins 2019-04-01, 2020-04-01 and 2021-04-01 at horizons of 6 and 12 months,
 and 2021-05-01 → 2022-05-01. Baselines: naive (last value), two_point, cagr (Open SDG),
-aroc (WHO); the default, blend. With --sweep, the issue's reference variants over the
-last 12 months and the trailing-window sweep that chose the default's line.
+aroc (WHO); the defaults, blend and pooled, also with calibrated intervals
+(blend+conformal, pooled+conformal: maebashi_dx.forecast.conformal), their chance of
+meeting 40%, 50% and 60% scored by the Brier score and a reliability table. With
+--sweep, the issue's reference variants over the last 12 months and the
+trailing-window sweep that chose the default's line; with --peers, statsforecast's
+AutoETS, Theta and AutoARIMA (the bench extra) on the same series, origins and horizons.
 
     python benchmarks/backtest_mynumber.py
-    python benchmarks/backtest_mynumber.py --format markdown --prefectures --sweep
+    python benchmarks/backtest_mynumber.py --format markdown --prefectures --sweep --peers
+    python benchmarks/backtest_mynumber.py --prefectures --sample 300   # a quick look
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -22,7 +28,17 @@ from pathlib import Path
 
 import attrs
 
-from maebashi_dx.backtest import Backtest, Panel, Window, backtest, status_agreement
+from maebashi_dx.backtest import (
+    CALIBRATED_SUFFIX,
+    Backtest,
+    Outcome,
+    Panel,
+    Window,
+    backtest,
+    reliability,
+    score_outcomes,
+    status_agreement,
+)
 from maebashi_dx.datasets import mynumber_cards
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
@@ -36,14 +52,33 @@ from maebashi_dx.forecast import (
     months_before,
     value_at,
 )
+from maebashi_dx.forecast.conformal import DEFAULT_GAMMA
 from maebashi_dx.io.soumu import CardTable, load_mynumber, mynumber_reference
 from maebashi_dx.report import render
-from maebashi_dx.report.accuracy import agreement_table, scores_table
+from maebashi_dx.report.accuracy import (
+    agreement_table,
+    brier_table,
+    reliability_table,
+    scores_table,
+)
 
 WINDOWS = [Window.months(date(y, 4, 1), m) for y in (2019, 2020, 2021) for m in (6, 12)] + [
     Window(date(2021, 5, 1), date(2022, 5, 1))
 ]
 BASELINES = ["naive", "two_point", "cagr", "aroc"]
+DEFAULTS = ["blend", "pooled"]
+TARGETS = [40.0, 50.0, 60.0]
+# What happened in each window, for the printout (DOMAIN: 総務省's figures).
+HAPPENED = {
+    date(2019, 4, 1): "steady growth, a little faster from late 2019",
+    date(2020, 4, 1): (
+        "the break: online applications for the 特別定額給付金 from May 2020, then "
+        "マイナポイント from September; nothing in the data up to the origin announced it"
+    ),
+    date(2021, 4, 1): "マイナポイント's first round still running: fast growth",
+    date(2021, 5, 1): "the first round ended: growth slowed after the spring of 2021",
+}
+PEERS = ("AutoETS", "Theta", "AutoARIMA")
 
 
 @attrs.frozen
@@ -128,6 +163,104 @@ def load(data: Path | None, prefectures: bool) -> tuple[Panel, dict[str, Referen
     return panel, references
 
 
+def sample(panel: Panel, size: int | None, seed: int = 2026) -> Panel:
+    """``size`` series drawn at random (a fixed seed, so that runs compare), or all."""
+    if size is None or size >= len(panel):
+        return panel
+    keys = sorted(random.Random(seed).sample(sorted(panel), size))
+    return {k: panel[k] for k in keys}
+
+
+def monthly(
+    days: tuple[date, ...], values: tuple[float, ...], origin: date
+) -> list[tuple[date, float]]:
+    """The series on the first of each month from its first snapshot to the origin,
+    interpolated between snapshots, reading no snapshot after the origin."""
+    cut = [i for i, d in enumerate(days) if d <= origin]
+    seen_days, seen_values = days[: len(cut)], values[: len(cut)]
+    if len(seen_days) < 2:
+        return []
+    first = seen_days[0]
+    month = date(first.year, first.month, 1)
+    if month < first:
+        month = months_before(month, -1)
+    grid = []
+    while month <= origin:
+        found = value_at(seen_days, seen_values, month)
+        if found is not None:
+            grid.append((month, found))
+        month = months_before(month, -1)
+    return grid
+
+
+def peers(
+    panel: Panel, windows: list[Window], arima_sample: int, level: float = 0.8
+) -> tuple[Backtest, list[str]]:
+    """statsforecast's AutoETS, Theta (all series) and AutoARIMA (a sample) on the same
+    series, origins and horizons: each sees a monthly grid of the series up to the
+    origin only; forecasts and intervals are clipped to 0..100 as the built-ins are."""
+    try:
+        import pandas as pd
+        from statsforecast import StatsForecast
+        from statsforecast.models import AutoARIMA, AutoETS, Theta
+    except ImportError as exc:  # the bench extra
+        from maebashi_dx.errors import MissingDependencyError
+
+        raise MissingDependencyError(exc.name or "statsforecast", "bench") from exc
+    arima_ids = set(sample(panel, arima_sample))
+    outcomes: list[Outcome] = []
+    notes = []
+    for window in windows:
+        rows = []
+        actuals = {}
+        for sid, (days, values) in panel.items():
+            actual = value_at(days, values, window.horizon)
+            grid = monthly(tuple(days), tuple(values), window.origin)
+            if actual is None or len(grid) < 3 or grid[-1][0] != window.origin:
+                continue
+            actuals[sid] = actual
+            rows += [(sid, d, v) for d, v in grid]
+        frame = pd.DataFrame(rows, columns=["unique_id", "ds", "y"])
+        frame["ds"] = pd.to_datetime(frame["ds"])
+        h = window.months_ahead
+        for models, ids in (
+            ([AutoETS(season_length=1), Theta(season_length=1)], set(actuals)),
+            ([AutoARIMA(season_length=1)], arima_ids & set(actuals)),
+        ):
+            part = frame[frame["unique_id"].isin(ids)]
+            t0 = time.perf_counter()
+            found = StatsForecast(models=models, freq="MS", n_jobs=1).forecast(
+                df=part, h=h, level=[round(level * 100)]
+            )
+            notes.append(
+                f"  {window.label}: {', '.join(type(m).__name__ for m in models)} on "
+                f"{len(ids):,} series in {time.perf_counter() - t0:.1f} s"
+            )
+            found = found.reset_index() if "unique_id" not in found.columns else found
+            last = found[found["ds"] == pd.Timestamp(window.horizon)]
+            for record in last.to_dict("records"):
+                sid = str(record["unique_id"])
+                for model in models:
+                    name = repr(model) if not hasattr(model, "alias") else model.alias
+                    tag = f"{round(level * 100)}"
+                    point, low, high = (
+                        min(100.0, max(0.0, float(record[k])))
+                        for k in (name, f"{name}-lo-{tag}", f"{name}-hi-{tag}")
+                    )
+                    outcomes.append(
+                        Outcome(
+                            series_id=sid,
+                            method=name,
+                            window=window,
+                            forecast=point,
+                            low=low,
+                            high=high,
+                            actual=actuals[sid],
+                        )
+                    )
+    return score_outcomes(outcomes, level=level), notes
+
+
 def acceleration(panel: Panel, result: Backtest, window: Window) -> tuple[float, float, float]:
     """Over the series of a window: the median ratio of the pace over the last 6 months
     to that over the last 12, at the origin; and the 10th and 90th percentiles of
@@ -149,6 +282,53 @@ def acceleration(panel: Panel, result: Backtest, window: Window) -> tuple[float,
     return statistics.median(ratios), deciles[0], deciles[-1]
 
 
+def coverage_summary(result: Backtest, gamma: float, interleave: bool) -> None:
+    """The defaults' 80% intervals, as they are and calibrated, on every window."""
+    how = "one level per month modulo the horizon" if interleave else "one level"
+    print(f"80% intervals, share of outcomes inside (mean width); ACI step {gamma}, {how}")
+    for window in WINDOWS:
+        cells = []
+        for method in DEFAULTS:
+            for name in (method, method + CALIBRATED_SUFFIX):
+                s = result.score(name, window)
+                cells.append(f"{name} {s.coverage:.0%} ({s.width:.1f})")
+        print(f"  {window.label}: {', '.join(cells)}")
+        print(f"    what happened: {HAPPENED[window.origin]}")
+    cells = []
+    for method in DEFAULTS:
+        for name in (method, method + CALIBRATED_SUFFIX):
+            s = result.score(name)
+            cells.append(f"{name} {s.coverage:.1%} ({s.width:.1f})")
+    print(f"  all windows: {', '.join(cells)}\n")
+
+
+def peer_summary(result: Backtest, peer: Backtest, panel: Panel, arima_sample: int) -> None:
+    """Mean MAE over the windows, the built-ins beside the peers; AutoARIMA, run on a
+    sample, beside the built-ins on the same sample."""
+
+    def mean(run: Backtest, method: str, ids: set[str] | None = None) -> float:
+        maes = []
+        for window in WINDOWS:
+            errors = [
+                abs(o.error)
+                for o in run.outcomes
+                if o.method == method and o.window == window and (ids is None or o.series_id in ids)
+            ]
+            maes.append(statistics.fmean(errors))
+        return statistics.fmean(maes)
+
+    print("mean MAE over the windows, all series:")
+    for method in ["pooled", "blend", "recent_6m", "cagr", "AutoETS", "Theta"]:
+        run = peer if method in PEERS else result
+        print(f"  {method}: {mean(run, method):.3f}")
+    ids = set(sample(panel, arima_sample))
+    print(f"on the {len(ids):,} series of AutoARIMA's sample:")
+    for method in ["pooled", "blend", "AutoETS", "AutoARIMA"]:
+        run = peer if method in PEERS else result
+        print(f"  {method}: {mean(run, method, ids):.3f}")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -164,12 +344,42 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also the issue's 12-month references and the window sweep behind the default",
     )
+    parser.add_argument("--sample", type=int, help="a random sample of this many series")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also statsforecast's AutoETS, Theta and AutoARIMA (needs the bench extra)",
+    )
+    parser.add_argument(
+        "--arima-sample",
+        type=int,
+        default=300,
+        help="AutoARIMA on a random sample of this many series (default 300; it is slow)",
+    )
+    parser.add_argument(
+        "--gamma", type=float, default=DEFAULT_GAMMA, help="ACI's step for the calibration"
+    )
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="ACI with one level for all origins, not one per month modulo the horizon",
+    )
     args = parser.parse_args(argv)
 
     panel, references = load(args.data, args.prefectures)
+    panel = sample(panel, args.sample)
     methods = [*BASELINES, "linear", "recent", "recent_6m", "logistic", "blend", "pooled"]
     t0 = time.perf_counter()
-    result = backtest(panel, methods, WINDOWS, references=references)
+    result = backtest(
+        panel,
+        methods,
+        WINDOWS,
+        references=references,
+        calibrate=DEFAULTS,
+        targets=TARGETS,
+        gamma=args.gamma,
+        interleave=not args.sequential,
+    )
     seconds = time.perf_counter() - t0
     print(render(scores_table(result), args.format))
 
@@ -192,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     means = {m: sum(result.score(m, w).mae for w in WINDOWS) / len(WINDOWS) for m in methods}
     print("mean MAE over the windows: " + ", ".join(f"{m} {v:.3f}" for m, v in means.items()))
     print(f"{len(panel):,} series, {len(result.outcomes):,} forecasts in {seconds:.1f} s\n")
+    coverage_summary(result, args.gamma, not args.sequential)
 
     if args.sweep:
         extra = backtest(
@@ -243,6 +454,15 @@ def main(argv: list[str] | None = None) -> int:
         if a.method in ("pooled", "blend", "naive", "two_point", "cagr")
     ]
     print(render(agreement_table(agreements), args.format))
+    scored = reliability(result, by_target=True)
+    print(render(brier_table(scored), args.format))
+    print(render(reliability_table(reliability(result)), args.format))
+    if args.peers:
+        peer, notes = peers(panel, WINDOWS, args.arima_sample, level=result.level)
+        print("the peers (statsforecast), each on a monthly grid up to the origin:")
+        print("\n".join(notes))
+        print(render(scores_table(peer), args.format))
+        peer_summary(result, peer, panel, args.arima_sample)
     if args.chart:
         from maebashi_dx.report.charts import calibration_png
 

@@ -190,6 +190,7 @@ class TestMetrics:
                 "relative_change": (45.42 - 27.91) / 27.91,
                 "change": 45.42 - 27.91,
                 "cagr_ratio": cagr,
+                "probability": None,
                 "achieved": False,
                 "started": True,
                 "has_data": True,

@@ -62,6 +62,7 @@ __all__ = [
     "Window",
     "backtest",
     "reliability",
+    "score_outcomes",
     "status_agreement",
     "value_at",
 ]
@@ -136,6 +137,8 @@ class Score:
     bias: float
     coverage: float
     level: float
+    #: The mean width of the intervals (high − low): what the coverage cost.
+    width: float = float("nan")
 
 
 def _score(
@@ -154,6 +157,7 @@ def _score(
         bias=statistics.fmean(errors) if errors else nan,
         coverage=sum(o.covered for o in outcomes) / len(outcomes) if outcomes else nan,
         level=level,
+        width=statistics.fmean(o.high - o.low for o in outcomes) if outcomes else nan,
     )
 
 
@@ -329,6 +333,36 @@ def backtest(
         level=level,
         targets=targets,
     )
+
+
+def score_outcomes(
+    outcomes: Sequence[Outcome],
+    *,
+    level: float = DEFAULT_LEVEL,
+    skipped: Mapping[str, int] | None = None,
+) -> Backtest:
+    """Score outcomes made elsewhere (e.g. another library's forecasts on the same series
+    and windows) exactly as :func:`backtest` scores its own.
+
+    Args:
+        outcomes: The forecasts against what happened.
+        level: The intervals' nominal level.
+        skipped: Series left out, by method (counted in the scores).
+    """
+    skipped = skipped or {}
+    groups: dict[tuple[str, Window], list[Outcome]] = {}
+    by_method: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        groups.setdefault((o.method, o.window), []).append(o)
+        by_method.setdefault(o.method, []).append(o)
+    scores = tuple(
+        _score(method, window, outs, 0, level)
+        for (method, window), outs in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    )
+    overall = tuple(
+        _score(m, None, outs, skipped.get(m, 0), level) for m, outs in by_method.items()
+    )
+    return Backtest(outcomes=tuple(outcomes), scores=scores, overall=overall, level=level)
 
 
 @attrs.frozen(kw_only=True)

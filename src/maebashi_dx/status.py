@@ -9,7 +9,12 @@ The policy is data (:class:`StatusPolicy`); the default, in order:
    baseline → NOT_STARTED (未着手) / NO_DATA;
 5. quantitative: the forecast's projected achievement at the deadline,
    (forecast − baseline) / (target − baseline): ≥ 1.0 ON_TRACK (順調), ≥ 0.8 AT_RISK
-   (要注意), below OFF_TRACK (遅れ);
+   (要注意), below OFF_TRACK (遅れ); or, with a probability threshold
+   (``on_track_probability``, e.g. 0.7) and a calibrated forecast
+   (:attr:`~maebashi_dx.forecast.Forecast.probability`), the chance of meeting the
+   target: ≥ ``on_track_probability`` ON_TRACK, ≥ ``at_risk_probability`` AT_RISK,
+   below OFF_TRACK (an uncalibrated forecast, which has no chance, keeps the rule
+   above);
 6. staged: stage progress against elapsed time, achievement ÷ elapsed share: ≥ 1.0
    ON_TRACK, ≥ 0.5 AT_RISK, below OFF_TRACK.
 """
@@ -30,6 +35,7 @@ from maebashi_dx.achievement import (
     ratio_of,
     target_number,
 )
+from maebashi_dx.errors import MaebashiDXError
 from maebashi_dx.forecast import YEAR_DAYS, Forecast
 from maebashi_dx.i18n import check_lang, text
 from maebashi_dx.model import KPI, KPIKind
@@ -37,6 +43,7 @@ from maebashi_dx.model import KPI, KPIKind
 __all__ = [
     "DEFAULT_POLICY",
     "Metrics",
+    "PolicyError",
     "Status",
     "StatusPolicy",
     "classify",
@@ -111,6 +118,20 @@ def worst_status(statuses: Iterable[Status]) -> Status | None:
     return max(informative or known, key=lambda s: s.severity)
 
 
+class PolicyError(MaebashiDXError, ValueError):
+    """A status policy's threshold is not usable (wrong type, out of range, out of order)."""
+
+
+def _chance(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+    """A probability threshold: None or a number in [0, 1] (a bool is no number)."""
+    if value is None and attribute.name == "on_track_probability":
+        return
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or not 0 <= value <= 1:  # type: ignore[operator]
+        msg = f"StatusPolicy.{attribute.name} must be a chance between 0 and 1, got {value!r}"
+        raise PolicyError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class StatusPolicy:
     """Thresholds that turn numbers into a status; data, not code.
@@ -124,6 +145,16 @@ class StatusPolicy:
         stale_after: A KPI is stale when its latest value is older than this many
             update intervals (its ``update_frequency``).
         method: The forecaster; None for the default.
+        on_track_probability: The chance of meeting the target at or above which a
+            quantitative KPI with a calibrated forecast is ON_TRACK (e.g. 0.7); None
+            (the default): statuses come from the projected achievement only.
+        at_risk_probability: ... at or above which it is AT_RISK (below: OFF_TRACK);
+            used only with ``on_track_probability``.
+
+    >>> StatusPolicy(on_track_probability=1.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    maebashi_dx.status.PolicyError: StatusPolicy.on_track_probability must be a chance ...
     """
 
     on_track: float = 1.0
@@ -132,6 +163,17 @@ class StatusPolicy:
     staged_at_risk: float = 0.5
     stale_after: float = 1.5
     method: str | None = None
+    on_track_probability: float | None = attrs.field(default=None, validator=_chance)
+    at_risk_probability: float = attrs.field(default=0.3, validator=_chance)
+
+    def __attrs_post_init__(self) -> None:
+        on_track = self.on_track_probability
+        if on_track is not None and self.at_risk_probability > on_track:
+            msg = (
+                f"StatusPolicy.at_risk_probability ({self.at_risk_probability}) is above "
+                f"on_track_probability ({on_track})"
+            )
+            raise PolicyError(msg)
 
 
 DEFAULT_POLICY = StatusPolicy()
@@ -153,6 +195,8 @@ class Metrics:
             the baseline's size.
         change: Direction-adjusted change since the baseline, in the KPI's unit.
         cagr_ratio: Open SDG's R, observed ÷ required compound annual growth.
+        probability: The calibrated forecast's chance of meeting the target (None
+            when the forecast is not calibrated).
         achieved: The latest value meets the target.
         started: Something has been reported since the baseline (and, for a staged
             KPI, it has left its first rung).
@@ -170,6 +214,7 @@ class Metrics:
     relative_change: float | None = None
     change: float | None = None
     cagr_ratio: float | None = None
+    probability: float | None = None
     achieved: bool = False
     started: bool = False
     has_data: bool = False
@@ -296,6 +341,7 @@ def measure(
         relative_change=relative,
         change=change,
         cagr_ratio=cagr,
+        probability=forecast.probability if forecast is not None else None,
         achieved=sign * (value - target) >= 0,
         started=started,
         has_data=True,
@@ -324,6 +370,11 @@ def classify(kpi: KPI, metrics: Metrics, policy: StatusPolicy = DEFAULT_POLICY) 
         return Status.AT_RISK if ratio >= policy.staged_at_risk else Status.OFF_TRACK
     if not metrics.started:
         return Status.NO_DATA
+    chance = metrics.probability
+    if policy.on_track_probability is not None and chance is not None:
+        if chance >= policy.on_track_probability:
+            return Status.ON_TRACK
+        return Status.AT_RISK if chance >= policy.at_risk_probability else Status.OFF_TRACK
     projected = metrics.forecast_achievement
     if projected is None:
         return Status.NO_DATA

@@ -147,7 +147,7 @@ def conformal_quantiles(scores: Sequence[float], alpha: float) -> tuple[float, f
     if alpha >= 1:
         middle = scores[n // 2]
         return middle, middle
-    lo_rank = math.floor((n + 1) * alpha / 2)
+    lo_rank = math.floor((n + 1) * alpha / 2 + 1e-9)  # 1 − 0.8 is 0.19999999999999996
     hi_rank = math.ceil((n + 1) * (1 - alpha / 2) - 1e-9)
     low = scores[lo_rank - 1] if lo_rank >= 1 else -math.inf
     high = scores[hi_rank - 1] if hi_rank <= n else math.inf

@@ -183,6 +183,21 @@ def format_level(level: float) -> str:
     return f"{format_number(round(level * 100, 6))}%"
 
 
+def format_chance(chance: float, lang: Lang = "ja") -> str:
+    """A chance as people say it: a whole percentage, "1%未満" / "under 1%" below one
+    per cent and "99%超" / "over 99%" above 99 (a forecast is never certain; a chance of
+    0.996 shown as 100% would say it is).
+
+    >>> format_chance(0.724), format_chance(0.003), format_chance(0.9995, "en")
+    ('72%', '1%未満', 'over 99%')
+    """
+    if chance < 0.01:
+        return text("report.chance.under", lang)
+    if chance > 0.99:
+        return text("report.chance.over", lang)
+    return f"{max(1, min(99, round(chance * 100)))}%"
+
+
 def clip_to_bounds(
     low: float, high: float, bounds: tuple[float, float] | None
 ) -> tuple[float, float]:

@@ -22,6 +22,7 @@ from maebashi_dx.i18n import localized, text
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
 from maebashi_dx.report.fmt import (
     clip_to_bounds,
+    format_chance,
     format_computed,
     format_day,
     format_level,
@@ -266,7 +267,8 @@ def progress_table(
 def forecast_text(kpi: KPI, row: KPIRow, lang: Lang) -> str:
     """期限時点の予測値: the value and its interval, clipped to the KPI's bounds
     (a share of residents is never shown above 100%); for a staged KPI the stage the
-    forecast reaches and the stages its interval spans; or "—"."""
+    forecast reaches and the stages its interval spans; or "—". A calibrated forecast
+    adds its chance of meeting the target (達成見込み 72%)."""
     fc = row.forecast
     if fc.value is None or fc.interval is None:
         return "—"
@@ -279,7 +281,7 @@ def forecast_text(kpi: KPI, row: KPIRow, lang: Lang) -> str:
         low, high = (
             format_number(x, kpi.unit, decimals=1) for x in clip_to_bounds(*fc.interval, kpi.bounds)
         )
-    return text(
+    cell = text(
         "report.table.forecast_cell",
         lang,
         value=value,
@@ -287,6 +289,10 @@ def forecast_text(kpi: KPI, row: KPIRow, lang: Lang) -> str:
         low=low,
         high=high,
     )
+    if fc.probability is None:  # not calibrated: no chance is claimed
+        return cell
+    chance = text("report.table.chance", lang, chance=format_chance(fc.probability, lang))
+    return text("report.table.forecast_with_chance", lang, forecast=cell, chance=chance)
 
 
 def _with_assessment(table: Table, plan: Plan, assessment: Assessment, lang: Lang) -> Table:
@@ -326,6 +332,7 @@ def _with_assessment(table: Table, plan: Plan, assessment: Assessment, lang: Lan
                 "observed_pace": fc.observed_pace,
                 "required_pace": fc.required_pace,
                 "note": fc.note or None,
+                "probability": fc.probability,
             },
         }
     return table.with_columns(columns, values, data)

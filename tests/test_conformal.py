@@ -1,0 +1,300 @@
+"""Calibrated intervals and the chance of meeting a target (maebashi_dx.forecast.conformal):
+the conformal and ACI arithmetic as properties, a poisoned future that must not be read,
+and figures pinned on the packaged data."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from maebashi_dx.datasets import maebashi_2022, mynumber_cards
+from maebashi_dx.errors import CalculationError
+from maebashi_dx.forecast import FORECASTERS, forecast, months_before, series_input
+from maebashi_dx.forecast.conformal import (
+    Calibration,
+    HorizonTable,
+    TrackRecord,
+    aci_step,
+    apply_calibration,
+    calibrate,
+    calibrated_interval,
+    chance,
+    conformal_quantiles,
+    min_scores,
+    series_pace,
+)
+from maebashi_dx.forecast.run import run_forecaster
+
+Panel = dict[str, tuple[tuple[date, ...], tuple[float, ...]]]
+
+scores_st = st.lists(
+    st.floats(-50, 50, allow_nan=False, allow_infinity=False), min_size=1, max_size=60
+).map(sorted)
+alpha_st = st.floats(0.01, 0.99)
+
+
+@pytest.fixture(scope="module")
+def prefectures() -> Panel:
+    table = mynumber_cards("prefectures")
+    return {
+        k: (tuple(r.as_of for r in rows), tuple(r.rate_pct for r in rows))
+        for k, rows in table.series.items()
+    }
+
+
+class TestConformalQuantiles:
+    @given(scores_st, alpha_st, alpha_st)
+    def test_a_higher_level_never_narrows(self, scores: list[float], a: float, b: float) -> None:
+        """Monotone in the level: a smaller miss level gives an interval containing the
+        larger one's."""
+        small, large = sorted((a, b))
+        lo_small, hi_small = conformal_quantiles(scores, small)
+        lo_large, hi_large = conformal_quantiles(scores, large)
+        assert lo_small <= lo_large
+        assert hi_large <= hi_small
+
+    @given(scores_st, alpha_st)
+    def test_holds_at_least_the_level_of_its_own_scores(
+        self, scores: list[float], alpha: float
+    ) -> None:
+        """The ranks ⌊(n+1)α/2⌋ and ⌈(n+1)(1−α/2)⌉ leave at most a share α outside."""
+        low, high = conformal_quantiles(scores, alpha)
+        inside = sum(low <= s <= high for s in scores)
+        assert inside / len(scores) >= 1 - alpha
+
+    @given(scores_st)
+    def test_finite_exactly_from_the_minimum_count(self, scores: list[float]) -> None:
+        low, high = conformal_quantiles(scores, 0.2)
+        finite = math.isfinite(low) and math.isfinite(high)
+        assert finite == (len(scores) >= min_scores(0.8))
+
+    def test_aci_extremes(self) -> None:
+        """alpha ≤ 0: every outcome (infinite); alpha ≥ 1: the empty set's stand-in."""
+        assert conformal_quantiles([1.0, 2.0, 3.0], 0.0) == (-math.inf, math.inf)
+        assert conformal_quantiles([1.0, 2.0, 3.0], 1.2) == (2.0, 2.0)
+        assert conformal_quantiles([], 0.2) == (-math.inf, math.inf)
+
+    def test_ranks_by_hand(self) -> None:
+        """n = 19, alpha = 0.2: ranks ⌊20 × 0.1⌋ = 2 and ⌈20 × 0.9⌉ = 18."""
+        scores = [float(i) for i in range(1, 20)]
+        assert conformal_quantiles(scores, 0.2) == (2.0, 18.0)
+        assert conformal_quantiles(scores[:8], 0.2) == (-math.inf, math.inf)
+
+
+class TestACI:
+    @given(
+        st.floats(0.05, 0.5),
+        st.floats(0.005, 0.5),
+        st.lists(st.floats(0, 1), min_size=1, max_size=300),
+    )
+    def test_long_run_miss_share(self, alpha: float, gamma: float, raw: list[float]) -> None:
+        """Gibbs & Candès (2021), Proposition 4.1: with err_t = 0 whenever alpha_t ≤ 0 (the
+        interval is everything) and 1 whenever alpha_t ≥ 1 (it is empty), any sequence of
+        errors in [0, 1] keeps the mean miss share within (max(α, 1 − α) + γ)/(γT) of α."""
+        level, errs = alpha, []
+        for e in raw:
+            err = 0.0 if level <= 0 else 1.0 if level >= 1 else e
+            errs.append(err)
+            level = aci_step(level, alpha, gamma, err)
+        bound = (max(alpha, 1 - alpha) + gamma) / (gamma * len(errs))
+        assert abs(sum(errs) / len(errs) - alpha) <= bound + 1e-9
+
+    def test_a_miss_widens_a_hit_narrows(self) -> None:
+        assert aci_step(0.2, 0.2, 0.05, 1.0) == pytest.approx(0.16)
+        assert aci_step(0.2, 0.2, 0.05, 0.0) == pytest.approx(0.21)
+        assert aci_step(0.2, 0.2, 0.05, 0.2) == pytest.approx(0.2)
+
+
+class TestChance:
+    @given(
+        scores_st,
+        st.floats(-100, 200),
+        st.floats(-100, 200),
+        st.floats(0.01, 20),
+        st.floats(0.05, 5),
+    )
+    def test_a_higher_target_is_never_likelier(
+        self, scores: list[float], t1: float, t2: float, scale: float, years: float
+    ) -> None:
+        low, high = sorted((t1, t2))
+        for bounds in (None, (0.0, 100.0)):
+            p_low = chance(40.0, scale, years, scores, low, 1, bounds)
+            p_high = chance(40.0, scale, years, scores, high, 1, bounds)
+            assert 0 <= p_high <= p_low <= 1
+            # ... and the other way round for a KPI where lower is better
+            q_low = chance(40.0, scale, years, scores, low, -1, bounds)
+            q_high = chance(40.0, scale, years, scores, high, -1, bounds)
+            assert 0 <= q_low <= q_high <= 1
+
+    def test_by_hand(self) -> None:
+        """value 50, pace 10 a year, half a year: outcome = 50 + 5 × score."""
+        scores = (-1.0, 0.0, 1.0, 2.0)  # outcomes 45, 50, 55, 60
+        assert chance(50.0, 10.0, 0.5, scores, 55.0, 1, None) == 0.5
+        assert chance(50.0, 10.0, 0.5, scores, 50.0, -1, None) == 0.5
+        assert chance(50.0, 10.0, 0.5, scores, 101.0, 1, (0.0, 100.0)) == 0.0
+        assert chance(50.0, 10.0, 0.5, scores, 0.0, 1, (0.0, 100.0)) == 1.0
+
+    def test_interval_by_hand(self) -> None:
+        assert calibrated_interval(50.0, 10.0, 0.5, (-1.0, 2.0), None) == (45.0, 60.0)
+        assert calibrated_interval(95.0, 10.0, 1.0, (-1.0, 2.0), (0.0, 100.0)) == (85.0, 100.0)
+        inf = (-math.inf, math.inf)
+        assert calibrated_interval(50.0, 10.0, 1.0, inf, (0.0, 100.0)) == (0.0, 100.0)
+
+
+class TestPace:
+    def test_over_the_last_twelve_months(self) -> None:
+        days = (date(2020, 1, 1), date(2021, 1, 1), date(2022, 1, 1))
+        assert series_pace(days, (0.0, 10.0, 14.0)) == pytest.approx(4 * 365.25 / 365)
+        assert series_pace(days, (0.0, 10.0, 10.0)) is None  # no change: nothing to scale by
+        assert series_pace(days[:1], (1.0,)) is None
+
+
+def _poison(panel: Panel, after: date, seed: int) -> Panel:
+    """Every value after ``after`` replaced by huge, finite nonsense."""
+    out = {}
+    for k, (days, values) in panel.items():
+        poisoned = tuple(
+            v if d <= after else 1e6 * (1 + (seed + i) % 7)
+            for i, (d, v) in enumerate(zip(days, values, strict=True))
+        )
+        out[k] = (days, poisoned)
+    return out
+
+
+class TestNeverReadsTheFuture:
+    @given(
+        st.integers(0, 30),
+        st.integers(0, 1000),
+        st.sampled_from(["blend", "two_point", "recent_6m"]),
+    )
+    def test_a_poisoned_future_changes_nothing(
+        self, prefectures: Panel, back: int, seed: int, method: str
+    ) -> None:
+        """Outcomes after the origin replaced by nonsense: the calibration, and the
+        interval and chance it gives, are exactly the same."""
+        sample = dict(list(prefectures.items())[:6])
+        as_of = months_before(date(2022, 5, 1), back)
+        clean = calibrate(sample, method, as_of, horizons=(6, 12), bounds=(0.0, 100.0))
+        dirty = calibrate(
+            _poison(sample, as_of, seed), method, as_of, horizons=(6, 12), bounds=(0.0, 100.0)
+        )
+        assert clean == dirty
+        plan = maebashi_2022()
+        kpi = plan.kpi("kpi2")
+        fc = [
+            forecast(kpi, max(as_of, date(2022, 5, 31)), method=method, calibration=c)
+            for c in (clean, dirty)
+        ]
+        assert fc[0] == fc[1]
+
+    def test_a_track_record_built_later_calibrates_earlier_days_alike(
+        self, prefectures: Panel
+    ) -> None:
+        """One record up to 2022-05 (as the backtest builds it) gives the same calibration
+        for 2020-04 as one learned on 2020-04 from the series cut there."""
+        sample = dict(list(prefectures.items())[:8])
+        record = TrackRecord(sample, "blend", date(2022, 5, 1), horizons=(6, 12))
+        day = date(2020, 4, 1)
+        cut = {
+            k: (tuple(d for d in days if d <= day), values[: sum(d <= day for d in days)])
+            for k, (days, values) in sample.items()
+        }
+        assert record.calibration(day) == calibrate(cut, "blend", day, horizons=(6, 12))
+
+
+@pytest.fixture(scope="module")
+def calibration(prefectures: Panel) -> Calibration:
+    return calibrate(prefectures, "blend", date(2022, 5, 1), bounds=(0.0, 100.0))
+
+
+class TestCalibratedForecast:
+    def test_pinned_on_the_prefectures(self, calibration: Calibration) -> None:
+        """The 47 prefectures' track record of blend as of 2022-05-01, pinned."""
+        table = calibration.table(10)
+        assert table is not None
+        assert (table.months, len(table.scores), table.series, table.steps) == (12, 2256, 47, 35)
+        assert [round(q, 3) for q in table.quantiles()] == [-0.386, 3.452]
+        # The level now in force, and the miss share of the 35 replayed origins: the
+        # 2020 break (under-forecast everywhere) is in the record.
+        assert round(table.alpha, 4) == 0.1343
+        assert round(table.missed, 3) == 0.644
+
+    def test_maebashi_kpi2(self, calibration: Calibration) -> None:
+        """前橋市's card rate as of 2022-05-31, toward 2023-03-31, calibrated on the
+        prefectures: the interval and the chance of meeting the KPI's target, pinned."""
+        kpi = maebashi_2022().kpi("kpi2")
+        plain = forecast(kpi, date(2022, 5, 31))
+        f = forecast(kpi, date(2022, 5, 31), calibration=calibration)
+        assert f.value == plain.value
+        assert f.interval is not None
+        assert plain.interval is not None
+        assert [round(x, 2) for x in f.interval] == [59.26, 100.0]
+        assert f.probability is not None
+        assert round(f.probability, 3) == 0.242
+        assert plain.probability is None
+        assert "conformal" in f.interval_basis
+        assert "2022-05-01" in f.interval_basis
+        assert "コンフォーマル予測" in f.interval_basis_text("ja")
+
+    def test_a_short_plan_series_keeps_the_heuristic(self) -> None:
+        """The committee's 2–3 points are no track record: the forecast keeps its own
+        interval, says why, and claims no chance."""
+        plan = maebashi_2022()
+        kpi = plan.kpi("kpi2")
+        days, values = kpi.numbers(date(2022, 5, 31))
+        c = calibrate({"kpi2": (days, values)}, "blend", date(2022, 5, 31), bounds=(0.0, 100.0))
+        plain = forecast(kpi, date(2022, 5, 31))
+        f = forecast(kpi, date(2022, 5, 31), calibration=c)
+        assert f.interval == plain.interval
+        assert f.probability is None
+        assert f.interval_basis.startswith(plain.interval_basis)
+        assert "not calibrated: no track record" in f.interval_basis
+        assert "較正なし：過去の予測実績が足りない" in f.interval_basis_text("ja")
+
+    def test_refuses_another_method_a_later_day_or_another_level(
+        self, calibration: Calibration
+    ) -> None:
+        kpi = maebashi_2022().kpi("kpi2")
+        with pytest.raises(CalculationError, match="cannot calibrate 'cagr'"):
+            forecast(kpi, date(2022, 5, 31), method="cagr", calibration=calibration)
+        with pytest.raises(CalculationError, match="after the forecast's day"):
+            forecast(kpi, date(2022, 4, 30), calibration=calibration)
+        with pytest.raises(CalculationError, match="level"):
+            forecast(kpi, date(2022, 5, 31), level=0.9, calibration=calibration)
+
+    def test_no_pace_no_calibration(self, calibration: Calibration) -> None:
+        data = series_input(maebashi_2022().kpi("kpi2"), date(2022, 5, 31))
+        flat = attrs.evolve(data, values=tuple(45.0 for _ in data.values))
+        f = apply_calibration(run_forecaster(FORECASTERS.get("blend"), flat), flat, calibration)
+        assert f.probability is None
+        assert "no pace" in f.interval_basis
+
+    def test_the_nearest_longer_table(self) -> None:
+        def table(months: int, n: int) -> HorizonTable:
+            scores = tuple(float(i) for i in range(n))
+            return HorizonTable(
+                months=months, scores=scores, alpha=0.2, steps=0, missed=0.0, series=1
+            )
+
+        c = Calibration(
+            method="blend",
+            as_of=date(2022, 1, 1),
+            level=0.8,
+            gamma=0.05,
+            tables=(table(3, 20), table(6, 5), table(12, 20)),
+        )
+        assert [c.table(m).months for m in (1, 3, 4, 7, 30)] == [3, 3, 12, 12, 12]  # type: ignore[union-attr]
+
+
+@given(st.floats(0.5, 0.95))
+def test_min_scores_is_the_finite_threshold(level: float) -> None:
+    n = min_scores(level)
+    assume(n > 1)
+    scores = [float(i) for i in range(n)]
+    assert all(map(math.isfinite, conformal_quantiles(scores, 1 - level)))
+    assert not all(map(math.isfinite, conformal_quantiles(scores[:-1], 1 - level)))
