@@ -10,11 +10,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from maebashi_dx import Direction, achievement, elapsed, expected_share, expected_value
-from maebashi_dx.achievement import ratio_of, start_of
+from maebashi_dx.achievement import numeric, progress, ratio_of, start_of, target_number
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.model import KPI
-from tests.strategies import make_kpi, series
+from maebashi_dx.model import KPI, Plan
+from tests.strategies import make_kpi, plans, series
 
 AS_OF = date(2022, 5, 31)
 
@@ -263,3 +263,45 @@ def test_a_ratio_beyond_the_float_range_is_none() -> None:
     )
     assert achievement(kpi, AS_OF) is None
     assert achievement(kpi, AS_OF, clamp=True) is None
+
+
+class TestProgress:
+    """progress() gives, in one pass, what each function of the module gives alone."""
+
+    @staticmethod
+    def check(kpi: KPI, as_of: date, start: date | None) -> None:
+        p = progress(kpi, as_of, start=start)
+        latest = kpi.latest(as_of)
+        assert p.latest is latest
+        assert p.target == target_number(kpi)
+        assert p.base == (numeric(kpi, kpi.baseline) if kpi.baseline is not None else None)
+        assert p.value == (numeric(kpi, latest) if latest is not None else None)
+        assert p.achievement == achievement(kpi, as_of)
+        assert p.achievement_simple == achievement(kpi, as_of, method="simple")
+        assert p.elapsed == elapsed(kpi, as_of, start=start)
+        assert p.expected_share == expected_share(kpi, as_of, start=start)
+        assert p.expected == expected_value(kpi, as_of, start=start)
+
+    @given(
+        plan=plans(),
+        as_of=st.dates(date(2010, 1, 1), date(2040, 12, 31)),
+        use_start=st.booleans(),
+    )
+    def test_every_kpi_of_random_plans(self, plan: Plan, as_of: date, use_start: bool) -> None:
+        for kpi in plan.kpis:
+            self.check(kpi, as_of, plan.period.start if use_start else None)
+
+    @pytest.mark.parametrize("as_of", [date(2020, 1, 1), AS_OF, date(2030, 1, 1)])
+    def test_the_bundled_plan(self, as_of: date) -> None:
+        plan = maebashi_2022()
+        for kpi in plan.kpis:
+            self.check(kpi, as_of, plan.period.start)
+
+    def test_without_a_baseline(self) -> None:
+        kpi = attrs.evolve(maebashi_2022().kpi("kpi2"), baseline=None)
+        p = progress(kpi, AS_OF, start=date(2021, 4, 1))
+        assert p.base is None
+        assert p.achievement is None
+        assert p.expected is None
+        assert p.elapsed == elapsed(kpi, AS_OF, start=date(2021, 4, 1))
+        assert p.achievement_simple == pytest.approx(45.42 / 90)

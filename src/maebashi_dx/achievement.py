@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.model import KPI, Direction, KPIKind, Measurement
 
 __all__ = [
     "AchievementMethod",
+    "Progress",
     "achievement",
     "elapsed",
     "expected_share",
     "expected_value",
     "numeric",
+    "progress",
     "ratio_of",
     "start_of",
     "target_number",
@@ -102,11 +104,23 @@ def ratio_of(
     kpi: KPI, value: float, *, method: AchievementMethod = "baseline", clamp: bool = False
 ) -> float | None:
     """The achievement ratio of a given (numeric) latest value; see :func:`achievement`."""
-    target = target_number(kpi)
+    base = numeric(kpi, kpi.baseline) if kpi.baseline is not None else None
+    return _ratio(kpi, value, base, target_number(kpi), method=method, clamp=clamp)
+
+
+def _ratio(
+    kpi: KPI,
+    value: float,
+    base: float | None,
+    target: float,
+    *,
+    method: AchievementMethod = "baseline",
+    clamp: bool = False,
+) -> float | None:
+    """The ratio of :func:`achievement`, from the numbers already read off the KPI."""
     if method == "baseline":
-        if kpi.baseline is None:
+        if base is None:
             return None
-        base = numeric(kpi, kpi.baseline)
         if target == base:
             return None
         ratio = (value - base) / (target - base)
@@ -138,10 +152,14 @@ def elapsed(kpi: KPI, as_of: date, *, start: date | None = None) -> float | None
     no baseline) to the target's deadline: (as_of − start) / (deadline − start), in days,
     limited to 0..1. None when there is no start or the period is empty.
     """
-    first = start_of(kpi, start)
+    return _elapsed(start_of(kpi, start), kpi.target.due, as_of)
+
+
+def _elapsed(first: date | None, due: date, as_of: date) -> float | None:
+    """:func:`elapsed` from the period's first and last days."""
     if first is None:
         return None
-    total = (kpi.target.due - first).days
+    total = (due - first).days
     if total <= 0:
         return None
     return _clamp((as_of - first).days / total)
@@ -155,11 +173,15 @@ def expected_share(kpi: KPI, as_of: date, *, start: date | None = None) -> float
     Years are fiscal years (年度); the period runs from the fiscal year of the start
     (the baseline, or ``start``) to that of the deadline.
     """
-    first = start_of(kpi, start)
+    return _expected_share(start_of(kpi, start), kpi.target.due, as_of)
+
+
+def _expected_share(first: date | None, due: date, as_of: date) -> float | None:
+    """:func:`expected_share` from the period's first and last days."""
     if first is None:
         return None
     fy0 = _fiscal_year(first)
-    n = _fiscal_year(kpi.target.due) - fy0 + 1
+    n = _fiscal_year(due) - fy0 + 1
     k = _fiscal_year(as_of) - fy0 + 1
     if n <= 0:
         return None
@@ -181,5 +203,73 @@ def expected_value(kpi: KPI, as_of: date, *, start: date | None = None) -> float
     share = elapsed(kpi, as_of, start=start)
     if share is None or kpi.baseline is None:
         return None
-    base = numeric(kpi, kpi.baseline)
-    return base + share * (target_number(kpi) - base)
+    return _pro_rated(numeric(kpi, kpi.baseline), share, target_number(kpi))
+
+
+def _pro_rated(base: float, share: float, target: float) -> float:
+    """baseline + share × (target − baseline): :func:`expected_value`'s formula."""
+    return base + share * (target - base)
+
+
+class Progress(NamedTuple):
+    """How far a KPI has come as of a day: every number of this module, from one reading
+    of the KPI (its latest value found once, its baseline and target read once), for
+    callers that need them all, as :func:`~maebashi_dx.assess.assess` does for each KPI
+    (a named tuple: cheap to build for every KPI of every assessment).
+
+    Attributes:
+        latest: The newest measurement on or before the day (the baseline counts), or
+            None.
+        value: ``latest`` as a number (a ladder position when staged), or None.
+        base: The baseline as a number, or None without a baseline.
+        target: The target as a number.
+        achievement: :func:`achievement` with the ``"baseline"`` method.
+        achievement_simple: :func:`achievement` with the ``"simple"`` method.
+        elapsed: :func:`elapsed`.
+        expected_share: :func:`expected_share`.
+        expected: :func:`expected_value`.
+    """
+
+    latest: Measurement | None
+    value: float | None
+    base: float | None
+    target: float
+    achievement: float | None
+    achievement_simple: float | None
+    elapsed: float | None
+    expected_share: float | None
+    expected: float | None
+
+
+def progress(kpi: KPI, as_of: date, *, start: date | None = None) -> Progress:
+    """Every number of this module for one KPI as of a day, in one pass (``start``: the
+    plan's, for a KPI without a baseline); each equals its own function's.
+
+    >>> from maebashi_dx.datasets import maebashi_2022
+    >>> kpi = maebashi_2022().kpi("kpi2")
+    >>> p = progress(kpi, date(2022, 5, 31))
+    >>> p.achievement == achievement(kpi, date(2022, 5, 31)), round(p.elapsed, 4)
+    (True, 0.5836)
+    """
+    latest = kpi.latest(as_of)
+    target = target_number(kpi)
+    base = numeric(kpi, kpi.baseline) if kpi.baseline is not None else None
+    first = start_of(kpi, start)
+    due = kpi.target.due
+    share = _elapsed(first, due, as_of)
+    value = ach = simple = None
+    if latest is not None:
+        value = numeric(kpi, latest)
+        ach = _ratio(kpi, value, base, target)
+        simple = _ratio(kpi, value, base, target, method="simple")
+    return Progress(
+        latest=latest,
+        value=value,
+        base=base,
+        target=target,
+        achievement=ach,
+        achievement_simple=simple,
+        elapsed=share,
+        expected_share=_expected_share(first, due, as_of),
+        expected=None if share is None or base is None else _pro_rated(base, share, target),
+    )

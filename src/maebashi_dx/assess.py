@@ -14,7 +14,7 @@ from datetime import date
 
 import attrs
 
-from maebashi_dx.achievement import numeric, target_number
+from maebashi_dx.achievement import numeric, progress, target_number
 from maebashi_dx.dates import format_span
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
@@ -133,24 +133,22 @@ def _assess_kpi(
     scale: RatingScale | None,
     reference: Reference | None = None,
 ) -> KPIRow:
+    # The KPI's numbers (latest value, baseline, target, shares) read once for the row,
+    # its series once for the forecast; the metrics add the forecast's share of the way.
+    numbers = progress(kpi, as_of, start=start)
     fc = run_forecaster(forecaster, series_input(kpi, as_of, reference))
     metrics = measure(kpi, as_of, fc, start=start)
-    status = classify(kpi, metrics, policy)
-    grade = scale.grade(metrics) if scale is not None else None
-    latest = kpi.latest(as_of)
-    expected = None
-    if kpi.baseline is not None and metrics.elapsed is not None:
-        base = numeric(kpi, kpi.baseline)
-        expected = base + metrics.elapsed * (target_number(kpi) - base)
+    latest = numbers.latest
     return KPIRow(
         kpi_id=kpi.id,
         latest=latest,
         achievement=metrics.achievement,
         elapsed=metrics.elapsed,
-        expected=expected,
+        # Nothing is expected of a KPI with no value yet (its row has no elapsed share).
+        expected=numbers.expected if latest is not None else None,
         forecast=fc,
-        status=status,
-        grade=grade,
+        status=classify(kpi, metrics, policy),
+        grade=scale.grade(metrics) if scale is not None else None,
         stale=_stale(kpi, latest, as_of, policy),
         days_since_update=(as_of - latest.as_of).days if latest is not None else None,
         metrics=metrics,
