@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from maebashi_dx.dates import parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.model import KPI, Direction, KPIKind, Plan
 from maebashi_dx.model.checks import EARLIEST, LATEST
 
-__all__ = ["KPITable", "Table", "kpi_table", "measurement_frame"]
+__all__ = ["KPITable", "Rows", "Table", "kpi_table", "measurement_frame", "ordinals"]
 
 #: What a table may be: a polars or pandas DataFrame, an Arrow table, or a CSV or
 #: Parquet file.
@@ -50,7 +52,7 @@ def _where(source: str, line: int, offset: int) -> tuple[str, int]:
     return (f"line {line + offset}", line + offset) if offset == 2 else (f"row {line}", line)
 
 
-def _read(table: Table, what: str) -> tuple[pl.DataFrame, str, int]:
+def _read(table: Table, what: str, numbers: bool = False) -> tuple[pl.DataFrame, str, int]:
     """A frame, the source's name for messages, and how a row's index becomes its line
     (+2 in a CSV file, whose header is line 1; +0 for a frame's row number)."""
     if isinstance(table, str | os.PathLike):
@@ -60,11 +62,18 @@ def _read(table: Table, what: str) -> tuple[pl.DataFrame, str, int]:
         try:
             if path.suffix.lower() == ".parquet":
                 return pl.read_parquet(path), str(path), 0
-            frame = pl.read_csv(
-                path,
-                infer_schema_length=0,  # every column as text: no guess decides a value
-                encoding="utf8",
-            )
+            frame = None
+            if numbers:  # values as numbers; as texts if some are not (約3.5, stage ids)
+                try:
+                    frame = pl.read_csv(
+                        path,
+                        infer_schema_length=0,  # every other column as text: no guessing
+                        schema_overrides={"value": pl.Float64},
+                    )
+                except pl.exceptions.ComputeError:
+                    frame = None
+            if frame is None:
+                frame = pl.read_csv(path, infer_schema_length=0)
         except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
             raise PlanError(
                 [Problem(str(path), f"cannot read the {what} file: {exc}")], source=str(path)
@@ -95,21 +104,25 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], source: str) -> None:
         raise PlanError([Problem("header", msg, 1)], source=source)
 
 
-def _days(column: pl.Expr, frame: pl.DataFrame, name: str) -> tuple[pl.Series, pl.Series]:
-    """A date column as days, and the texts that are not dates (null where fine).
+def _days(values: pl.Series, name: str) -> tuple[pl.Series, pl.Series]:
+    """A date column as days, and why each text that is not a date is not (null where
+    fine).
 
     ISO days are read natively; every other distinct text (Japanese dates, months,
     fiscal years) once with :func:`maebashi_dx.dates.parse_date`, as of its span's end.
     """
-    values = frame.select(column.alias(name)).to_series()
+    none = pl.Series(name, [None] * len(values), dtype=pl.String)
     if values.dtype == pl.Date:
-        return values, pl.Series(name, [None] * len(values), dtype=pl.String)
+        return values.alias(name), none
     if values.dtype == pl.Datetime:
-        return values.dt.date(), pl.Series(name, [None] * len(values), dtype=pl.String)
-    texts = values.cast(pl.String).str.strip_chars()
-    iso = texts.str.contains(r"^\d{4}-\d{2}-\d{2}$")
+        return values.dt.date().alias(name), none
+    texts = values.cast(pl.String)
     parsed = texts.str.to_date("%Y-%m-%d", strict=False)
-    rest = texts.filter(~iso.fill_null(False) | parsed.is_null()).unique().drop_nulls()
+    if parsed.null_count() == 0:  # every text an ISO day
+        return parsed.alias(name), none
+    texts = texts.str.strip_chars()
+    parsed = texts.str.to_date("%Y-%m-%d", strict=False)
+    rest = texts.filter(parsed.is_null()).unique().drop_nulls()
     ends: dict[str, date | None] = {}
     reasons: dict[str, str] = {}
     for text in rest.to_list():
@@ -119,12 +132,10 @@ def _days(column: pl.Expr, frame: pl.DataFrame, name: str) -> tuple[pl.Series, p
             ends[text] = None
             reasons[text] = str(exc)
     if ends:
-        lookup = pl.DataFrame(
-            {"_t": list(ends), "_d": list(ends.values())},
-            schema={"_t": pl.String, "_d": pl.Date},
+        found = texts.replace_strict(
+            list(ends), list(ends.values()), default=None, return_dtype=pl.Date
         )
-        other = pl.DataFrame({"_t": texts}).join(lookup, on="_t", how="left", maintain_order="left")
-        parsed = parsed.fill_null(other["_d"])
+        parsed = parsed.fill_null(found)
     why = texts.replace_strict(
         list(reasons), list(reasons.values()), default=None, return_dtype=pl.String
     )
@@ -134,68 +145,194 @@ def _days(column: pl.Expr, frame: pl.DataFrame, name: str) -> tuple[pl.Series, p
     return parsed.alias(name), why.alias(name)
 
 
-def measurement_frame(table: Table) -> tuple[pl.DataFrame, str, int]:
-    """The KPI's own measurements of a long table: kpi_id, day, value, text (the value
-    as written, for a staged KPI's stage id), line; the source's name; the line offset.
+@attrs.frozen(kw_only=True)
+class Rows:
+    """A long table's own-series rows, as arrays.
+
+    Attributes:
+        kpi: Each row's KPI, as its place in the KPI table.
+        day: Each row's day (ordinal).
+        value: Each row's number (NaN where the value is a text: a stage id).
+        text: The value as written where it is not a number (null elsewhere), or None
+            when every value is a number.
+        line: Each row's line in the file (the header is line 1), or its row number
+            in a frame.
+        source: The file, or the kind of frame, for messages.
+        in_file: Whether ``line`` counts lines of a file (else rows of a frame).
+    """
+
+    kpi: NDArray[np.int64]
+    day: NDArray[np.int64]
+    value: NDArray[np.float64]
+    text: pl.Series | None
+    line: NDArray[np.int64]
+    source: str
+    in_file: bool
+
+    def where(self, i: int) -> tuple[str, int]:
+        """Where row ``i`` is, in words, and its line (or row) number."""
+        line = int(self.line[i])
+        return (f"line {line}" if self.in_file else f"row {line}"), line
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+_EPOCH_DAYS = (EARLIEST.toordinal() - _EPOCH, LATEST.toordinal() - _EPOCH)
+
+
+def ordinals(days: pl.Series) -> NDArray[np.int64]:
+    """A polars Date series as day ordinals (``date.toordinal``)."""
+    return days.cast(pl.Int32).to_numpy().astype(np.int64) + _EPOCH
+
+
+def _scan(table: Table) -> tuple[pl.LazyFrame, str, int] | None:
+    """A lazy scan of a file or a polars frame (None for other tables)."""
+    if isinstance(table, str | os.PathLike):
+        path = Path(table)
+        if not path.is_file():
+            return None
+        if path.suffix.lower() == ".parquet":
+            return pl.scan_parquet(path), str(path), 0
+        csv = pl.scan_csv(path, infer_schema_length=0, schema_overrides={"value": pl.Float64})
+        return csv, str(path), 2
+    if isinstance(table, pl.DataFrame):
+        return table.lazy(), "the measurements frame", 0
+    return None
+
+
+def _fast_rows(table: Table, ids: list[str]) -> Rows | None:
+    """The common case, read by a streaming scan at a columnar library's speed and
+    memory: every id known, every date an ISO day (or a date column) in range, every
+    value a finite number. None otherwise: the detailed reading then says what is
+    wrong where."""
+    scanned = _scan(table)
+    if scanned is None:
+        return None
+    lazy, source, offset = scanned
+    try:
+        schema = lazy.collect_schema()
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    if not {"kpi_id", "date", "value"} <= set(schema.names()):
+        return None
+    if not schema["value"].is_numeric():
+        return None
+    when = schema["date"]
+    if when == pl.Date:
+        day = pl.col("date")
+    elif when == pl.Datetime:
+        day = pl.col("date").dt.date()
+    elif when == pl.String:
+        day = pl.col("date").str.to_date("%Y-%m-%d", strict=True)
+    else:
+        return None
+    query = lazy.with_row_index("_line", offset=offset)
+    if "series" in schema.names():
+        series = pl.col("series").cast(pl.String)
+        query = query.filter(series.is_null() | (series == ""))
+    query = query.select(
+        pl.col("kpi_id").cast(pl.String).cast(pl.Enum(ids)).to_physical().alias("kpi"),
+        day.cast(pl.Int32).alias("day"),
+        pl.col("value").cast(pl.Float64),
+        pl.col("_line"),
+    )
+    try:
+        frame = query.collect(engine="streaming")
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    if frame.null_count().sum_horizontal().item() > 0:
+        return None
+    value = frame["value"].to_numpy()
+    days = frame["day"].to_numpy()
+    first, last = _EPOCH_DAYS
+    if len(days) and (days.min() < first or days.max() > last or not np.isfinite(value).all()):
+        return None
+    return Rows(
+        kpi=frame["kpi"].to_numpy().astype(np.int64),
+        day=days.astype(np.int64) + _EPOCH,
+        value=value.astype(np.float64, copy=False),
+        text=None,
+        line=frame["_line"].to_numpy().astype(np.int64),
+        source=source,
+        in_file=offset == 2,
+    )
+
+
+def measurement_frame(table: Table, ids: list[str]) -> Rows:
+    """The KPI's own measurements of a long table (rows of a secondary ``series`` are
+    left out), checked; ``ids`` are the known KPIs.
 
     Raises:
-        PlanError: Missing columns, or rows with an empty id, a date that cannot be read
-            or lies outside 1868..2200, a value that is not a finite number or a text.
+        PlanError: Missing columns, or rows with an empty or unknown id, a date that
+            cannot be read or lies outside 1868..2200, a value that is not a finite
+            number or a text.
     """
-    frame, source, offset = _read(table, "measurements")
+    fast = _fast_rows(table, ids)
+    if fast is not None:
+        return fast
+    frame, source, offset = _read(table, "measurements", numbers=True)
     _require(frame, ("kpi_id", "date", "value"), source)
+    line = pl.int_range(pl.len(), dtype=pl.Int64) + offset
+    frame = frame.with_columns(line.alias("_line"))
     if "series" in frame.columns:  # secondary series are reported, never assessed
         series = pl.col("series").cast(pl.String).str.strip_chars()
         frame = frame.filter(series.is_null() | (series == ""))
-    frame = frame.with_row_index("line")
-    if offset == 2:
-        frame = frame.with_columns(pl.col("line") + 2)
-    problems: list[Problem] = []
-    ids = pl.col("kpi_id").cast(pl.String).str.strip_chars()
-    frame = frame.with_columns(ids.alias("kpi_id"))
-    day, why = _days(pl.col("date"), frame, "day")
-    frame = frame.with_columns(day, why.alias("_why"))
+    ids_column = frame["kpi_id"].cast(pl.String).str.strip_chars()
+    day, why = _days(frame["date"], "day")
     value = frame["value"]
+    text: pl.Series | None = None
     if value.dtype.is_numeric():
         number = value.cast(pl.Float64)
-        text = pl.Series("text", [None] * len(value), dtype=pl.String)
     else:
-        text = value.cast(pl.String).str.strip_chars()
+        written = value.cast(pl.String).str.strip_chars()
         cleaned = (
-            text.str.strip_prefix("約")
+            written.str.strip_prefix("約")
             .str.strip_chars()
             .str.replace_all(",", "", literal=True)
             .str.strip_suffix("%")
         )
         number = cleaned.cast(pl.Float64, strict=False)
-        text = pl.select(pl.when(number.is_null()).then(text).otherwise(None)).to_series()
-    frame = frame.with_columns(number.alias("value"), text.alias("text"))
-    line = pl.col("line")
-    located = frame.with_columns(line.alias("_row"))
-    checks = [
-        (pl.col("kpi_id").is_null() | (pl.col("kpi_id") == ""), pl.lit("kpi_id: empty")),
-        (
-            pl.col("_why").is_not_null(),
-            pl.lit("date: ") + pl.col("_why"),
-        ),
-        (
-            pl.col("day").is_not_null() & ~pl.col("day").is_between(EARLIEST, LATEST),
-            pl.lit(f"date: outside {EARLIEST} .. {LATEST}: ") + pl.col("day").cast(pl.String),
-        ),
-        (
-            pl.col("value").is_not_null() & ~pl.col("value").is_finite(),
-            pl.lit("value: not a finite number"),
-        ),
-        (
-            pl.col("value").is_null() & (pl.col("text").is_null() | (pl.col("text") == "")),
-            pl.lit("value: empty"),
-        ),
-    ]
-    for bad, message in checks:
-        problems += _line_problems(located, bad, message, offset)
-    if problems:
+        text = pl.select(pl.when(number.is_null()).then(written).otherwise(None)).to_series()
+    checks = pl.DataFrame(
+        {
+            "kpi_id": ids,
+            "day": day,
+            "why": why,
+            "value": number,
+            "text": text,
+            "line": frame["_line"],
+        }
+    )
+    kpi_empty = pl.col("kpi_id").is_null() | (pl.col("kpi_id") == "")
+    no_day = pl.col("why").is_not_null()
+    far = pl.col("day").is_not_null() & ~pl.col("day").is_between(EARLIEST, LATEST)
+    infinite = pl.col("value").is_not_null() & ~pl.col("value").is_finite()
+    empty = pl.col("value").is_null() & (pl.col("text").is_null() | (pl.col("text") == ""))
+    unknown = ~kpi_empty & ~pl.col("known")
+    if checks.select((kpi_empty | unknown | no_day | far | infinite | empty).any()).item():
+        problems: list[Problem] = []
+        for bad, message in (
+            (kpi_empty, pl.lit("kpi_id: empty")),
+            (unknown, pl.lit("unknown KPI '") + pl.col("kpi_id") + pl.lit("'")),
+            (no_day, pl.lit("date: ") + pl.col("why")),
+            (
+                far,
+                pl.lit(f"date: outside {EARLIEST} .. {LATEST}: ") + pl.col("day").cast(pl.String),
+            ),
+            (infinite, pl.lit("value: not a finite number")),
+            (empty, pl.lit("value: empty")),
+        ):
+            problems += _line_problems(checks, bad, message, offset)
         raise PlanError(sorted(problems, key=lambda p: p.line or 0), source=source)
-    return frame.select("kpi_id", "day", "value", "text", "line"), source, offset
+    kpi = ids_column.cast(pl.Enum(ids)).to_physical().to_numpy().astype(np.int64)
+    return Rows(
+        kpi=kpi,
+        day=ordinals(day),
+        value=number.fill_null(np.nan).to_numpy().astype(np.float64),
+        text=text,
+        line=frame["_line"].to_numpy().astype(np.int64),
+        source=source,
+        in_file=offset == 2,
+    )
 
 
 def _line_problems(
@@ -301,9 +438,8 @@ def kpi_table(kpis: Plan | Sequence[KPI] | Table, start: date | None = None) -> 
     problems += _rows(ids.is_duplicated(), "kpi_id: given more than once", source, offset)
     target = numbers("target", None)
     problems += _rows(target.is_null(), "target: empty", source, offset)
-    probe = pl.DataFrame({"due": column("due"), "base": column("baseline_date")})
-    due, due_why = _days(pl.col("due"), probe, "due")
-    base_day, base_why = _days(pl.col("base"), probe, "baseline_day")
+    due, due_why = _days(column("due"), "due")
+    base_day, base_why = _days(column("baseline_date"), "baseline_day")
     for why, name in ((due_why, "due"), (base_why, "baseline_date")):
         for i in why.is_not_null().arg_true().head(_LISTED).to_list():
             if name == "baseline_date" and why[i] == "empty":

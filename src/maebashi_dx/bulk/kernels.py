@@ -295,11 +295,11 @@ def _history_met(p: Points) -> Ints:
     """The first day each KPI's history met its target (-1 where it never did)."""
     if len(p.day) == 0:
         return np.full(p.n, NONE_DAY, dtype=np.int64)
-    met = p.sign[p.seg] * (p.value - p.target[p.seg]) >= 0
-    first = np.full(p.n, np.iinfo(np.int64).max)
-    np.minimum.at(first, p.seg[met], np.nonzero(met)[0])
-    found = first < np.iinfo(np.int64).max
-    return np.where(found, p.day[np.where(found, first, 0)], NONE_DAY)
+    met = np.nonzero(p.sign[p.seg] * (p.value - p.target[p.seg]) >= 0)[0]
+    kpis, first = np.unique(p.seg[met], return_index=True)  # points are in KPI order
+    out = np.full(p.n, NONE_DAY, dtype=np.int64)
+    out[kpis] = p.day[met[first]]
+    return out
 
 
 def _finish(

@@ -10,9 +10,10 @@ from typing import Any
 import attrs
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from maebashi_dx.achievement import numeric
-from maebashi_dx.bulk.frames import KPITable, Table, kpi_table, measurement_frame
+from maebashi_dx.bulk.frames import KPITable, Rows, Table, kpi_table, measurement_frame, ordinals
 from maebashi_dx.bulk.kernels import NONE_DAY, Outcome, Points, has_kernel, run_kernel
 from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import CalculationError, PlanError, Problem
@@ -109,17 +110,18 @@ def assess_table(
     if method is not None:
         policy = attrs.evolve(policy, method=method)
     table = kpi_table(kpis, start)
-    rows, source, offset = measurement_frame(measurements)
     references = dict(references or {})
     ids = table.frame["kpi_id"].to_list()
+    rows = measurement_frame(measurements, ids)
     unknown = sorted(set(references) - set(ids))
     if unknown:
         msg = f"references name KPIs that are not given: {', '.join(map(show, unknown))}"
         raise CalculationError(msg)
-    rows = _own_rows(table, rows, source, offset)
+    long = _own_rows(table, rows)
     if only_measured:
-        measured = rows.select("kpi").unique()
-        table = attrs.evolve(table, frame=table.frame.join(measured, on="kpi", how="semi"))
+        measured = np.zeros(len(long.base_day), dtype=np.bool_)
+        measured[long.kpi[long.row >= 0]] = True
+        table = attrs.evolve(table, frame=table.frame.filter(pl.Series(measured)))
     default = FORECASTERS.get(policy.method or DEFAULT_FORECASTER)
     pooled = FORECASTERS.get(policy.method or DEFAULT_POOLED_FORECASTER)
     frame = table.frame
@@ -133,11 +135,11 @@ def assess_table(
         kernel = group & ~staged if has_kernel(chosen) else np.zeros_like(group)
         if kernel.any():
             part = frame.filter(pl.Series(kernel))
-            results.append(_kernel_rows(part, rows, as_of, table.start, chosen, policy, references))
+            results.append(_kernel_rows(part, long, as_of, table.start, chosen, policy, references))
         slow = group & ~kernel
         if slow.any():
             part = frame.filter(pl.Series(slow))
-            results.append(_object_rows(table, part, rows, as_of, chosen, policy, references))
+            results.append(_object_rows(table, part, long, rows, as_of, chosen, policy, references))
     if not results:
         return pl.DataFrame(schema=COLUMNS)
     order = pl.DataFrame({"kpi": kpi_index})
@@ -145,123 +147,178 @@ def assess_table(
     return order.join(joined, on="kpi", how="left", maintain_order="left").select(list(COLUMNS))
 
 
-def _own_rows(table: KPITable, rows: pl.DataFrame, source: str, offset: int) -> pl.DataFrame:
-    """Every KPI's points: the baseline, the plan's own measurements and the table's rows,
-    keyed by the KPI's row number, checked as ``merge_measurements`` checks them."""
+@attrs.frozen(kw_only=True)
+class _Long:
+    """Every KPI's measurements, checked and sorted by KPI then day (baselines apart).
+
+    Attributes:
+        kpi: Each point's KPI (its row in the KPI table).
+        day: Each point's day (ordinal).
+        value: Each point's value (NaN for a stage id: see ``row``).
+        row: The point's row in the measurement table, -1 for a plan's own measurement.
+        base_day: Each KPI's baseline day (ordinal), -1 without a baseline.
+        base_value: Each KPI's baseline value (NaN without).
+    """
+
+    kpi: NDArray[np.int64]
+    day: NDArray[np.int64]
+    value: NDArray[np.float64]
+    row: NDArray[np.int64]
+    base_day: NDArray[np.int64]
+    base_value: NDArray[np.float64]
+
+
+_CHUNK = 8192  # KPIs per kernel run: the kernels' temporaries stay a few MB
+_SHIFT = 1 << 22  # above every day ordinal up to 2200-12-31 (803,533)
+
+
+def _own_rows(table: KPITable, rows: Rows) -> _Long:
+    """The table's rows and a plan's own measurements, keyed by the KPI's row in the KPI
+    table, checked as ``merge_measurements`` checks them: known KPIs, numbers for a
+    numeric KPI, nothing before the baseline, one value per KPI and day (the same value
+    twice is one measurement)."""
     frame = table.frame
-    keyed = rows.join(frame.select("kpi_id", "kpi"), on="kpi_id", how="left")
-    unknown = keyed.filter(pl.col("kpi").is_null())
+    ids = frame["kpi_id"]
     problems: list[Problem] = []
-    where = "line" if offset == 2 else "row"
-    for kpi_id, line in unknown.head(20).select("kpi_id", "line").iter_rows():
-        problems.append(Problem(f"{where} {line}", f"unknown KPI {show(kpi_id)}", line))
-    if unknown.height > 20:
-        problems.append(Problem("…", f"{unknown.height - 20:,} more rows with unknown KPIs"))
-    keyed = keyed.filter(pl.col("kpi").is_not_null())
-    staged = frame.filter(pl.col("staged"))["kpi"]
-    text_rows = keyed.filter(pl.col("value").is_null() & ~pl.col("kpi").is_in(staged.implode()))
-    for kpi_id, text, line in text_rows.head(20).select("kpi_id", "text", "line").iter_rows():
-        msg = f"KPI {show(kpi_id)}: value: {show(text)} is not a number"
-        problems.append(Problem(f"{where} {line}", msg, line))
-    # The plan's own measurements and the baselines join the rows, with no line.
-    own = []
+    kpi = rows.kpi
+    staged = frame["staged"].to_numpy()
+    texts = np.isnan(rows.value) & ~staged[kpi]
+    if rows.text is not None and texts.any():
+        for i in np.nonzero(texts)[0][:20].tolist():
+            where, line = rows.where(i)
+            msg = f"KPI {show(ids[int(kpi[i])])}: value: {show(rows.text[i])} is not a number"
+            problems.append(Problem(where, msg, line))
+    base_day = ordinals(frame["baseline_day"].fill_null(date(1970, 1, 1)))
+    base_day = np.where(frame["baseline_day"].is_null().to_numpy(), -1, base_day)
+    base_value = frame["baseline_value"].fill_null(np.nan).to_numpy().astype(np.float64)
+    # A plan's own measurements (not its baselines) come first: a row repeating one is
+    # the same measurement, a row contradicting one is the row's mistake.
+    own_kpi, own_day, own_value = [], [], []
     if table.objects is not None:
-        for kpi, index in zip(table.objects, frame["kpi"].to_list(), strict=True):
-            for m in kpi.history():
-                number = numeric(kpi, m)
-                text = str(m.value) if isinstance(m.value, str) else None
-                own.append((kpi.id, m.as_of, number, text, None, index))
-    else:
-        base = frame.filter(pl.col("baseline_day").is_not_null())
-        own = [
-            (kpi_id, day, value, None, None, index)
-            for kpi_id, day, value, index in base.select(
-                "kpi_id", "baseline_day", "baseline_value", "kpi"
-            ).iter_rows()
-        ]
-    schema = {
-        "kpi_id": pl.String,
-        "day": pl.Date,
-        "value": pl.Float64,
-        "text": pl.String,
-        "line": pl.Int64,
-        "kpi": pl.UInt32,
-    }
-    given = pl.DataFrame(own, schema=schema, orient="row")
-    merged = pl.concat(
-        [
-            given.with_columns(pl.lit(0).alias("_from")),
-            keyed.select([pl.col(c).cast(t) for c, t in schema.items()]).with_columns(
-                pl.lit(1).alias("_from")
-            ),
-        ],
-        how="vertical",
-    )
-    # A date before the baseline; two different values on one day (the same value
-    # twice is one measurement).
-    baseline = frame.select("kpi", pl.col("baseline_day").alias("_base"))
-    merged = merged.join(baseline, on="kpi", how="left")
-    early = merged.filter(pl.col("_base").is_not_null() & (pl.col("day") < pl.col("_base")))
-    for kpi_id, day, base_day, line in (
-        early.head(20).select("kpi_id", "day", "_base", "line").iter_rows()
-    ):
-        msg = f"KPI {show(kpi_id)}: date: {day} is before the baseline ({base_day})"
-        problems.append(Problem(f"{where} {line}", msg, line))
-    merged = merged.unique(
-        subset=["kpi", "day", "value", "text"], keep="first", maintain_order=True
-    )
-    clash = merged.filter(pl.len().over("kpi", "day") > 1).filter(pl.col("_from") == 1)
-    for kpi_id, day, line in clash.head(20).select("kpi_id", "day", "line").iter_rows():
-        msg = f"KPI {show(kpi_id)} already has another value for {day}"
-        problems.append(Problem(f"{where} {line}", msg, line))
+        for index, kpi_object in enumerate(table.objects):
+            history = kpi_object.history()
+            if kpi_object.baseline is not None:
+                history = history[1:]
+                base_value[index] = numeric(kpi_object, kpi_object.baseline)
+            for m in history:
+                own_kpi.append(index)
+                own_day.append(m.as_of.toordinal())
+                own_value.append(numeric(kpi_object, m))
+    n_own = len(own_kpi)
+    kpis, days, values = kpi, rows.day, rows.value
+    source_row = np.arange(len(kpi), dtype=np.int64)
+    if n_own:
+        kpis = np.concatenate([np.asarray(own_kpi, dtype=np.int64), kpis])
+        days = np.concatenate([np.asarray(own_day, dtype=np.int64), days])
+        values = np.concatenate([np.asarray(own_value, dtype=np.float64), values])
+        source_row = np.concatenate([np.full(n_own, -1, dtype=np.int64), source_row])
+    key = kpis * _SHIFT + days
+    if len(key) > 1 and not (key[1:] >= key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        kpis, days, values, source_row, key = (
+            kpis[order],
+            days[order],
+            values[order],
+            source_row[order],
+            key[order],
+        )
+        del order
+    same = np.zeros(len(key), dtype=np.bool_)
+    same[1:] = key[1:] == key[:-1]
+    del key
+    base = base_day[kpis]
+    early = np.nonzero((base >= 0) & (days < base))[0]
+    on_base = days == base
+    del base
+    for i in early[:20].tolist():
+        where, line = rows.where(int(source_row[i]))
+        first = date.fromordinal(int(base_day[kpis[i]]))
+        day = date.fromordinal(int(days[i]))
+        msg = f"KPI {show(ids[int(kpis[i])])}: date: {day} is before the baseline ({first})"
+        problems.append(Problem(where, msg, line))
+    # The same day twice (or a row on the baseline's day): the same value is one
+    # measurement, another value an error.
+    same |= on_base
+    twice = np.nonzero(same)[0]
+    if len(twice):
+        at_base = on_base[twice]
+        before = np.where(at_base, base_value[kpis[twice]], values[np.maximum(twice - 1, 0)])
+        now = values[twice]
+        equal = (now == before) | (np.isnan(now) & np.isnan(before))
+        if rows.text is not None:
+            text_of = rows.text.to_list()
+            for j in np.nonzero(equal & np.isnan(now) & ~at_base)[0].tolist():
+                i = int(twice[j])
+                if source_row[i] >= 0 and source_row[i - 1] >= 0:
+                    equal[j] = text_of[source_row[i]] == text_of[source_row[i - 1]]
+        for i in twice[~equal][:20].tolist():
+            where, line = rows.where(int(source_row[i]))
+            day = date.fromordinal(int(days[i]))
+            msg = f"KPI {show(ids[int(kpis[i])])} already has another value for {day}"
+            problems.append(Problem(where, msg, line))
+        keep = ~same
+        kpis, days, values, source_row = kpis[keep], days[keep], values[keep], source_row[keep]
     if problems:
         problems.sort(key=lambda p: p.line or 0)
-        raise PlanError(problems, source=source)
-    return merged.select("kpi", "day", "value", "text").sort("kpi", "day")
-
-
-def _points(part: pl.DataFrame, rows: pl.DataFrame, as_of: date) -> Points:
-    """The kernel's view of some KPIs: their points up to the day, sorted."""
-    kpis = part["kpi"]
-    local = pl.DataFrame({"kpi": kpis, "_seg": np.arange(part.height, dtype=np.int64)})
-    points = (
-        rows.lazy()
-        .filter(pl.col("day") <= as_of)
-        .join(local.lazy(), on="kpi", how="inner")
-        .sort("_seg", "day")
-        .select("_seg", pl.col("day").cast(pl.Int64), "value")
-        .collect()
+        raise PlanError(problems, source=rows.source)
+    return _Long(
+        kpi=kpis, day=days, value=values, row=source_row, base_day=base_day, base_value=base_value
     )
-    seg = points["_seg"].to_numpy()
-    counts = np.bincount(seg, minlength=part.height)
-    epoch = date(1970, 1, 1).toordinal()
+
+
+def _points(part: pl.DataFrame, long: _Long, as_of: date) -> Points:
+    """The kernel's view of some KPIs (in ascending KPI order): the baseline then the
+    measurements, up to the day."""
+    chosen = part["kpi"].to_numpy().astype(np.int64)
+    local = np.full(len(long.base_day), -1, dtype=np.int64)
+    local[chosen] = np.arange(len(chosen))
+    day_limit = as_of.toordinal()
+    # The points of KPIs chosen[0] .. chosen[-1] are one run of the sorted arrays.
+    lo = int(np.searchsorted(long.kpi, chosen[0], "left")) if len(chosen) else 0
+    hi = int(np.searchsorted(long.kpi, chosen[-1], "right")) if len(chosen) else 0
+    kpi = long.kpi[lo:hi]
+    mask = (local[kpi] >= 0) & (long.day[lo:hi] <= day_limit)
+    seg, day, value = local[kpi[mask]], long.day[lo:hi][mask], long.value[lo:hi][mask]
+    base_day, base_value = long.base_day[chosen], long.base_value[chosen]
+    has_base = (base_day >= 0) & (base_day <= day_limit)
+    counts = np.bincount(seg, minlength=len(chosen))
+    at = np.concatenate(([0], np.cumsum(counts)))[:-1][has_base]
+    with_base = np.nonzero(has_base)[0]
+    seg = np.insert(seg, at, with_base)
+    day = np.insert(day, at, base_day[has_base])
+    value = np.insert(value, at, base_value[has_base])
+    counts = counts + has_base
     return Points(
         seg=seg,
-        day=points["day"].to_numpy() + epoch,
-        value=points["value"].to_numpy().astype(np.float64),
+        day=day,
+        value=value,
         start=np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
         target=part["target"].to_numpy(),
-        due=part["due"].cast(pl.Int64).to_numpy() + epoch,
+        due=ordinals(part["due"]),
         sign=part["sign"].to_numpy(),
         lower=part["lower"].to_numpy(),
         upper=part["upper"].to_numpy(),
-        as_of=as_of.toordinal(),
+        as_of=day_limit,
     )
 
 
 def _kernel_rows(
     part: pl.DataFrame,
-    rows: pl.DataFrame,
+    rows: _Long,
     as_of: date,
     start: date | None,
     forecaster: Forecaster,
     policy: StatusPolicy,
     references: Mapping[str, Reference],
 ) -> pl.DataFrame:
-    p = _points(part, rows, as_of)
-    refs = [references.get(k) for k in part["kpi_id"].to_list()]
-    outcome = run_kernel(p, forecaster, DEFAULT_LEVEL, refs)
-    return _finish_rows(part, p, outcome, forecaster.name, policy, start)
+    out = []
+    for first in range(0, part.height, _CHUNK):  # in chunks: small temporaries
+        chunk = part.slice(first, _CHUNK)
+        p = _points(chunk, rows, as_of)
+        refs = [references.get(k) for k in chunk["kpi_id"].to_list()]
+        outcome = run_kernel(p, forecaster, DEFAULT_LEVEL, refs)
+        out.append(_finish_rows(chunk, p, outcome, forecaster.name, policy, start))
+    return pl.concat(out, how="vertical")
 
 
 def _day_column(ordinals: np.ndarray[Any, Any]) -> pl.Series:
@@ -372,18 +429,27 @@ def _nullable(values: np.ndarray[Any, Any]) -> pl.Series:
 def _object_rows(
     table: KPITable,
     part: pl.DataFrame,
-    rows: pl.DataFrame,
+    long: _Long,
+    rows: Rows,
     as_of: date,
     forecaster: Forecaster,
     policy: StatusPolicy,
     references: Mapping[str, Reference],
 ) -> pl.DataFrame:
     """The object path, KPI by KPI, for what has no kernel (a plugin, a staged KPI)."""
-    wanted = part["kpi"]
-    mine = rows.filter(pl.col("kpi").is_in(wanted.implode()))
+    wanted = np.zeros(len(long.base_day), dtype=np.bool_)
+    wanted[part["kpi"].to_numpy()] = True
+    mine = np.nonzero(wanted[long.kpi])[0]
+    texts = rows.text.to_list() if rows.text is not None else None
     by_kpi: dict[int, list[tuple[date, float | None, str | None]]] = {}
-    for kpi, day, value, text in mine.iter_rows():
-        by_kpi.setdefault(kpi, []).append((day, value, text))
+    for i in mine.tolist():
+        value = float(long.value[i])
+        row = int(long.row[i])
+        text = texts[row] if texts is not None and row >= 0 and math.isnan(value) else None
+        if row < 0:
+            continue  # a plan's own measurement: the KPI object holds it
+        point = (date.fromordinal(int(long.day[i])), None if math.isnan(value) else value, text)
+        by_kpi.setdefault(int(long.kpi[i]), []).append(point)
     out: list[dict[str, Any]] = []
     for index, kpi_id in part.select("kpi", "kpi_id").iter_rows():
         kpi = _kpi_object(table, part, index, kpi_id, by_kpi.get(index, []))
@@ -449,15 +515,13 @@ def _kpi_object(
             kpi, measurements=sorted([*kpi.measurements, *extra], key=lambda m: m.as_of)
         )
     row = table.frame.filter(pl.col("kpi") == index).row(0, named=True)
-    base_day = row["baseline_day"]
     baseline = None
-    measured = []
-    for d, v, t in points:
-        m = Measurement(when=DateSpan.day(d), value=v if v is not None else str(t))
-        if d == base_day:
-            baseline = m
-        else:
-            measured.append(m)
+    if row["baseline_day"] is not None:
+        baseline = Measurement(when=DateSpan.day(row["baseline_day"]), value=row["baseline_value"])
+    measured = [
+        Measurement(when=DateSpan.day(d), value=v if v is not None else str(t))
+        for d, v, t in points
+    ]
     bounds = None
     if math.isfinite(row["lower"]) or math.isfinite(row["upper"]):
         bounds = (row["lower"], row["upper"])
