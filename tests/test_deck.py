@@ -680,3 +680,15 @@ def test_libreoffice_opens_the_deck_and_converts_it_to_pdf(tmp_path: Path) -> No
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == len(read(prs_bytes).slides)
+
+
+def test_report_deck_is_the_function_whatever_was_imported_first() -> None:
+    code = (
+        "import types\n"
+        "from maebashi_dx.report.deck import FONT\n"
+        "import maebashi_dx.report as report\n"
+        "from maebashi_dx.report import deck\n"
+        "assert isinstance(deck, types.FunctionType) and report.deck is deck\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
