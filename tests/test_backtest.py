@@ -14,8 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maebashi_dx import FORECASTERS
-from maebashi_dx.backtest import Window, backtest, status_agreement
+from maebashi_dx.backtest import (
+    CALIBRATED_SUFFIX,
+    Window,
+    backtest,
+    reliability,
+    score_outcomes,
+    status_agreement,
+)
 from maebashi_dx.datasets import mynumber_cards
+from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import Reference, pace_shift, value_at
 from maebashi_dx.report import render
 
@@ -147,3 +155,110 @@ def test_no_forecaster_ever_sees_data_after_its_origin(case, poison: float) -> N
     assert "pooled" in {x.method for x in clean}
     for x, y in zip(clean, dirty, strict=True):
         assert (x.method, x.forecast, x.low, x.high) == (y.method, y.forecast, y.low, y.high)
+
+
+@pytest.fixture(scope="module")
+def result(gunma):  # type: ignore[no-untyped-def]
+    return backtest(gunma, ["naive", "blend"], WINDOWS, calibrate=["blend"], targets=[30.0, 40.0])
+
+
+class TestCalibrated:
+    """The defaults scored again with calibrated intervals and chances (blend+conformal)."""
+
+    def test_same_points_other_intervals(self, result) -> None:  # type: ignore[no-untyped-def]
+        plain = [o for o in result.outcomes if o.method == "blend"]
+        calibrated = [o for o in result.outcomes if o.method == "blend" + CALIBRATED_SUFFIX]
+        assert len(plain) == len(calibrated) == 70
+        assert [o.forecast for o in plain] == [o.forecast for o in calibrated]
+        assert [(o.low, o.high) for o in plain] != [(o.low, o.high) for o in calibrated]
+        assert all(len(o.probabilities) == 2 for o in calibrated)
+        assert all(o.probabilities == () for o in plain)
+        # a higher target is never likelier
+        assert all(o.probabilities[1] <= o.probabilities[0] for o in calibrated)
+
+    def test_reliability_by_hand(self, result) -> None:  # type: ignore[no-untyped-def]
+        window = WINDOWS[0]
+        outs = [o for o in result.outcomes if o.method == "blend+conformal" and o.window == window]
+        (r,) = [
+            x
+            for x in reliability(result, by_target=True)
+            if x.window == window and x.target == 40.0
+        ]
+        ps = [o.probabilities[1] for o in outs]
+        met = [o.actual >= 40.0 for o in outs]
+        assert r.n == 35
+        assert r.brier == pytest.approx(
+            sum((p - m) ** 2 for p, m in zip(ps, met, strict=True)) / 35
+        )
+        (agreement,) = [
+            a
+            for a in status_agreement(result, [40.0])
+            if a.method == "blend" and a.window == window
+        ]
+        assert r.verdict_brier == pytest.approx(1 - agreement.agree)
+        assert sum(b.n for b in r.bins) == 35
+        for b in r.bins:
+            inside = [
+                (p, m)
+                for p, m in zip(ps, met, strict=True)
+                if b.low <= p < b.high or p == b.high == 1
+            ]
+            assert b.n == len(inside)
+            assert b.observed == pytest.approx(sum(m for _, m in inside) / len(inside))
+
+    def test_pooled_over_targets_and_windows(self, result) -> None:  # type: ignore[no-untyped-def]
+        overall = [r for r in reliability(result) if r.window is None]
+        assert [(r.method, r.target, r.n) for r in overall] == [("blend+conformal", None, 140)]
+
+    def test_a_poisoned_future_changes_no_interval_and_no_chance(self, gunma) -> None:  # type: ignore[no-untyped-def]
+        """Every value after 2021-04-01 except the outcome at the horizon replaced by huge
+        nonsense: the calibrated intervals and chances of that window are the same."""
+        window = WINDOWS[0]
+        runs = []
+        for poison in (False, True):
+            panel = {}
+            for key, (days, values) in list(gunma.items())[:12]:
+                spoiled = tuple(
+                    1e9 + i if poison and window.origin < d and d != window.horizon else v
+                    for i, (d, v) in enumerate(zip(days, values, strict=True))
+                )
+                panel[key] = (days, spoiled)
+            runs.append(
+                backtest(panel, ["blend"], [window], calibrate=["blend"], targets=[40.0]).outcomes
+            )
+        for x, y in zip(*runs, strict=True):
+            assert (x.method, x.forecast, x.low, x.high, x.probabilities, x.actual) == (
+                y.method,
+                y.forecast,
+                y.low,
+                y.high,
+                y.probabilities,
+                y.actual,
+            )
+
+    def test_only_methods_of_the_backtest(self, gunma) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(
+            CalculationError, match="calibrate names methods not in the backtest: cagr"
+        ):
+            backtest(gunma, ["blend"], WINDOWS, calibrate=["cagr"])
+
+    def test_outside_outcomes_are_scored_alike(self, result) -> None:  # type: ignore[no-untyped-def]
+        again = score_outcomes([o for o in result.outcomes if o.method == "naive"])
+        for window in WINDOWS:
+            ours, theirs = result.score("naive", window), again.score("naive", window)
+            assert (ours.n, ours.mae, ours.bias, ours.coverage, ours.width) == (
+                theirs.n,
+                theirs.mae,
+                theirs.bias,
+                theirs.coverage,
+                theirs.width,
+            )
+
+    def test_tables_render(self, result) -> None:  # type: ignore[no-untyped-def]
+        from maebashi_dx.report.accuracy import brier_table, reliability_table, scores_table
+
+        assert "| blend+conformal |" in render(scores_table(result), "markdown")
+        assert "mean width" in render(scores_table(result), "markdown")
+        ja = render(reliability_table(reliability(result), lang="ja"), "text")
+        assert "複合予測（`blend`）（較正済み）" in ja
+        assert "Brier score of the verdict" in render(brier_table(reliability(result)), "markdown")

@@ -25,6 +25,7 @@ import enum
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -122,12 +123,12 @@ class PolicyError(MaebashiDXError, ValueError):
     """A status policy's threshold is not usable (wrong type, out of range, out of order)."""
 
 
-def _chance(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+def _chance(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """A probability threshold: None or a number in [0, 1] (a bool is no number)."""
     if value is None and attribute.name == "on_track_probability":
         return
     ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok or not 0 <= value <= 1:  # type: ignore[operator]
+    if not ok or not 0 <= value <= 1:
         msg = f"StatusPolicy.{attribute.name} must be a chance between 0 and 1, got {value!r}"
         raise PolicyError(msg)
 
