@@ -292,9 +292,11 @@ def measurement_frame(table: Table, ids: list[str]) -> Rows:
         )
         number = cleaned.cast(pl.Float64, strict=False)
         text = pl.select(pl.when(number.is_null()).then(written).otherwise(None)).to_series()
+    known = ids_column.is_in(pl.Series(ids, dtype=pl.String).implode())
     checks = pl.DataFrame(
         {
-            "kpi_id": ids,
+            "kpi_id": ids_column,
+            "known": known,
             "day": day,
             "why": why,
             "value": number,
