@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -124,8 +125,8 @@ def national_sample(every: int) -> tuple[Plan, dict[str, Any], pl.DataFrame, Pla
     series), and the plan without them."""
     import attrs
 
-    from maebashi_dx.dates import DateSpan, FiscalYear
     from maebashi_dx.datasets import mynumber_cards
+    from maebashi_dx.dates import DateSpan, FiscalYear
     from maebashi_dx.io.soumu import mynumber_kpi, mynumber_reference
     from maebashi_dx.model import Pillar, PriorityProject
 
@@ -182,7 +183,7 @@ def test_national_data_agrees_pooled_toward_the_prefecture(as_of: date) -> None:
 
 def test_national_statuses_are_not_all_alike() -> None:
     """The sample is a real test: it holds several statuses and attainment dates."""
-    plan, references, long, bare = national_sample(29)
+    _, references, long, bare = national_sample(29)
     table = assess_table(long, bare, date(2021, 10, 1), references=references)
     assert table["status"].n_unique() >= 2
     assert table["attainment_date"].drop_nulls().n_unique() >= 5
