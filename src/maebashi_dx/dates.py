@@ -743,6 +743,10 @@ def parse_date(
     """
     if not isinstance(text, str):
         raise DateParseError(type(text).__name__, f"expected text, got {type(text).__name__}")
+    if context_year is None and context_fiscal_year is None:
+        day = _iso_day(text)
+        if day is not None:
+            return day
     try:
         return _parse(text, context_year, context_fiscal_year)
     except DateParseError as exc:
@@ -750,6 +754,33 @@ def parse_date(
             raise
         # An error raised below the text (a kanji numeral, a span check): name the text.
         raise DateParseError(_shown(text), exc.reason) from None
+
+
+def _iso_day(text: str) -> DateSpan | None:
+    """An ISO day (``2022-05-17``), read as :func:`_parse` reads it but ten times faster,
+    or None for any other text (then _parse reads it, and reports its problems)."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+        return None
+    digits = text[:4] + text[5:7] + text[8:]
+    if not digits.isdigit():
+        return None
+    try:
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:  # year 0, month 13, 30 February: _parse names the problem
+        return None
+    # DateSpan(start=day, end=day, text=text), whose checks a day of a date passes: its
+    # slots are filled directly (attrs' __init__ with its six checks costs more than all
+    # the rest of the reading).
+    span = object.__new__(DateSpan)
+    for setter, value in zip(
+        _DAY_SLOTS, (Precision.DAY, day, day, False, text, False), strict=True
+    ):
+        setter(span, value)
+    return span
+
+
+# The slot setters of DateSpan, in the order of its fields.
+_DAY_SLOTS = tuple(DateSpan.__dict__[f.name].__set__ for f in attrs.fields(DateSpan))
 
 
 def _parse(text: str, context_year: object, context_fiscal_year: object) -> DateSpan:

@@ -17,22 +17,26 @@ limit).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 
 import attrs
 
-from maebashi_dx.dates import parse_date
+from maebashi_dx.dates import DateSpan, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.io.convert import MAX_DATE_TEXT
 from maebashi_dx.io.files import read_input
 from maebashi_dx.model import KPI, Measurement, Plan
-from maebashi_dx.model.checks import show, text_problem
+from maebashi_dx.model.checks import EARLIEST, LATEST, show, text_problem
+from maebashi_dx.model.kpi import own_measurements
 from maebashi_dx.model.reference import Reference
 
 __all__ = [
@@ -106,7 +110,13 @@ def _value(text: str) -> tuple[float | str, bool]:
     return _number(text, "value"), approximate
 
 
-def _row(fields: dict[str, str], line: int, source: str | None, place: str) -> MeasurementRow:
+def _row(
+    fields: dict[str, str],
+    line: int,
+    source: str | None,
+    place: str,
+    spans: dict[str, DateSpan | str] | None = None,
+) -> MeasurementRow:
     get = {k: (v or "").strip() for k, v in fields.items() if k is not None}
     for column, cell in get.items():
         problem = text_problem(cell, is_id=column in ("kpi_id", "series"))
@@ -116,14 +126,9 @@ def _row(fields: dict[str, str], line: int, source: str | None, place: str) -> M
     if not kpi_id:
         msg = "kpi_id: empty"
         raise ValueError(msg)
-    if len(get.get("date", "")) > MAX_DATE_TEXT:
-        msg = f"date: a date text is at most {MAX_DATE_TEXT} characters"
-        raise ValueError(msg)
-    try:
-        when = parse_date(get.get("date", ""))
-    except DateParseError as exc:
-        msg = f"date: {exc}"
-        raise ValueError(msg) from None
+    when = _span(get.get("date", ""), {} if spans is None else spans)
+    if isinstance(when, str):
+        raise ValueError(when)
     approx = get.get("approximate", "").lower()
     if approx not in _TRUE | _FALSE:
         msg = f"approximate: {show(approx)} is not true/false"
@@ -147,6 +152,23 @@ def _row(fields: dict[str, str], line: int, source: str | None, place: str) -> M
     )
 
 
+def _span(text: str, spans: dict[str, DateSpan | str]) -> DateSpan | str:
+    """The span of a (stripped) date cell, or the row's problem with it; each distinct
+    text is parsed once (a national file has a million rows and a few dozen dates)."""
+    known = spans.get(text)
+    if known is not None:
+        return known
+    if len(text) > MAX_DATE_TEXT:
+        found: DateSpan | str = f"date: a date text is at most {MAX_DATE_TEXT} characters"
+    else:
+        try:
+            found = parse_date(text)
+        except DateParseError as exc:
+            found = f"date: {exc}"
+    spans[text] = found
+    return found
+
+
 def loads_measurements(
     text: str, *, source: str | None = None, progress: Callable[[int], None] | None = None
 ) -> tuple[MeasurementRow, ...]:
@@ -158,7 +180,22 @@ def loads_measurements(
     Raises:
         PlanError: Every bad row, each with its line number (the header is line 1).
     """
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    text = text.removeprefix("\ufeff")
+    if _plain(text):
+        try:
+            return _Plain(text, source, progress).rows()
+        except _NotPlainError as exc:
+            if progress is not None and exc.reported:
+                # Counts the plain reading reported are not reported twice.
+                progress = _after(progress, exc.reported)
+    return _loads_csv(text, source=source, progress=progress)
+
+
+def _loads_csv(
+    text: str, *, source: str | None, progress: Callable[[int], None] | None
+) -> tuple[MeasurementRow, ...]:
+    """Any CSV text, row by row through the csv module (quoted cells, any columns)."""
+    reader = csv.reader(io.StringIO(text))
     problems: list[Problem] = []
     records: list[tuple[int, dict[str, str]]] = []
     header: list[str] = []
@@ -171,7 +208,7 @@ def loads_measurements(
                     header = []  # blank lines before the header
                 continue
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-                problems.append(Problem(f"line {line}", "more cells than columns", line))
+                problems.append(Problem(f"line {line}", _MORE_CELLS, line))
                 continue
             records.append((line, dict(zip(header, cells, strict=False))))
     except csv.Error as exc:
@@ -185,6 +222,214 @@ def loads_measurements(
     return rows_to_measurements(
         header, records, source=source, problems=problems, progress=progress
     )
+
+
+_MORE_CELLS = "more cells than columns"
+
+
+def _after(progress: Callable[[int], None], reported: int) -> Callable[[int], None]:
+    def report(count: int) -> None:
+        if count > reported:
+            progress(count)
+
+    return report
+
+
+def _plain(text: str) -> bool:
+    """Whether each line of the text is one row, split by the csv module as it is split
+    here line by line: no quote, no NUL, and no carriage return but before a newline."""
+    return '"' not in text and "\x00" not in text and text.count("\r") == text.count("\r\n")
+
+
+class _NotPlainError(Exception):
+    """The plain reading met what only the row-by-row reading reports as it does."""
+
+    def __init__(self, reported: int = 0) -> None:
+        super().__init__()
+        self.reported = reported
+
+
+# The slot setters of MeasurementRow (see own_measurements): a million rows are built by
+# C-level loops, not a million calls of attrs' __init__.
+_ROW_SLOTS = {
+    field.name: MeasurementRow.__dict__[field.name].__set__
+    for field in attrs.fields(MeasurementRow)
+}
+
+
+class _Plain:
+    """Plain CSV text (see :func:`_plain`) with the columns ``kpi_id,date,value``, read a
+    block of lines at a time: each distinct id and date text is checked once, the values
+    are read by ``float`` over a whole block, and the rows are built in bulk. A block
+    with anything else in it (an empty or bad cell, a blank line, a cell too many) is
+    read row by row by the same function as any CSV, so every problem reads the same.
+    """
+
+    _BLOCK = 1 << 20  # characters of text per block of lines
+
+    def __init__(self, text: str, source: str | None, progress: Callable[[int], None] | None):
+        self.text = text
+        self.source = source
+        self.progress = progress
+        self.header: list[str] = []
+        self.order: tuple[int, int, int] = (0, 1, 2)
+        self.count = 0  # records read (the rows after the header but those with a cell too many)
+        self.reported = 0
+        self.ids: dict[str, str | None] = {}
+        self.spans: dict[str, DateSpan | str] = {}
+        self.cells: dict[str, DateSpan | None] = {}
+        self.rows_read: list[MeasurementRow] = []
+        self.problems: list[Problem] = []
+
+    def rows(self) -> tuple[MeasurementRow, ...]:
+        # The rows are millions of new objects, none in a cycle: the cyclic garbage
+        # collector, run every few hundred of them, would walk them again and again
+        # (half the time of a national file), so it waits until they are built.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._rows()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _rows(self) -> tuple[MeasurementRow, ...]:
+        text = self.text
+        limit = csv.field_size_limit()
+        pos, line = 0, 1
+        while pos < len(text):
+            end = text.find("\n", pos + self._BLOCK)
+            if end == -1:
+                block, pos = text[pos:].removesuffix("\n"), len(text)
+            else:
+                block, pos = text[pos:end], end + 1
+            # Every carriage return is before a newline (see _plain): the csv module
+            # drops it with the newline.
+            block = block.replace("\r\n", "\n").removesuffix("\r")
+            lines = block.split("\n")
+            if max(map(len, lines)) > limit:
+                raise _NotPlainError(self.reported)  # a cell may be over the csv module's limit
+            self._block(block, lines, line)
+            line += len(lines)
+        if not self.header:
+            problem = Problem("header", "the file is empty: no header row", 1)
+            raise PlanError([problem], source=self.source)
+        if self.problems:
+            self.problems.sort(key=lambda p: p.line or 0)
+            raise PlanError(self.problems, source=self.source)
+        return tuple(self.rows_read)
+
+    def _block(self, block: str, lines: list[str], line: int) -> None:
+        """The lines of a block (``block`` joined by newlines), the first at ``line``.
+
+        Without quotes, the csv module splits a line at its commas (a blank line is []
+        there, [""] here: either is a blank line to _one).
+        """
+        if not self.header:
+            for i, text in enumerate(lines):
+                cells = text.split(",")
+                if any(c.strip() for c in cells):
+                    self._read_header(cells)
+                    lines, line = lines[i + 1 :], line + i + 1
+                    block = "\n".join(lines)
+                    break
+            else:
+                return
+        # Two commas on every line: the block's cells, three a line, in one list.
+        if lines and set(map(str.count, lines, repeat(","))) == {2}:
+            cells = block.replace("\n", ",").split(",")
+            if self._bulk([cells[i::3] for i in self.order], line):
+                return
+        for i, text in enumerate(lines, start=line):
+            self._one(text.split(","), i)
+
+    def _read_header(self, cells: list[str]) -> None:
+        header = [h.strip() for h in cells]
+        if len(header) != len(REQUIRED) or set(header) != set(REQUIRED):
+            raise _NotPlainError  # other columns: read (and checked) row by row
+        self.header = header
+        self.order = (header.index("kpi_id"), header.index("date"), header.index("value"))
+
+    def _count(self, records: int) -> None:
+        first = self.count
+        self.count += records
+        if self.progress is not None:
+            for done in range((first // 1000 + 1) * 1000, self.count + 1, 1000):
+                self.progress(done)
+                self.reported = done
+
+    def _one(self, cells: list[str], line: int) -> None:
+        """One row, as rows_to_measurements reads it."""
+        header = self.header
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            self.problems.append(Problem(f"line {line}", _MORE_CELLS, line))
+            return
+        self._count(1)
+        fields = dict(zip(header, cells, strict=False))
+        if not any((v or "").strip() for v in fields.values()):
+            return  # a blank line
+        try:
+            self.rows_read.append(_row(fields, line, self.source, "", self.spans))
+        except (ValueError, TypeError) as exc:
+            self.problems.append(Problem(f"line {line}", str(exc), line))
+
+    def _bulk(self, columns: list[list[str]], line: int) -> bool:
+        """The rows of a block's cells (the kpi_id, date and value columns), if every
+        row is good; False if any is not."""
+        ids, days, texts = columns
+        distinct_ids, distinct_days = set(ids), set(days)
+        for cell in distinct_ids.difference(self.ids):
+            self.ids[cell] = _good_id(cell)
+        for cell in distinct_days.difference(self.cells):
+            self.cells[cell] = _good_date(cell, _span(cell.strip(), self.spans))
+        if None in map(self.ids.__getitem__, distinct_ids) or None in map(
+            self.cells.__getitem__, distinct_days
+        ):
+            return False
+        if max(map(len, texts)) > _LONGEST_NUMBER:
+            return False
+        try:
+            values = list(map(float, texts))
+        except ValueError:
+            return False
+        if not all(map(math.isfinite, values)):
+            return False
+        whens = list(map(self.cells.__getitem__, days))
+        measurements = own_measurements(whens, values)  # type: ignore[arg-type]
+        self._count(len(ids))
+        made = list(map(object.__new__, repeat(MeasurementRow, len(ids))))
+        for name, column in (
+            ("kpi_id", map(self.ids.__getitem__, ids)),
+            ("measurement", measurements),
+            ("line", range(line, line + len(ids))),
+            ("source", repeat(self.source)),
+            ("place", repeat("")),
+        ):
+            deque(map(_ROW_SLOTS[name], made, column), maxlen=0)
+        self.rows_read += made
+        return True
+
+
+# A cell that float() reads is a value as the row-by-row reading reads it (that strips the
+# same white space float() does, and a number has no comma, % or 約 then), if it is at most
+# this long: a longer text is checked as any text (at most MAX_TEXT characters).
+_LONGEST_NUMBER = 100
+
+
+def _good_id(cell: str) -> str | None:
+    """A kpi_id cell's id, if the row-by-row reading takes it as is; else None."""
+    kpi_id = cell.strip()
+    if not kpi_id or text_problem(kpi_id, is_id=True):
+        return None
+    return kpi_id
+
+
+def _good_date(cell: str, span: DateSpan | str) -> DateSpan | None:
+    """A date cell's span, if the row-by-row reading takes it and makes a measurement
+    of it as is; else None."""
+    if not isinstance(span, DateSpan) or text_problem(cell.strip()) is not None:
+        return None
+    return span if span.start >= EARLIEST and span.end <= LATEST else None
 
 
 def rows_to_measurements(
@@ -219,6 +464,7 @@ def rows_to_measurements(
         raise PlanError([Problem("header", "; ".join(parts), 1)], source=source)
     problems = list(problems or [])
     rows: list[MeasurementRow] = []
+    spans: dict[str, DateSpan | str] = {}
     for count, (line, fields) in enumerate(records, start=1):
         if progress is not None and count % 1000 == 0:
             progress(count)
@@ -226,7 +472,7 @@ def rows_to_measurements(
             continue  # a blank line
         place = f"{unit} {line}"
         try:
-            rows.append(_row(fields, line, source, "" if unit == "line" else place))
+            rows.append(_row(fields, line, source, "" if unit == "line" else place, spans))
         except (ValueError, TypeError) as exc:
             problems.append(Problem(place, str(exc), line))
     if problems:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import bisect
 import enum
 import math
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 import attrs
@@ -14,7 +16,7 @@ from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError
-from maebashi_dx.model.checks import in_supported_range, nonempty, show
+from maebashi_dx.model.checks import EARLIEST, LATEST, in_supported_range, nonempty, show
 
 __all__ = [
     "DEFAULT_STAGES",
@@ -27,6 +29,7 @@ __all__ = [
     "Stage",
     "Target",
     "Value",
+    "own_measurements",
 ]
 
 #: A measured value: a number for a quantitative KPI, a stage id for a staged one.
@@ -228,6 +231,56 @@ class Measurement:
     def as_of(self) -> date:
         """The day the value is read as of: the end of its span."""
         return self.when.end
+
+
+def own_measurements(whens: Sequence[DateSpan], values: Sequence[float]) -> list[Measurement]:
+    """``[Measurement(when=w, value=v) for w, v in zip(whens, values)]``, built in bulk.
+
+    A loader reading a million rows builds each measurement here at a fraction of the
+    cost of attrs' ``__init__``: the checks ``Measurement`` makes on each item are made
+    once over the whole input (every value a finite float, every span a ``DateSpan``
+    in the supported range, checked once per distinct span object), and the slots are
+    then filled by C-level loops. When an item fails a check, every measurement is
+    built by ``Measurement`` itself, which raises its own error for the first bad one.
+
+    >>> from datetime import date
+    >>> day = DateSpan.day(date(2022, 5, 31))
+    >>> own_measurements([day], [46.1]) == [Measurement(when=day, value=46.1)]
+    True
+
+    Raises:
+        ValueError: The lengths differ, or what ``Measurement`` raises for a bad item.
+        TypeError: What ``Measurement`` raises for a bad item.
+    """
+    if len(whens) != len(values):
+        msg = f"{len(whens):,} spans for {len(values):,} values"
+        raise ValueError(msg)
+    # dict(zip(map(id, ...))) keeps one of each distinct span object, in C.
+    distinct = dict(zip(map(id, whens), whens, strict=True)).values()
+    trusted = set(map(type, values)) <= {float} and all(map(math.isfinite, values))
+    trusted = trusted and all(
+        type(span) is DateSpan and span.start >= EARLIEST and span.end <= LATEST
+        for span in distinct
+    )
+    if not trusted:
+        return [Measurement(when=w, value=v) for w, v in zip(whens, values, strict=True)]
+    made = list(map(object.__new__, repeat(Measurement, len(values))))
+    for setter, column in zip(_MEASUREMENT_SLOTS, (whens, values), strict=False):
+        deque(map(setter, made, column), maxlen=0)
+    for setter, default in _MEASUREMENT_DEFAULTS:
+        deque(map(setter, made, repeat(default)), maxlen=0)
+    return made
+
+
+# The slot setters of Measurement's fields (member descriptors: they fill a slot and skip
+# the frozen class's __setattr__), when and value first, then the defaulted rest.
+_MEASUREMENT_FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(Measurement))
+_MEASUREMENT_SLOTS = tuple(Measurement.__dict__[f.name].__set__ for f in _MEASUREMENT_FIELDS)
+_MEASUREMENT_DEFAULTS = tuple(
+    (setter, field.default)
+    for setter, field in zip(_MEASUREMENT_SLOTS, _MEASUREMENT_FIELDS, strict=True)
+    if field.name not in ("when", "value")
+)
 
 
 @attrs.frozen(kw_only=True)

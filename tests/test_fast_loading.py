@@ -1,0 +1,193 @@
+"""The fast paths of reading agree with the general ones on every input.
+
+``parse_date`` reads an ISO day without its general parser; ``loads_measurements``
+reads a plain CSV (no quotes) a block of lines at a time, each distinct date text
+parsed once. Each must give what the general path gives: the same spans (their text
+too), the same rows, and the same problems with the same messages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from unittest import mock
+
+import attrs
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from maebashi_dx.dates import DateSpan, _parse, format_span, parse_date
+from maebashi_dx.errors import DateParseError, PlanError
+from maebashi_dx.io import measurements
+from maebashi_dx.io.measurements import MeasurementRow, loads_measurements
+from maebashi_dx.model import Measurement
+from maebashi_dx.model.kpi import own_measurements
+from tests.strategies import spans
+
+
+def _general(text: str) -> object:
+    """What the general parser makes of a text: the span with its display fields, or
+    the error's message."""
+    try:
+        span = _parse(text, None, None)
+    except DateParseError as exc:
+        return str(exc)
+    return span, span.text, span.fiscal_end
+
+
+def _fast(text: str) -> object:
+    try:
+        span = parse_date(text)
+    except DateParseError as exc:
+        return str(exc)
+    return span, span.text, span.fiscal_end
+
+
+def _slots(span: DateSpan) -> tuple[object, ...]:
+    return tuple(getattr(span, f.name) for f in attrs.fields(DateSpan))
+
+
+class TestIsoDays:
+    @given(st.dates())
+    def test_every_day_reads_as_the_general_parser_reads_it(self, day: date) -> None:
+        text = day.isoformat()
+        assert _fast(text) == _general(text)
+        assert _slots(parse_date(text)) == _slots(_parse(text, None, None))
+
+    @given(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"))
+    @example("2022-02-30")
+    @example("0000-01-01")
+    @example("2022-13-01")
+    @example("2022-00-10")
+    def test_every_iso_shaped_text_agrees(self, text: str) -> None:
+        """Days that do not exist (30 February, month 13, year 0) are the general
+        parser's errors, with its messages."""
+        assert _fast(text) == _general(text)
+
+    @given(st.text(alphabet="0123456789-/.１２年月日 \u3000R", min_size=8, max_size=12))
+    @example("２０２２-05-17")
+    @example("2022-05-17 ")
+    @example("2022/05/17")
+    def test_near_iso_texts_agree(self, text: str) -> None:
+        assert _fast(text) == _general(text)
+
+
+# ------------------------------------------------------------------------ the CSV text
+
+_DATES = st.one_of(
+    st.dates(min_value=date(1873, 1, 1), max_value=date(2200, 12, 31)).map(date.isoformat),
+    spans().map(format_span),
+    spans().map(lambda s: format_span(s, era=True)),
+    st.sampled_from(
+        [
+            "R4.5.31",
+            "H30.4.30",
+            "2022年5月末",
+            "令和4年度",
+            "2022-02-30",
+            "",
+            " 2022-05-31 ",
+            "R9.13",
+            "1800-01-01",
+            "2999-01-01",
+            "5/17",
+            "2022-05-31\x0c",
+            "a" * 120,
+        ]
+    ),
+)
+_IDS = st.sampled_from(["kpi1", "kpi2", " kpi1 ", "", "k\x01", "全国", "  "])
+_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**6), 10**6).map(str),
+    st.sampled_from(
+        ["1,234", "約3", "45%", "nan", "1e400", "", "halfway", " 3.5 ", "\x0c3", "1" * 120, "٣"]
+    ),
+)
+
+
+@st.composite
+def _csv_texts(draw: st.DrawFn) -> str:
+    columns = draw(st.permutations(["kpi_id", "date", "value"]))
+    if draw(st.integers(0, 9)) == 0:
+        columns = [*columns, draw(st.sampled_from(["note", "series", "", "valeu"]))]
+    head = ",".join(f" {c}" if draw(st.booleans()) and c else c for c in columns)
+    lines = [""] * draw(st.integers(0, 1)) + [head]
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.integers(0, 19))
+        if kind == 0:
+            lines.append("")
+            continue
+        cells = {"kpi_id": draw(_IDS), "date": draw(_DATES), "value": draw(_VALUES)}
+        cells.update({"note": "", "series": "", "": "", "valeu": ""})
+        row = [cells[c] for c in columns]
+        if kind == 1:
+            row.append(draw(st.sampled_from(["", "x", " "])))
+        elif kind == 2:
+            row = row[:-1]
+        lines.append(",".join(row))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    return newline.join(lines) + draw(st.sampled_from(["", newline]))
+
+
+def _outcome(read: object, text: str) -> object:
+    """Rows with every detail of them, or the problems' messages."""
+    seen: list[int] = []
+    try:
+        rows = read(text, source="m.csv", progress=seen.append)  # type: ignore[operator]
+    except PlanError as exc:
+        return "error", [str(p) for p in exc.problems], exc.source, seen
+    details = [(r, r.measurement.when.text, r.measurement.when.fiscal_end) for r in rows]
+    return "rows", details, seen
+
+
+@given(_csv_texts(), st.sampled_from([1 << 20, 1, 7, 40]))
+def test_plain_csv_reads_as_any_csv(text: str, block: int) -> None:
+    """The plain reading (in blocks of any size) and the row-by-row one agree."""
+    with mock.patch.object(measurements._Plain, "_BLOCK", block):
+        assert _outcome(loads_measurements, text) == _outcome(measurements._loads_csv, text)
+
+
+@pytest.mark.parametrize("bad", ["", "kpi1,2022-02-30,1\n", "kpi1,2022-05-31,x,y\n"])
+def test_progress_counts_as_the_row_by_row_reading_does(bad: str) -> None:
+    rows = "".join(f"kpi{i % 3},2022-05-{i % 28 + 1:02d},{i}\n" for i in range(2500))
+    text = "kpi_id,date,value\n" + rows[:30000] + bad + rows[30000:] + "\n,,\n"
+    with mock.patch.object(measurements._Plain, "_BLOCK", 5000):
+        fast = _outcome(loads_measurements, text)
+    assert fast == _outcome(measurements._loads_csv, text)
+    assert fast[-1] == [1000, 2000]
+
+
+def test_a_cell_over_the_csv_limit_is_read_as_any_csv() -> None:
+    text = "kpi_id,date,value\nkpi1,2022-05-31,1\nkpi1,2022-06-30," + "1" * 200_000 + "\n"
+    assert _outcome(loads_measurements, text) == _outcome(measurements._loads_csv, text)
+    assert "unreadable CSV" in str(_outcome(loads_measurements, text))
+
+
+class TestOwnMeasurements:
+    @given(st.lists(st.tuples(spans(), st.floats(-1e9, 1e9)), max_size=20))
+    def test_the_same_as_measurement(self, items: list[tuple[DateSpan, float]]) -> None:
+        whens = [w for w, _ in items]
+        values = [v for _, v in items]
+        made = own_measurements(whens, values)
+        expected = [Measurement(when=w, value=v) for w, v in items]
+        assert made == expected
+        assert [repr(m) for m in made] == [repr(m) for m in expected]
+
+    def test_a_bad_item_raises_what_measurement_raises(self) -> None:
+        day = parse_date("2022-05-31")
+        with pytest.raises(ValueError, match="value must be finite"):
+            own_measurements([day, day], [1.0, float("nan")])
+        with pytest.raises(ValueError, match="outside the supported range"):
+            own_measurements([parse_date("1800-01-01")], [1.0])
+        with pytest.raises(ValueError, match="1 spans for 2 values"):
+            own_measurements([day], [1.0, 2.0])
+
+    def test_every_field_is_filled(self) -> None:
+        """A field added to Measurement is filled by the bulk path too."""
+        (made,) = own_measurements([parse_date("2022-05-31")], [1.0])
+        for field in attrs.fields(Measurement):
+            assert getattr(made, field.name) == (
+                field.default if field.name not in ("when", "value") else getattr(made, field.name)
+            )
+        assert set(measurements._ROW_SLOTS) == {f.name for f in attrs.fields(MeasurementRow)}
