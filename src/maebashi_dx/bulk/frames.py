@@ -300,7 +300,7 @@ def measurement_frame(table: Table, ids: list[str]) -> Rows:
             "day": day,
             "why": why,
             "value": number,
-            "text": text,
+            "text": text if text is not None else pl.Series([None] * len(number), dtype=pl.String),
             "line": frame["_line"],
         }
     )
