@@ -52,7 +52,7 @@ from maebashi_dx.forecast import (
     months_before,
     value_at,
 )
-from maebashi_dx.forecast.conformal import DEFAULT_GAMMA
+from maebashi_dx.forecast.conformal import DEFAULT_GAMMA, TrackRecord
 from maebashi_dx.io.soumu import CardTable, load_mynumber, mynumber_reference
 from maebashi_dx.report import render
 from maebashi_dx.report.accuracy import (
@@ -67,7 +67,9 @@ WINDOWS = [Window.months(date(y, 4, 1), m) for y in (2019, 2020, 2021) for m in 
 ]
 BASELINES = ["naive", "two_point", "cagr", "aroc"]
 DEFAULTS = ["blend", "pooled"]
-TARGETS = [40.0, 50.0, 60.0]
+# Targets for the chance of meeting them: the status-quality ones (40-60%), and lower
+# ones, which the rates of 2019-2020 (about 10-20%) could reach within a window.
+TARGETS = [15.0, 20.0, 30.0, 40.0, 50.0, 60.0]
 # What happened in each window, for the printout (DOMAIN: 総務省's figures).
 HAPPENED = {
     date(2019, 4, 1): "steady growth, a little faster from late 2019",
@@ -302,6 +304,28 @@ def coverage_summary(result: Backtest, gamma: float, interleave: bool) -> None:
     print(f"  all windows: {', '.join(cells)}\n")
 
 
+def long_run(
+    panel: Panel, references: dict[str, Reference], gamma: float, interleave: bool
+) -> None:
+    """What ACI controls: the miss share over every monthly origin of the track record
+    (each origin's interval as issued then), as of the last window's origin."""
+    last = max(w.origin for w in WINDOWS)
+    horizons = sorted({w.months_ahead for w in WINDOWS})
+    print(f"the long run: every monthly origin whose outcome was known by {last}")
+    for method in DEFAULTS:
+        record = TrackRecord(
+            panel, method, last, horizons=horizons, bounds=(0.0, 100.0), references=references
+        )
+        calibration = record.calibration(last, gamma=gamma, interleave=interleave)
+        for t in calibration.tables:
+            print(
+                f"  {method}, {t.months} months: {t.steps} origins, {t.missed:.1%} missed "
+                f"(nominal 20%); level now {1 - t.alpha:.0%}; {len(t.scores):,} scores from "
+                f"{t.series:,} series"
+            )
+    print()
+
+
 def peer_summary(result: Backtest, peer: Backtest, panel: Panel, arima_sample: int) -> None:
     """Mean MAE over the windows, the built-ins beside the peers; AutoARIMA, run on a
     sample, beside the built-ins on the same sample."""
@@ -403,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     print("mean MAE over the windows: " + ", ".join(f"{m} {v:.3f}" for m, v in means.items()))
     print(f"{len(panel):,} series, {len(result.outcomes):,} forecasts in {seconds:.1f} s\n")
     coverage_summary(result, args.gamma, not args.sequential)
+    long_run(panel, references, args.gamma, not args.sequential)
 
     if args.sweep:
         extra = backtest(
