@@ -12,11 +12,13 @@ Needs the ``bulk`` extra: ``pip install 'maebashi-dx[bulk]'``.
 
 >>> from datetime import date
 >>> import polars as pl
+>>> from maebashi_dx.bulk import assess_table
 >>> from maebashi_dx.datasets import maebashi_2022
 >>> rows = pl.DataFrame({"kpi_id": ["kpi2"], "date": ["R4.8"], "value": [48.0]})
 >>> table = assess_table(rows, maebashi_2022(), date(2022, 8, 31))
->>> table.filter(pl.col("kpi_id") == "kpi2").select("achievement", "status").row(0)
-(0.3162..., 'off_track')
+>>> kpi2 = table.row(1, named=True)
+>>> kpi2["kpi_id"], round(kpi2["achievement"], 4), kpi2["status"], kpi2["method"]
+('kpi2', 0.3236, 'off_track', 'blend')
 """
 
 from __future__ import annotations
