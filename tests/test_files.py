@@ -219,6 +219,8 @@ HOSTILE_YAML = {
     "control character": "id: x\nname: a\x07b\n",
     "key twice": "id: x\nid: y\n",
     "deep": "".join(" " * i + "- \n" for i in range(80)),
+    "flow nested 2,000 deep": "x: " + "[" * 2000 + "]" * 2000,
+    "alias to itself": "x: &a {y: [1, {z: *a}]}\n",
     "bad day": "id: x\nreport_date: 2022-02-30\n",
 }
 
@@ -240,6 +242,29 @@ def test_both_yaml_loaders_refuse_alike(case: str, monkeypatch: pytest.MonkeyPat
         (p.path, p.line) for p in fast.value.problems
     ]
     assert pure.value.problems[0].line is not None
+    if "deep" in case or "alias to itself" in case:  # the limits' own messages
+        assert str(pure.value) == str(fast.value)
+
+
+@pytest.mark.parametrize("libyaml", [True, False])
+@pytest.mark.parametrize("levels", [65, 300, 2000, 50_000])
+def test_a_yaml_text_too_deep_is_named_so_by_either_loader(
+    levels: int, libyaml: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyYAML's loader would hit Python's recursion limit (no line), libyaml stops at
+    1,000 levels in its own words: both are the one message, at the line."""
+    import yaml
+
+    if not libyaml:
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml")
+    text = "id: x\nnested: " + "[" * levels + "]" * levels + "\n"
+    with pytest.raises(PlanError) as info:
+        loads_plan(text, "yaml")
+    (problem,) = info.value.problems
+    assert problem.message == "invalid YAML: nested deeper than 64 tables or lists"
+    assert problem.line == 2
 
 
 class TestBoundedMessages:

@@ -15,7 +15,7 @@ format gives one, the line:
 - nesting is at most :data:`MAX_DEPTH` (64) tables and lists deep, and a file holds at
   most :data:`MAX_NODES` (1,000,000) values, YAML aliases counted as many times as they
   are used: an alias bomb is refused after a few hundred steps, and an alias that refers
-  to itself is refused as too deep. Aliases are allowed (hand-written YAML uses them
+  to itself is refused. Aliases are allowed (hand-written YAML uses them
   for repeated parts) because they are counted;
 - each text is at most :data:`~maebashi_dx.model.checks.MAX_TEXT` characters;
 - YAML is read with the safe loader (libyaml's ``CSafeLoader`` when available, with the
@@ -163,12 +163,34 @@ _YAML_STR = "tag:yaml.org,2002:str"
 _YAML_MERGE = "tag:yaml.org,2002:merge"
 
 
+# A YAML text nested too deep is refused with one message whichever loader reads it:
+# PyYAML's own composes nodes recursively (Python's recursion limit would stop it at
+# about 300 levels, with no line), libyaml refuses 1,000 levels itself ("exceeded maximum
+# nesting depth", libyaml 0.2.5 and later) and _check_yaml_node refuses the rest.
+_TOO_DEEP = f"invalid YAML: nested deeper than {MAX_DEPTH} tables or lists"
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
 def _yaml_loader(yaml: Any) -> Any:
-    """The safe loader (libyaml's when available) whose constructor reports bad values
-    (a 30 February, a number of 5,000 digits) as YAML errors with their line."""
+    """The safe loader (libyaml's ``CSafeLoader`` when available, else PyYAML's
+    ``SafeLoader``) whose constructor reports bad values (a 30 February, a number of
+    5,000 digits) as YAML errors with their line, and whose composer (PyYAML's) refuses
+    a node nested deeper than :data:`MAX_DEPTH` at its line."""
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Loader(base):  # type: ignore[misc, valid-type]
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # PyYAML's composer calls this for each node; libyaml's composes in C.
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise _LimitError("$", _TOO_DEEP, self.peek_event().start_mark.line + 1)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep=deep)
@@ -196,6 +218,8 @@ def _load_yaml(text: str) -> object:
         problem = exc.problem or exc.context or "syntax error"
         if "another document" in str(problem):
             problem = "a plan file holds one YAML document; found another after '---'"
+        if problem == _LIBYAML_TOO_DEEP:
+            raise PlanError([Problem("$", _TOO_DEEP, line)]) from None
         raise PlanError([Problem("$", f"invalid YAML: {str(problem)[:300]}", line)]) from None
     except yaml.YAMLError as exc:  # a ReaderError: a character YAML does not allow
         position = getattr(exc, "position", None)
@@ -217,16 +241,19 @@ def _check_yaml_node(root: Any, yaml: Any) -> None:
 
     Sizes are memoised per node, so an alias bomb costs as many steps as it has
     distinct nodes; a node reached again while it is being measured is an alias to
-    itself, refused as too deep.
+    itself, refused as such.
     """
     sizes: dict[int, int] = {}
+    active: set[int] = set()  # the nodes being measured: the path from the root
 
     def refuse(node: Any, message: str) -> _LimitError:
         return _LimitError("$", message, node.start_mark.line + 1)
 
     def size(node: Any, depth: int) -> int:
+        if id(node) in active:
+            raise refuse(node, "a YAML alias that contains itself (it would nest without end)")
         if depth > MAX_DEPTH:
-            raise refuse(node, f"nested deeper than {MAX_DEPTH} (or an alias that contains itself)")
+            raise refuse(node, _TOO_DEEP)
         known = sizes.get(id(node))
         if known is not None:
             return known
@@ -239,8 +266,11 @@ def _check_yaml_node(root: Any, yaml: Any) -> None:
                     node, f"a text of {len(node.value):,} characters; at most {MAX_TEXT:,}"
                 )
         elif isinstance(node, yaml.SequenceNode):
+            active.add(id(node))
             total += sum(size(child, depth + 1) for child in node.value)
+            active.discard(id(node))
         else:
+            active.add(id(node))
             seen: set[str] = set()
             for key, value in node.value:
                 if key.tag == _YAML_MERGE:
@@ -253,6 +283,7 @@ def _check_yaml_node(root: Any, yaml: Any) -> None:
                 else:
                     seen.add(key.value)
                 total += size(key, depth + 1) + size(value, depth + 1)
+            active.discard(id(node))
         if total > MAX_NODES:
             raise refuse(node, f"more than {MAX_NODES:,} values once aliases are expanded")
         sizes[id(node)] = total
