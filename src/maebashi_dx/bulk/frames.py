@@ -196,6 +196,9 @@ def _scan(table: Table) -> tuple[pl.LazyFrame, str, int] | None:
         return csv, str(path), 2
     if isinstance(table, pl.DataFrame):
         return table.lazy(), "the measurements frame", 0
+    if type(table).__module__.split(".")[0] in ("pyarrow", "pandas"):
+        frame, source, offset = _read(table, "measurements")  # zero-copy where it can
+        return frame.lazy(), source, offset
     return None
 
 
