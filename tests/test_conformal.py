@@ -298,3 +298,16 @@ def test_min_scores_is_the_finite_threshold(level: float) -> None:
     scores = [float(i) for i in range(n)]
     assert all(map(math.isfinite, conformal_quantiles(scores, 1 - level)))
     assert not all(map(math.isfinite, conformal_quantiles(scores[:-1], 1 - level)))
+
+
+def test_run_forecaster_calibrates_as_forecast_does(calibration: Calibration) -> None:
+    """The path assess and the bulk code take: prepared data, the same result."""
+    kpi = maebashi_2022().kpi("kpi2")
+    data = series_input(kpi, date(2022, 5, 31))
+    blend = FORECASTERS.get("blend")
+    via_run = run_forecaster(blend, data, calibration=calibration)
+    assert via_run == forecast(kpi, date(2022, 5, 31), calibration=calibration)
+    assert via_run.probability is not None
+    assert run_forecaster(blend, data) == forecast(kpi, date(2022, 5, 31))
+    with pytest.raises(CalculationError, match="level"):
+        run_forecaster(blend, data, level=0.9, calibration=calibration)

@@ -39,9 +39,26 @@ from maebashi_dx.model.reference import Reference
 
 
 def run_forecaster(
-    forecaster: Forecaster, data: SeriesInput, *, level: float = DEFAULT_LEVEL
+    forecaster: Forecaster,
+    data: SeriesInput,
+    *,
+    level: float = DEFAULT_LEVEL,
+    calibration: Calibration | None = None,
 ) -> Forecast:
-    """Apply one forecaster to prepared data (the core of :func:`forecast`)."""
+    """Apply one forecaster to prepared data (the core of :func:`forecast`); with a
+    ``calibration`` of the same forecaster and level, the interval is the calibrated one
+    and ``probability`` the chance of meeting the target.
+
+    Raises:
+        CalculationError: ``calibration`` is of another forecaster or level, or later
+            than ``data.as_of``.
+    """
+    if calibration is not None:
+        if calibration.level != level:
+            msg = f"the calibration is at level {calibration.level}, the forecast asks {level}"
+            raise CalculationError(msg)
+        found = run_forecaster(forecaster, data, level=level)
+        return apply_calibration(found, data, calibration)
 
     def make(**found: Any) -> Forecast:
         return Forecast(
@@ -169,9 +186,4 @@ def forecast(
         raise ValueError(msg)
     forecaster = FORECASTERS.get(method or default_method(reference))
     data = series_input(kpi, as_of, reference)
-    if calibration is None:
-        return run_forecaster(forecaster, data, level=level)
-    if calibration.level != level:
-        msg = f"the calibration is at level {calibration.level}, the forecast asks {level}"
-        raise CalculationError(msg)
-    return apply_calibration(run_forecaster(forecaster, data, level=level), data, calibration)
+    return run_forecaster(forecaster, data, level=level, calibration=calibration)
