@@ -77,7 +77,7 @@ HAPPENED = {
         "the break: online applications for the 特別定額給付金 from May 2020, then "
         "マイナポイント from September; nothing in the data up to the origin announced it"
     ),
-    date(2021, 4, 1): "マイナポイント's first round still running: fast growth",
+    date(2021, 4, 1): "fast growth to October 2021 (マイナポイント's first round), slower after",
     date(2021, 5, 1): "the first round ended: growth slowed after the spring of 2021",
 }
 PEERS = ("AutoETS", "Theta", "AutoARIMA")

@@ -404,8 +404,8 @@ def _replay(
     always pending. Updating one level with all of them would react ``h`` times to one
     shock; instead the origins form ``h`` interleaved sequences, one per month modulo
     ``h`` (origins ``h`` months apart), each with its own level: in each, the feedback
-    of one step arrives before the next, the setting in which Gibbs & Candès's bound
-    holds. The level returned is that of the sequence ``as_of`` belongs to. Without
+    of one step arrives by the next when the snapshots are monthly, the setting in
+    which Gibbs & Candès's bound holds (with sparser snapshots it arrives later). The level returned is that of the sequence ``as_of`` belongs to. Without
     ``interleave``, one level takes every origin's feedback as it arrives.
     """
     origins = sorted(by_origin)
