@@ -405,8 +405,9 @@ def _replay(
     shock; instead the origins form ``h`` interleaved sequences, one per month modulo
     ``h`` (origins ``h`` months apart), each with its own level: in each, the feedback
     of one step arrives by the next when the snapshots are monthly, the setting in
-    which Gibbs & Candès's bound holds (with sparser snapshots it arrives later). The level returned is that of the sequence ``as_of`` belongs to. Without
-    ``interleave``, one level takes every origin's feedback as it arrives.
+    which Gibbs & Candès's bound holds (with sparser snapshots it arrives later). The
+    level returned is that of the sequence ``as_of`` belongs to. Without ``interleave``,
+    one level takes every origin's feedback as it arrives.
     """
     origins = sorted(by_origin)
     scores = {o: [_score(c) for c in by_origin[o]] for o in origins}
