@@ -156,7 +156,8 @@ class Rows:
         text: The value as written where it is not a number (null elsewhere), or None
             when every value is a number.
         line: Each row's line in the file (the header is line 1), or its row number
-            in a frame.
+            in a frame; None when row ``i`` is line ``i + first_line``.
+        first_line: The first row's line (2 in a file, 0 in a frame).
         source: The file, or the kind of frame, for messages.
         in_file: Whether ``line`` counts lines of a file (else rows of a frame).
     """
@@ -165,13 +166,14 @@ class Rows:
     day: NDArray[np.int64]
     value: NDArray[np.float64]
     text: pl.Series | None
-    line: NDArray[np.int64]
+    line: NDArray[np.int64] | None
+    first_line: int
     source: str
     in_file: bool
 
     def where(self, i: int) -> tuple[str, int]:
         """Where row ``i`` is, in words, and its line (or row) number."""
-        line = int(self.line[i])
+        line = int(self.line[i]) if self.line is not None else i + self.first_line
         return (f"line {line}" if self.in_file else f"row {line}"), line
 
 
@@ -228,16 +230,21 @@ def _fast_rows(table: Table, ids: list[str]) -> Rows | None:
         day = pl.col("date").str.to_date("%Y-%m-%d", strict=True)
     else:
         return None
-    query = lazy.with_row_index("_line", offset=offset)
-    if "series" in schema.names():
-        series = pl.col("series").cast(pl.String)
-        query = query.filter(series.is_null() | (series == ""))
-    query = query.select(
-        pl.col("kpi_id").cast(pl.String).cast(pl.Enum(ids)).to_physical().alias("kpi"),
-        day.cast(pl.Int32).alias("day"),
-        pl.col("value").cast(pl.Float64),
-        pl.col("_line"),
+    query, columns = (
+        lazy,
+        [
+            pl.col("kpi_id").cast(pl.String).cast(pl.Enum(ids)).to_physical().alias("kpi"),
+            day.cast(pl.Int32).alias("day"),
+            pl.col("value").cast(pl.Float64),
+        ],
     )
+    filtered = "series" in schema.names()
+    if filtered:  # the lines of the rows kept, for messages
+        series = pl.col("series").cast(pl.String)
+        query = query.with_row_index("_line", offset=offset)
+        query = query.filter(series.is_null() | (series == ""))
+        columns.append(pl.col("_line"))
+    query = query.select(columns)
     try:
         frame = query.collect(engine="streaming")
     except (pl.exceptions.PolarsError, OSError):
@@ -254,7 +261,8 @@ def _fast_rows(table: Table, ids: list[str]) -> Rows | None:
         day=days.astype(np.int64) + _EPOCH,
         value=value.astype(np.float64, copy=False),
         text=None,
-        line=frame["_line"].to_numpy().astype(np.int64),
+        line=frame["_line"].to_numpy().astype(np.int64) if filtered else None,
+        first_line=offset,
         source=source,
         in_file=offset == 2,
     )
@@ -335,6 +343,7 @@ def measurement_frame(table: Table, ids: list[str]) -> Rows:
         value=number.fill_null(np.nan).to_numpy().astype(np.float64),
         text=text,
         line=frame["_line"].to_numpy().astype(np.int64),
+        first_line=offset,
         source=source,
         in_file=offset == 2,
     )

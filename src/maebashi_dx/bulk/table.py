@@ -212,6 +212,7 @@ def _own_rows(table: KPITable, rows: Rows) -> _Long:
         days = np.concatenate([np.asarray(own_day, dtype=np.int64), days])
         values = np.concatenate([np.asarray(own_value, dtype=np.float64), values])
         source_row = np.concatenate([np.full(n_own, -1, dtype=np.int64), source_row])
+    del kpi
     key = kpis * _SHIFT + days
     if len(key) > 1 and not (key[1:] >= key[:-1]).all():
         order = np.argsort(key, kind="stable")
