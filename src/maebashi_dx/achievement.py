@@ -118,6 +118,8 @@ def _ratio(
     clamp: bool = False,
 ) -> float | None:
     """The ratio of :func:`achievement`, from the numbers already read off the KPI."""
+    # The conventions are achievement()'s: (latest − baseline) / (target − baseline), the
+    # municipal 達成率; or latest / target (target / latest when lower is better).
     if method == "baseline":
         if base is None:
             return None
@@ -156,7 +158,8 @@ def elapsed(kpi: KPI, as_of: date, *, start: date | None = None) -> float | None
 
 
 def _elapsed(first: date | None, due: date, as_of: date) -> float | None:
-    """:func:`elapsed` from the period's first and last days."""
+    """:func:`elapsed` from the period's first and last days: (as_of − first) /
+    (due − first) in days, limited to 0..1 (okr-tracker's linear time share)."""
     if first is None:
         return None
     total = (due - first).days
@@ -177,7 +180,8 @@ def expected_share(kpi: KPI, as_of: date, *, start: date | None = None) -> float
 
 
 def _expected_share(first: date | None, due: date, as_of: date) -> float | None:
-    """:func:`expected_share` from the period's first and last days."""
+    """:func:`expected_share` from the period's first and last days: k/n in fiscal years
+    (Tama City's rule, as :func:`expected_share` says)."""
     if first is None:
         return None
     fy0 = _fiscal_year(first)
