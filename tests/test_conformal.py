@@ -19,6 +19,9 @@ from maebashi_dx.forecast.conformal import (
     Calibration,
     HorizonTable,
     TrackRecord,
+    _Case,
+    _replay,
+    _score,
     aci_step,
     apply_calibration,
     calibrate,
@@ -311,3 +314,72 @@ def test_run_forecaster_calibrates_as_forecast_does(calibration: Calibration) ->
     assert run_forecaster(blend, data) == forecast(kpi, date(2022, 5, 31))
     with pytest.raises(CalculationError, match="level"):
         run_forecaster(blend, data, level=0.9, calibration=calibration)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> tuple[int, dict[date, list[_Case]]]:
+    """Monthly origins of a few series at one horizon, with outcomes known on the first
+    of the month ``months`` later (monthly snapshots)."""
+    months = draw(st.sampled_from([1, 2, 3, 6]))
+    n_origins = draw(st.integers(1, 30))
+    n_series = draw(st.integers(1, 6))
+    start = date(2018, 1, 1)
+    by_origin: dict[date, list[_Case]] = {}
+    for k in range(n_origins):
+        origin = months_before(start, -k)
+        known = months_before(origin, -months)
+        by_origin[origin] = [
+            _Case(
+                origin,
+                months,
+                f"s{i}",
+                0.0,
+                1.0,
+                known,
+                draw(st.floats(-5, 5, allow_nan=False)),
+            )
+            for i in range(n_series)
+        ]
+    return months, by_origin
+
+
+@given(records(), st.sampled_from([0.0, 0.05, 0.3]), st.booleans())
+def test_the_replay_books_every_miss(
+    case: tuple[int, dict[date, list[_Case]]], gamma: float, interleave: bool
+) -> None:
+    """Coverage bookkeeping, recomputed the slow way: at each origin the scores known by
+    then give the interval at the level then in force; each origin's miss share moves its
+    sequence's level once its outcomes are known; ``missed`` is their mean."""
+    months, by_origin = case
+    as_of = months_before(max(by_origin), -months)
+    table = _replay(months, by_origin, 0.2, gamma, as_of, interleave=interleave)
+    levels: dict[int, float] = {}
+    issued: dict[date, tuple[float, float]] = {}
+    errs = []
+    for origin in sorted(by_origin):
+        for seen in sorted(issued):  # feedback known by this origin, oldest first
+            if months_before(seen, -months) <= origin and seen not in {e[0] for e in errs}:
+                low, high = issued[seen]
+                out = [not low <= _score(c) <= high for c in by_origin[seen]]
+                err = sum(out) / len(out)
+                errs.append((seen, err))
+                key = (seen.year * 12 + seen.month) % months if interleave else 0
+                levels[key] = levels.get(key, 0.2) + gamma * (0.2 - err)
+        known = sorted(
+            _score(c)
+            for o, cs in by_origin.items()
+            for c in cs
+            if months_before(o, -months) <= origin
+        )
+        if len(known) >= min_scores(0.8):
+            key = (origin.year * 12 + origin.month) % months if interleave else 0
+            issued[origin] = conformal_quantiles(known, levels.get(key, 0.2))
+    for seen in sorted(issued):
+        if seen not in {e[0] for e in errs}:
+            low, high = issued[seen]
+            out = [not low <= _score(c) <= high for c in by_origin[seen]]
+            errs.append((seen, sum(out) / len(out)))
+    assert table.steps == len(errs)
+    if errs:
+        assert table.missed == pytest.approx(sum(e for _, e in errs) / len(errs))
+    assert len(table.scores) == sum(len(cs) for cs in by_origin.values())
