@@ -25,6 +25,7 @@ from maebashi_dx.forecast.conformal import (
     aci_step,
     apply_calibration,
     calibrate,
+    calibrate_plan,
     calibrated_interval,
     chance,
     conformal_quantiles,
@@ -383,3 +384,16 @@ def test_the_replay_books_every_miss(
     if errs:
         assert table.missed == pytest.approx(sum(e for _, e in errs) / len(errs))
     assert len(table.scores) == sum(len(cs) for cs in by_origin.values())
+
+
+def test_a_plan_of_short_series_calibrates_nothing() -> None:
+    """The committee's plan: every quantitative KPI has two or three points, so no table
+    at any horizon; a forecast calibrated with it is the plain one, saying why."""
+    plan = maebashi_2022()
+    c = calibrate_plan(plan, "blend", date(2022, 5, 31))
+    assert all(t.scores == () for t in c.tables)
+    kpi = plan.kpi("kpi2")
+    plain = forecast(kpi, date(2022, 5, 31))
+    f = forecast(kpi, date(2022, 5, 31), calibration=c)
+    assert (f.value, f.interval, f.probability) == (plain.value, plain.interval, None)
+    assert "0 errors of this method's forecasts at one horizon" in f.interval_basis

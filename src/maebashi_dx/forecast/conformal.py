@@ -63,7 +63,7 @@ from maebashi_dx.forecast.series import (
     months_before,
     value_at,
 )
-from maebashi_dx.model import Direction
+from maebashi_dx.model import Direction, KPIKind, Plan
 from maebashi_dx.model.reference import Reference
 
 __all__ = [
@@ -76,6 +76,7 @@ __all__ = [
     "aci_step",
     "apply_calibration",
     "calibrate",
+    "calibrate_plan",
     "calibrate_value",
     "calibrated_interval",
     "chance",
@@ -284,6 +285,8 @@ class TrackRecord:
         bounds: The series' natural bounds.
         direction: Whether higher is better.
         references: A series to pool toward, by series id (cut at each origin).
+        kinds: Bounds and direction by series id, for panels whose series differ (a
+            plan's KPIs); the others take ``bounds`` and ``direction``.
     """
 
     def __init__(
@@ -296,8 +299,10 @@ class TrackRecord:
         bounds: tuple[float, float] | None = None,
         direction: Direction = Direction.INCREASE,
         references: Mapping[str, Reference] | None = None,
+        kinds: Mapping[str, tuple[tuple[float, float] | None, Direction]] | None = None,
     ) -> None:
         forecaster = FORECASTERS.get(method) if isinstance(method, str) else method
+        kinds = kinds or {}
         self.method = forecaster.name
         self.until = until
         self.horizons = tuple(sorted(set(horizons)))
@@ -318,15 +323,16 @@ class TrackRecord:
                 scale = series_pace(seen_days, seen_values)
                 if scale is None:
                     continue
+                own_bounds, own_direction = kinds.get(sid, (bounds, direction))
                 data = SeriesInput(
                     kpi_id=sid,
                     days=seen_days,
                     values=seen_values,
-                    target=bounds[1] if bounds else seen_values[-1],
+                    target=own_bounds[1] if own_bounds else seen_values[-1],
                     deadline=months_before(origin, -self.horizons[-1]),
                     as_of=origin,
-                    direction=direction,
-                    bounds=bounds,
+                    direction=own_direction,
+                    bounds=own_bounds,
                     reference=refs[sid].until(origin) if sid in refs else None,
                 )
                 try:
@@ -497,6 +503,34 @@ def calibrate(
         direction=direction,
         references=references,
     )
+    return record.calibration(as_of, level=level, gamma=gamma)
+
+
+def calibrate_plan(
+    plan: Plan,
+    method: str | Forecaster,
+    as_of: date,
+    *,
+    level: float = DEFAULT_LEVEL,
+    gamma: float = DEFAULT_GAMMA,
+    horizons: Sequence[int] = HORIZONS,
+) -> Calibration:
+    """Learn a forecaster's calibration from a plan's own quantitative KPIs (each with its
+    bounds and direction; errors in each KPI's pace, so units do not matter), as of a
+    day. A plan whose KPIs have two or three points each has too short a record for a
+    table (fewer than :func:`min_scores` errors at every horizon): forecasts calibrated
+    with it keep their own intervals and say so.
+
+    >>> from datetime import date
+    >>> from maebashi_dx.datasets import maebashi_2022
+    >>> c = calibrate_plan(maebashi_2022(), "blend", date(2022, 5, 31))
+    >>> [len(t.scores) for t in c.tables], c.table(12) is None
+    ([0, 0, 0, 0, 0], True)
+    """
+    kpis = [k for k in plan.kpis if k.kind is KPIKind.QUANTITATIVE]
+    panel = {k.id: k.numbers(as_of) for k in kpis}
+    kinds = {k.id: (k.bounds, k.direction) for k in kpis}
+    record = TrackRecord(panel, method, as_of, horizons=horizons, kinds=kinds)
     return record.calibration(as_of, level=level, gamma=gamma)
 
 
