@@ -64,6 +64,7 @@ def object_rows(plan: Plan, as_of: date, **options: Any) -> list[dict[str, Any]]
                 "status": row.status.value,
                 "days_since_update": row.days_since_update,
                 "stale": row.stale,
+                "probability": row.metrics.probability,
             }
         )
     return out
@@ -371,3 +372,27 @@ def test_references_must_name_given_kpis(plan: Plan) -> None:
     ref = Reference(label="x", days=(date(2021, 1, 1),), values=(1.0,))
     with pytest.raises(CalculationError, match="'nope'"):
         assess_table(EMPTY, plan, AS_OF, references={"nope": ref})
+
+
+def test_a_calibration_runs_through_the_object_path_with_its_chances(plan: Plan) -> None:
+    """The kernels give today's intervals; with a calibration every KPI takes the object
+    path, and the rows are those of ``forecast(..., calibration=)``."""
+    from maebashi_dx.datasets import mynumber_cards
+    from maebashi_dx.forecast import forecast
+    from maebashi_dx.forecast.conformal import calibrate
+
+    panel = {
+        name: (tuple(r.as_of for r in rows), tuple(r.rate_pct for r in rows))
+        for name, rows in mynumber_cards("prefectures").series.items()
+    }
+    kpi = plan.kpi("kpi2")
+    as_of = date(2022, 5, 31)
+    calibration = calibrate(panel, "blend", date(2022, 5, 1), bounds=(0.0, 100.0), horizons=(12,))
+    table = assess_table(EMPTY, plan, as_of, calibration=calibration)
+    row = table.row(1, named=True)
+    want = forecast(kpi, as_of, method="blend", calibration=calibration)
+    assert want.interval is not None
+    assert want.probability is not None
+    assert (row["forecast_low"], row["forecast_high"]) == want.interval
+    assert row["probability"] == want.probability
+    assert assess_table(EMPTY, plan, as_of)["probability"].null_count() == len(plan.kpis)

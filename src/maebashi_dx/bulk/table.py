@@ -27,6 +27,7 @@ from maebashi_dx.forecast import (
     run_forecaster,
     series_input,
 )
+from maebashi_dx.forecast.conformal import Calibration, apply_calibration
 from maebashi_dx.forecast.series import YEAR_DAYS
 from maebashi_dx.model import KPI, Direction, Measurement, Plan, Target
 from maebashi_dx.model.checks import show
@@ -55,6 +56,7 @@ COLUMNS: dict[str, Any] = {
     "status": pl.String,
     "days_since_update": pl.Int64,
     "stale": pl.Boolean,
+    "probability": pl.Float64,
 }
 
 
@@ -68,6 +70,7 @@ def assess_table(
     references: Mapping[str, Reference] | None = None,
     start: date | None = None,
     only_measured: bool = False,
+    calibration: Calibration | None = None,
 ) -> pl.DataFrame:
     """Assess every KPI of a long table of measurements as of a day, column by column.
 
@@ -94,6 +97,12 @@ def assess_table(
         start: The plan's start, for KPIs without a baseline (a plan gives its own).
         only_measured: Assess only the KPIs that have a row in ``measurements`` (for a
             partition of a larger table: see the national-scale page of the docs).
+        calibration: The forecaster's track record
+            (:func:`~maebashi_dx.forecast.conformal.calibrate`): the intervals are then
+            the calibrated ones and ``probability`` the chance of meeting each target.
+            The kernels give today's intervals only, so with a calibration every KPI
+            runs through the object path (KPI by KPI: slower, the same figures as
+            :func:`maebashi_dx.forecast.forecast` with ``calibration=``).
 
     Returns:
         A polars DataFrame with one row per KPI, in the order of ``kpis``, and the
@@ -132,14 +141,19 @@ def assess_table(
     for chosen, group in ((default, ~with_ref), (pooled, with_ref)):
         if not group.any():
             continue
-        kernel = group & ~staged if has_kernel(chosen) else np.zeros_like(group)
+        fast = has_kernel(chosen) and calibration is None
+        kernel = group & ~staged if fast else np.zeros_like(group)
         if kernel.any():
             part = frame.filter(pl.Series(kernel))
             results.append(_kernel_rows(part, long, as_of, table.start, chosen, policy, references))
         slow = group & ~kernel
         if slow.any():
             part = frame.filter(pl.Series(slow))
-            results.append(_object_rows(table, part, long, rows, as_of, chosen, policy, references))
+            results.append(
+                _object_rows(
+                    table, part, long, rows, as_of, chosen, policy, references, calibration
+                )
+            )
     if not results:
         return pl.DataFrame(schema=COLUMNS)
     order = pl.DataFrame({"kpi": kpi_index})
@@ -419,6 +433,7 @@ def _finish_rows(
             "status": pl.Series(status.tolist(), dtype=pl.String),
             "days_since_update": pl.Series(np.where(has_data, since, 0)).cast(pl.Int64),
             "stale": pl.select(pl.when(stale_known).then(stale).otherwise(None)).to_series(),
+            "probability": pl.Series([None] * n, dtype=pl.Float64),
         }
     ).with_columns(pl.when(pl.Series(has_data)).then(pl.col("days_since_update")).otherwise(None))
 
@@ -436,6 +451,7 @@ def _object_rows(
     forecaster: Forecaster,
     policy: StatusPolicy,
     references: Mapping[str, Reference],
+    calibration: Calibration | None,
 ) -> pl.DataFrame:
     """The object path, KPI by KPI, for what has no kernel (a plugin, a staged KPI)."""
     wanted = np.zeros(len(long.base_day), dtype=np.bool_)
@@ -454,7 +470,10 @@ def _object_rows(
     out: list[dict[str, Any]] = []
     for index, kpi_id in part.select("kpi", "kpi_id").iter_rows():
         kpi = _kpi_object(table, part, index, kpi_id, by_kpi.get(index, []))
-        fc = run_forecaster(forecaster, series_input(kpi, as_of, references.get(kpi_id)))
+        data = series_input(kpi, as_of, references.get(kpi_id))
+        fc = run_forecaster(forecaster, data)
+        if calibration is not None:
+            fc = apply_calibration(fc, data, calibration)
         start = table.start
         metrics = measure(kpi, as_of, fc, start=start)
         status = classify(kpi, metrics, policy)
@@ -489,6 +508,7 @@ def _object_rows(
                 "status": status.value,
                 "days_since_update": (as_of - latest.as_of).days if latest is not None else None,
                 "stale": stale,
+                "probability": fc.probability,
             }
         )
     return pl.DataFrame(out, schema={"kpi": pl.UInt32, **COLUMNS})
