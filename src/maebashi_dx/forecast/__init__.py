@@ -36,12 +36,15 @@ interval was made (``interval_basis``).
 
 The package, by concern: ``series`` (what a forecaster sees, the protocols, the registry),
 ``trends`` (line and growth trends), ``combine`` (``blend`` and ``pooled``),
-``intervals`` (Student's t and widening), ``result`` (:class:`Forecast`), ``run``
-(:func:`forecast`), ``messages`` (localizable texts) and ``builtin`` (the registrations).
+``intervals`` (Student's t and widening), ``conformal`` (intervals and the chance of
+meeting the target calibrated on a method's own track record, opt-in), ``result``
+(:class:`Forecast`), ``run`` (:func:`forecast`), ``attainment`` (the attainment date),
+``messages`` (localizable texts) and ``builtin`` (the registrations).
 """
 
 from maebashi_dx.forecast import builtin as _builtin  # registers the built-ins
 from maebashi_dx.forecast.combine import BlendForecaster, PooledForecaster
+from maebashi_dx.forecast.conformal import Calibration, calibrate, calibrate_plan
 from maebashi_dx.forecast.intervals import student_t_quantile
 from maebashi_dx.forecast.messages import Items, Message, MethodName, method_label
 from maebashi_dx.forecast.result import Forecast
@@ -74,6 +77,7 @@ __all__ = [
     "FORECASTERS",
     "YEAR_DAYS",
     "BlendForecaster",
+    "Calibration",
     "Forecast",
     "Forecaster",
     "Items",
@@ -87,6 +91,8 @@ __all__ = [
     "Space",
     "Trend",
     "TrendForecaster",
+    "calibrate",
+    "calibrate_plan",
     "default_method",
     "forecast",
     "method_label",
