@@ -46,6 +46,7 @@ from maebashi_dx.i18n import catalogue, localized, text
 from maebashi_dx.model import KPI, KPIKind, Plan
 from maebashi_dx.report.document import Report, build_report
 from maebashi_dx.report.fmt import (
+    STATUS_FILLS,
     Lang,
     clip_to_bounds,
     format_computed,
@@ -59,7 +60,6 @@ from maebashi_dx.report.fmt import (
 )
 from maebashi_dx.report.svg import _month_step, fit_text, text_width
 from maebashi_dx.report.table import Row, Table
-from maebashi_dx.report.xlsx import _FILLS as STATUS_FILLS
 
 __all__ = ["FONT", "FONT_FALLBACK", "TemplateError", "build_deck", "chart_series", "deck"]
 

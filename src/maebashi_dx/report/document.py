@@ -29,6 +29,7 @@ from maebashi_dx.report.fmt import (
     html_text,
     method_name,
     report_title,
+    status_css,
 )
 from maebashi_dx.report.render import md_escape, render_markdown
 from maebashi_dx.report.svg import FONT, gantt_svg, kpi_chart_svg
@@ -49,12 +50,7 @@ td.col-status, td.col-achievement, td.col-elapsed {{ white-space: nowrap; }}
 td[class^="status-"] {{ white-space: nowrap; }}
 code {{ font-family: ui-monospace, 'Noto Sans Mono CJK JP', monospace; font-size: 0.92em;
   background: #f3f4f6; padding: 0 3px; border-radius: 3px; }}
-.status-achieved {{ background: #dbeafe; }}
-.status-on_track {{ background: #dcfce7; }}
-.status-at_risk {{ background: #fef9c3; }}
-.status-off_track {{ background: #fee2e2; }}
-.status-missed {{ background: #fecaca; font-weight: bold; }}
-.status-not_started, .status-no_data {{ background: #f3f4f6; }}
+{status_css()}
 .severity-error {{ color: #b91c1c; }}
 .severity-warning {{ color: #b45309; }}
 figure {{ margin: 12px 0; }}

@@ -317,3 +317,32 @@ def html_text(key: str, lang: Lang, /, **fields: str) -> str:
 def finite(value: float | None) -> bool:
     """Whether a value can be drawn or written (not None, NaN or infinite)."""
     return value is not None and math.isfinite(value)
+
+
+#: The background of a status cell, by ``Status.value``, as RGB hex: one palette for the
+#: HTML report's CSS, the Excel sheet and the slide deck (light tints of Tailwind's
+#: blue, green, yellow, red and grey, dark text readable on each).
+STATUS_FILLS: dict[str, str] = {
+    "achieved": "DBEAFE",
+    "on_track": "DCFCE7",
+    "at_risk": "FEF9C3",
+    "off_track": "FEE2E2",
+    "missed": "FECACA",
+    "not_started": "F3F4F6",
+    "no_data": "F3F4F6",
+}
+
+
+def status_css() -> str:
+    """The CSS rules of the status cells, from :data:`STATUS_FILLS` (a missed target also
+    in bold).
+
+    >>> status_css().splitlines()[0]
+    '.status-achieved { background: #dbeafe; }'
+    """
+    return "\n".join(
+        f".status-{status} {{ background: #{fill.lower()};"
+        + (" font-weight: bold;" if status == "missed" else "")
+        + " }"
+        for status, fill in STATUS_FILLS.items()
+    )

@@ -7,20 +7,11 @@ import re
 from typing import Any
 
 from maebashi_dx.io.excel import openpyxl_module
+from maebashi_dx.report.fmt import STATUS_FILLS
 from maebashi_dx.report.render import display_width
 from maebashi_dx.report.table import Table
 
 __all__ = ["table_to_xlsx"]
-
-_FILLS = {
-    "achieved": "DBEAFE",
-    "on_track": "DCFCE7",
-    "at_risk": "FEF9C3",
-    "off_track": "FEE2E2",
-    "missed": "FECACA",
-    "not_started": "F3F4F6",
-    "no_data": "F3F4F6",
-}
 
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet's name
@@ -55,10 +46,10 @@ def table_to_xlsx(table: Table) -> bytes:
     for row in table.rows:
         ws.append([row.cells.get(c.key, "") for c in table.columns])
         status = row.data.get("status")
-        if status in _FILLS:
+        if status in STATUS_FILLS:
             index = next(i for i, c in enumerate(table.columns) if c.key == "status") + 1
             ws.cell(row=ws.max_row, column=index).fill = PatternFill(
-                "solid", fgColor=_FILLS[status]
+                "solid", fgColor=STATUS_FILLS[status]
             )
     for i, column in enumerate(table.columns, start=1):
         cells = [column.label, *(r.cells.get(column.key, "") for r in table.rows)]
