@@ -4,8 +4,8 @@ The data are bench_assess.py's plans (its generator, seeded): at 1× 1,741 munic
 × 20 KPIs × 48 monthly measurements plus a baseline each, 1.7 M values; written once to
 a folder as a long CSV ``kpi_id,date,value`` (ISO dates, the measurements), a KPI
 table ``kpis.csv`` (baseline, target, deadline, direction, bounds) and, for the object
-path, plan files of the same KPIs (at most 500 municipalities each: a plan file holds at
-most 1,000,000 values).
+path, plan files of the same KPIs with the measurements split alike (500 municipalities
+a file: a plan file holds at most 1,000,000 values, a CSV file 50 MB).
 
 Every tool computes, end to end from those files to one row per KPI, the same thing:
 the achievement, a 12-month least-squares forecast to the deadline (the ``recent``
@@ -64,7 +64,7 @@ ANCHORS = ("polars", "duckdb")
 
 def write_data(folder: Path, cities: int, seed: int) -> None:
     """The files for the first ``cities`` municipalities (written unless there)."""
-    done = folder / f"done-{cities}"
+    done = folder / f"ready-{cities}"
     if done.exists():
         return
     import attrs
@@ -81,6 +81,17 @@ def write_data(folder: Path, cities: int, seed: int) -> None:
             for kpi in plan.kpis:
                 for m in kpi.measurements:
                     out.writerow([kpi.id, m.as_of.isoformat(), repr(m.value)])
+    # The same rows split as the plan files are, for the object path (a file it reads
+    # holds at most 50 MB).
+    for i in range(0, cities, PLAN_CITIES):
+        path = folder / f"measurements-{cities}-{i // PLAN_CITIES:03d}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(["kpi_id", "date", "value"])
+            for plan in plans[i : i + PLAN_CITIES]:
+                for kpi in plan.kpis:
+                    for m in kpi.measurements:
+                        out.writerow([kpi.id, m.as_of.isoformat(), repr(m.value)])
     with (folder / f"kpis-{cities}.csv").open("w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
         out.writerow(
@@ -156,20 +167,17 @@ def run_object(folder: Path, cities: int) -> dict[str, list[Any]]:
     from maebashi_dx import assess
     from maebashi_dx.io import load_measurements, load_plan, merge_measurements
 
-    rows = load_measurements(folder / f"measurements-{cities}.csv")
-    plans = [load_plan(p) for p in sorted(folder.glob(f"plan-{cities}-*.json"))]
-    owner = {k.id: i for i, p in enumerate(plans) for k in p.kpis}
-    by_plan: list[list[Any]] = [[] for _ in plans]
-    for row in rows:
-        by_plan[owner[row.kpi_id]].append(row)
+    plans = sorted(folder.glob(f"plan-{cities}-*.json"))
+    rows = sorted(folder.glob(f"measurements-{cities}-*.csv"))
     out: dict[str, list[Any]] = {
         "kpi_id": [],
         "achievement": [],
         "forecast_value": [],
         "status": [],
     }
-    for plan, mine in zip(plans, by_plan, strict=True):
-        result = assess(merge_measurements(plan, mine), AS_OF, method="recent")
+    for plan, measurements in zip(plans, rows, strict=True):
+        merged = merge_measurements(load_plan(plan), load_measurements(measurements))
+        result = assess(merged, AS_OF, method="recent")
         for row in result.rows:
             out["kpi_id"].append(row.kpi_id)
             out["achievement"].append(row.achievement)
