@@ -9,6 +9,7 @@ too), the same rows, and the same problems with the same messages.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from unittest import mock
 
 import attrs
@@ -18,11 +19,11 @@ from hypothesis import strategies as st
 
 from maebashi_dx.dates import DateSpan, _parse, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError
-from maebashi_dx.io import measurements
+from maebashi_dx.io import convert, files, measurements, plan_from_dict, plan_to_dict
 from maebashi_dx.io.measurements import MeasurementRow, loads_measurements
-from maebashi_dx.model import Measurement
+from maebashi_dx.model import Measurement, checks
 from maebashi_dx.model.kpi import own_measurements
-from tests.strategies import spans
+from tests.strategies import plans, spans
 
 
 def _general(text: str) -> object:
@@ -191,3 +192,111 @@ class TestOwnMeasurements:
                 field.default if field.name not in ("when", "value") else getattr(made, field.name)
             )
         assert set(measurements._ROW_SLOTS) == {f.name for f in attrs.fields(MeasurementRow)}
+
+
+# ---------------------------------------------------------------------- plan files
+
+_BAD_TEXTS = st.sampled_from(["a\x01b", " k ", "x" * 10_001, "\ud800", "ok", "", "2022-05-31"])
+
+
+@st.composite
+def _plan_data(draw: st.DrawFn) -> dict[str, Any]:
+    """A plan's plain data, often with a mistake in its measurements or texts."""
+    data: dict[str, Any] = plan_to_dict(draw(plans()))
+    kpis = data.get("kpis", [])
+    for _ in range(draw(st.integers(0, 3))):
+        if not kpis:
+            break
+        kpi = draw(st.sampled_from(kpis))
+        items = kpi.setdefault("measurements", [])
+        if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
+            continue  # replaced by a value of the wrong kind already
+        change = draw(st.integers(0, 9))
+        if change == 0 and items:
+            items.reverse()
+        elif change == 1 and items:
+            items.append(dict(items[0]))
+        elif change == 2 and items:
+            draw(st.sampled_from(items))["value"] = draw(
+                st.sampled_from([True, "halfway", 10**400, float("nan"), "achieved", 3])
+            )
+        elif change == 3 and items:
+            draw(st.sampled_from(items))["when"] = draw(
+                st.sampled_from(["2022-02-30", "1800-01-01", "2300年5月", "x" * 200, 5, "R4.5"])
+            )
+        elif change == 4 and items:
+            draw(st.sampled_from(items))[draw(st.sampled_from(["series", "note", "typo"]))] = draw(
+                _BAD_TEXTS
+            )
+        elif change == 5:
+            kpi["name"] = draw(_BAD_TEXTS)
+        elif change == 6 and items:
+            del draw(st.sampled_from(items))["value"]
+        elif change == 7:
+            items.append({"when": draw(st.dates()).isoformat(), "value": draw(st.floats())})
+        elif change == 8:
+            kpi["measurements"] = draw(st.sampled_from([{}, "kpi1", [1, 2], [[]]]))
+        elif change == 9 and items and "baseline" in kpi:
+            items[0]["when"] = kpi["baseline"]["when"]  # on the baseline's day
+    return data
+
+
+def _plan_outcome(data: dict[str, Any]) -> object:
+    try:
+        plan = plan_from_dict(data)
+    except PlanError as exc:
+        return "error", [str(p) for p in exc.problems]
+    texts = [m.when.text for k in plan.kpis for m in k.measurements]
+    return plan, texts
+
+
+@given(_plan_data())
+def test_plan_data_reads_the_same_without_the_fast_paths(data: dict[str, Any]) -> None:
+    """Bulk measurements, the texts and KPI checks in C loops: the same plan, or the
+    same problems in the same order, as each item checked one by one."""
+    fast = _plan_outcome(data)
+    with (
+        mock.patch.object(convert, "_plain_measurements", return_value=None),
+        mock.patch.object(checks, "_plain_own_series", return_value=False),
+        mock.patch.object(checks, "_texts_pass", return_value=False),
+    ):
+        slow = _plan_outcome(data)
+    assert fast == slow
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=3) | _BAD_TEXTS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=3) | _BAD_TEXTS, inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(st.dictionaries(st.text(max_size=3), _JSONISH, max_size=4), st.sampled_from([5, 40, 10**6]))
+def test_the_limits_pass_in_bulk_exactly_where_they_pass_one_by_one(
+    data: dict[str, Any], most: int
+) -> None:
+    with mock.patch.object(files, "MAX_NODES", most):
+        assert files._within_limits(data) == _passes_one_by_one(data)
+
+
+@pytest.mark.parametrize("depth", [63, 64, 65])
+def test_the_depth_limit_in_bulk(depth: int) -> None:
+    """Tables and lists 64 deep pass, 65 do not (the root table is at depth 1)."""
+    data: Any = 1
+    for level in range(depth):
+        data = [data] if level % 2 else {"x": data}
+    root = {"x": data} if isinstance(data, list) else data
+    levels = depth + (1 if isinstance(data, list) else 0)
+    assert files._within_limits(root) == (levels <= 64)
+    assert files._within_limits(root) == _passes_one_by_one(root)
+
+
+def _passes_one_by_one(data: dict[str, Any]) -> bool:
+    try:
+        files._check_each(data)
+    except files._LimitError:
+        return False
+    return True

@@ -22,10 +22,13 @@ message never grows with the input.
 from __future__ import annotations
 
 import enum
+import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
@@ -34,8 +37,9 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
-from maebashi_dx.model import Plan, Value
-from maebashi_dx.model.checks import show
+from maebashi_dx.model import Measurement, Plan, Value
+from maebashi_dx.model.checks import EARLIEST, LATEST, show
+from maebashi_dx.model.kpi import own_measurements
 from maebashi_dx.model.plan import reference_problems
 
 __all__ = ["converter", "plan_from_dict", "plan_to_dict", "structure", "unstructure"]
@@ -80,9 +84,24 @@ def _parse_text(text: object, **context: int | None) -> DateSpan:
     return parse_date(text, **context)
 
 
+@functools.lru_cache(maxsize=4096)
+def _span_of(text: str) -> DateSpan | None:
+    """The span a date text reads as without context, or None if it has a problem: a
+    plan writes the same few dates on thousands of measurements, each parsed once
+    (a DateSpan is a value: one object serves them all)."""
+    try:
+        return _parse_text(text)
+    except (ValueError, TypeError):  # DateParseError is a ValueError
+        return None
+
+
 def _structure_span(data: object, _type: object) -> DateSpan:
     if isinstance(data, DateSpan):
         return data
+    if type(data) is str:
+        span = _span_of(data)
+        if span is not None:
+            return span
     if isinstance(data, datetime):  # TOML and YAML read "2022-05-17T10:00" as a datetime
         msg = f"expected a date, got a date with a time {show(data)}; write the day only"
         raise TypeError(msg)
@@ -226,6 +245,7 @@ def _tuple_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any
     def factory(cls: Any) -> Callable[[object, Any], Any]:
         args = get_args(cls)
         fixed = None if len(args) == 2 and args[1] is Ellipsis else len(args)
+        measurements = args == (Measurement, Ellipsis)
 
         def hook(data: object, tup: Any) -> Any:
             if not isinstance(data, list | tuple):
@@ -233,11 +253,52 @@ def _tuple_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any
             if fixed is not None and len(data) != fixed:
                 msg = f"expected a list of {fixed} values, got {len(data):,}"
                 raise ValueError(msg)
+            if measurements:
+                made = _plain_measurements(data)
+                if made is not None:
+                    return made
             return conv._structure_tuple(data, tup)
 
         return hook
 
     return factory
+
+
+_WHEN_VALUE = frozenset(("when", "value"))
+
+
+def _plain_measurements(items: list[Any] | tuple[Any, ...]) -> tuple[Measurement, ...] | None:
+    """A KPI's measurements written ``{when = "<date text>", value = <number>}`` each,
+    built in bulk; None if any item is written otherwise or would be refused (then
+    cattrs structures each item, and reports each problem at its index).
+
+    The same measurements as structuring each item: the date text read by
+    :func:`_structure_span` (each distinct text once), the number by
+    :func:`_structure_value`, the rest left to their defaults.
+    """
+    if not items:
+        return ()
+    if set(map(type, items)) != {dict} or not all(
+        map(operator.eq, map(dict.keys, items), repeat(_WHEN_VALUE))
+    ):
+        return None
+    texts = list(map(operator.itemgetter("when"), items))
+    numbers = list(map(operator.itemgetter("value"), items))
+    if set(map(type, texts)) != {str} or not set(map(type, numbers)) <= {float, int}:
+        return None
+    spans = {text: _span_of(text) for text in set(texts)}
+    if not all(
+        span is not None and span.start >= EARLIEST and span.end <= LATEST
+        for span in spans.values()
+    ):
+        return None
+    try:
+        values = list(map(float, numbers))  # an int too large for a float: OverflowError
+    except OverflowError:
+        return None
+    if not all(map(math.isfinite, values)):
+        return None
+    return tuple(own_measurements(list(map(spans.__getitem__, texts)), values))  # type: ignore[arg-type]
 
 
 def _is_dict(cls: object) -> bool:

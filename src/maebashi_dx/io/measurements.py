@@ -17,7 +17,6 @@ limit).
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import math
 import os
@@ -33,7 +32,7 @@ import attrs
 from maebashi_dx.dates import DateSpan, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.io.convert import MAX_DATE_TEXT
-from maebashi_dx.io.files import read_input
+from maebashi_dx.io.files import collector_paused, read_input
 from maebashi_dx.model import KPI, Measurement, Plan
 from maebashi_dx.model.checks import EARLIEST, LATEST, show, text_problem
 from maebashi_dx.model.kpi import own_measurements
@@ -282,16 +281,8 @@ class _Plain:
         self.problems: list[Problem] = []
 
     def rows(self) -> tuple[MeasurementRow, ...]:
-        # The rows are millions of new objects, none in a cycle: the cyclic garbage
-        # collector, run every few hundred of them, would walk them again and again
-        # (half the time of a national file), so it waits until they are built.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._rows()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _rows(self) -> tuple[MeasurementRow, ...]:
         text = self.text

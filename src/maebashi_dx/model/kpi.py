@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -272,6 +273,10 @@ def own_measurements(whens: Sequence[DateSpan], values: Sequence[float]) -> list
     return made
 
 
+_SERIES = attrgetter("series")
+_VALUE = attrgetter("value")
+_AS_OF = attrgetter("when.end")  # Measurement.as_of
+
 # The slot setters of Measurement's fields (member descriptors: they fill a slot and skip
 # the frozen class's __setattr__), when and value first, then the defaulted rest.
 _MEASUREMENT_FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(Measurement))
@@ -368,15 +373,16 @@ class KPI:
         problems = kpi_problems(self)
         if problems:
             raise PlanError(problems)
-        own = ((self.baseline,) if self.baseline is not None else ()) + tuple(
-            m for m in self.measurements if m.series is None
-        )
+        mine = self.measurements
+        if set(map(_SERIES, mine)) - {None}:  # some of another series
+            mine = tuple(m for m in mine if m.series is None)
+        own = ((self.baseline,) if self.baseline is not None else ()) + mine
         object.__setattr__(self, "_own", own)
-        object.__setattr__(self, "_own_days", tuple(m.when.end for m in own))
+        object.__setattr__(self, "_own_days", tuple(map(_AS_OF, own)))
         if self.kind is KPIKind.STAGED:
             numbers = tuple(float(self.stage_index(str(m.value))) for m in own)
         else:
-            numbers = tuple(float(m.value) for m in own)
+            numbers = tuple(map(float, map(_VALUE, own)))
         object.__setattr__(self, "_own_values", numbers)
 
     @property
