@@ -17,10 +17,11 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.dates import DateSpan, _parse, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError
 from maebashi_dx.io import convert, files, measurements, plan_from_dict, plan_to_dict
-from maebashi_dx.io.measurements import MeasurementRow, loads_measurements
+from maebashi_dx.io.measurements import MeasurementRow, loads_measurements, merge_measurements
 from maebashi_dx.model import Measurement, checks
 from maebashi_dx.model.kpi import own_measurements
 from tests.strategies import plans, spans
@@ -97,7 +98,7 @@ _DATES = st.one_of(
         ]
     ),
 )
-_IDS = st.sampled_from(["kpi1", "kpi2", " kpi1 ", "", "k\x01", "全国", "  "])
+_IDS = st.sampled_from(["kpi1", "kpi2", "kpi6", " kpi1 ", "", "k\x01", "全国", "  "])
 _VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-(10**6), 10**6).map(str),
@@ -300,3 +301,44 @@ def _passes_one_by_one(data: dict[str, Any]) -> bool:
     except files._LimitError:
         return False
     return True
+
+
+def _merge_outcome(text: str) -> object:
+    try:
+        rows = loads_measurements(text, source="m.csv")
+        plan = merge_measurements(maebashi_2022(), rows)
+    except PlanError as exc:
+        return "error", [str(p) for p in exc.problems], exc.source
+    return plan, [[m.when.text for m in k.measurements] for k in plan.kpis]
+
+
+@given(_csv_texts())
+@example("kpi_id,date,value\nkpi2,2022年4月末,45.42\nkpi2,2022-06-30,48\nkpi2,2022-05-31,47\n")
+@example("kpi_id,date,value\nkpi2,2022年4月末,45.5\n")
+@example("kpi_id,date,value\nkpi2,2022-06-30,48\nkpi2,2022-06-30,48\nkpi2,2022-07-31,49\n")
+@example("kpi_id,date,value\nkpi2,2022-06-30,48\nkpi2,2022-06-30,49\n")
+def test_merging_in_bulk_is_merging_row_by_row(text: str) -> None:
+    """Rows of a KPI's own series merge in bulk as they merge one by one: rows equal to
+    a measurement the KPI has are left out, the rest added in date order."""
+    fast = _merge_outcome(text)
+    with mock.patch.object(measurements, "_merge_own", return_value=None):
+        assert fast == _merge_outcome(text)
+
+
+class TestSharedDays:
+    def test_a_day_asked_for_again_is_the_same_span(self) -> None:
+        day = date(2022, 5, 31)
+        assert DateSpan.day(day) is DateSpan.day(date(2022, 5, 31))
+        assert DateSpan.day(day, approximate=True) is not DateSpan.day(day)
+        assert DateSpan.day(day, approximate=True).approximate
+
+    def test_what_is_refused_stays_refused(self) -> None:
+        """The kept spans are looked up by type too: 1 is not True, a datetime no date."""
+        from datetime import datetime
+
+        DateSpan.day(date(2022, 5, 31), approximate=True)
+        with pytest.raises(DateParseError, match="approximate must be a bool"):
+            DateSpan.day(date(2022, 5, 31), approximate=1)  # type: ignore[arg-type]
+        DateSpan.day(date(2022, 5, 31))
+        with pytest.raises(DateParseError, match=r"must be a datetime\.date"):
+            DateSpan.day(datetime(2022, 5, 31))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import enum
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -414,7 +415,14 @@ class DateSpan:
 
     @classmethod
     def day(cls, day: date, *, approximate: bool = False) -> DateSpan:
-        """A single day."""
+        """A single day.
+
+        A span is a value, so the spans of the last few thousand days asked for are
+        kept and given again: a national plan's million measurements on a few dozen
+        month ends hold a few dozen spans, not a million.
+        """
+        if cls is DateSpan:
+            return _day(day, approximate)
         return cls(start=day, end=day, approximate=approximate)
 
     @classmethod
@@ -475,6 +483,12 @@ class DateSpan:
 
     def __str__(self) -> str:
         return format_span(self)
+
+
+# typed: 1 is not True, nor a datetime a date, to the cache (each is refused anew).
+@functools.lru_cache(maxsize=4096, typed=True)
+def _day(day: date, approximate: bool) -> DateSpan:
+    return DateSpan(start=day, end=day, approximate=approximate)
 
 
 # --------------------------------------------------------------------------- formatting

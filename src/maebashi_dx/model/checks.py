@@ -149,8 +149,9 @@ def _texts_pass(values: Iterable[object], key: str) -> bool:
     across all the objects that have it, so that a plan of a million measurements is
     checked by loops in C."""
     values = list(values)
-    for kind in set(map(type, values)):
-        same = values if len(values) == 1 else [v for v in values if type(v) is kind]
+    kinds = set(map(type, values))
+    for kind in kinds:
+        same = values if len(kinds) == 1 else [v for v in values if type(v) is kind]
         if issubclass(kind, str):
             if key != "text":  # a DateSpan's source text, checked where it was read
                 is_id = key in _ID_FIELDS
