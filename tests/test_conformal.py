@@ -5,7 +5,7 @@ and figures pinned on the packaged data."""
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 import pytest
@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from maebashi_dx.datasets import maebashi_2022, mynumber_cards
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.forecast import FORECASTERS, forecast, months_before, series_input
+from maebashi_dx.forecast import (
+    FORECASTERS,
+    SeriesInput,
+    forecast,
+    months_before,
+    series_input,
+)
 from maebashi_dx.forecast.conformal import (
     Calibration,
     HorizonTable,
@@ -26,12 +32,15 @@ from maebashi_dx.forecast.conformal import (
     apply_calibration,
     calibrate,
     calibrate_plan,
+    calibrate_value,
     calibrated_interval,
     chance,
     conformal_quantiles,
+    horizon_months,
     min_scores,
     series_pace,
 )
+from maebashi_dx.forecast.messages import Message
 from maebashi_dx.forecast.run import run_forecaster
 
 Panel = dict[str, tuple[tuple[date, ...], tuple[float, ...]]]
@@ -293,6 +302,69 @@ class TestCalibratedForecast:
             tables=(table(3, 20), table(6, 5), table(12, 20)),
         )
         assert [c.table(m).months for m in (1, 3, 4, 7, 30)] == [3, 3, 12, 12, 12]  # type: ignore[union-attr]
+
+
+class TestHorizonTable:
+    """A deadline takes the table of its whole calendar months, as the track record counts
+    its horizons, not of days ÷ 30.44 (6.01 such months took the 12-month table)."""
+
+    @staticmethod
+    def _calibration() -> Calibration:
+        def table(months: int) -> HorizonTable:
+            scores = tuple(float(i) for i in range(20))
+            return HorizonTable(
+                months=months, scores=scores, alpha=0.2, steps=0, missed=0.0, series=1
+            )
+
+        return Calibration(
+            method="blend",
+            as_of=date(2019, 1, 1),
+            level=0.8,
+            gamma=0.05,
+            tables=tuple(table(m) for m in (3, 6, 12, 24)),
+        )
+
+    @pytest.mark.parametrize(
+        ("as_of", "deadline", "days", "months"),
+        [
+            (date(2019, 7, 1), date(2019, 10, 1), 92, 3),
+            (date(2019, 4, 1), date(2019, 10, 1), 183, 6),
+            (date(2021, 4, 1), date(2022, 4, 1), 365, 12),
+            (date(2019, 4, 1), date(2020, 4, 1), 366, 12),
+        ],
+    )
+    def test_by_calendar_months(self, as_of: date, deadline: date, days: int, months: int) -> None:
+        assert (deadline - as_of).days == days
+        data = SeriesInput(
+            kpi_id="x",
+            days=(months_before(as_of, 24), as_of),
+            values=(10.0, 20.0),
+            target=50.0,
+            deadline=deadline,
+            as_of=as_of,
+            bounds=(0.0, 100.0),
+        )
+        found = calibrate_value(20.0, data, self._calibration(), (30.0,))
+        assert not isinstance(found, Message)
+        assert found.table.months == months
+
+    @given(st.dates(date(1990, 1, 1), date(2100, 12, 31)), st.integers(0, 600))
+    def test_a_whole_number_of_months_is_itself(self, start: date, k: int) -> None:
+        assert horizon_months(start, months_before(start, -k)) == k
+
+    @given(
+        st.dates(date(1990, 1, 1), date(2100, 12, 31)),
+        st.integers(1, 20000),
+        st.integers(0, 400),
+    )
+    def test_nearest_and_monotone(self, start: date, n: int, more: int) -> None:
+        """Within 0.6 of days ÷ 30.44 (half a month, and the calendar's months of 28 to 31
+        days drift from the average by under three days), and never fewer months for a
+        later deadline."""
+        end = start + timedelta(days=n)
+        m = horizon_months(start, end)
+        assert abs(m - n / (365.25 / 12)) <= 0.6
+        assert horizon_months(start, end + timedelta(days=more)) >= m
 
 
 @given(st.floats(0.5, 0.95))

@@ -50,6 +50,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast.messages import Message, _msg
@@ -81,12 +82,14 @@ __all__ = [
     "calibrated_interval",
     "chance",
     "conformal_quantiles",
+    "horizon_months",
     "min_scores",
     "series_pace",
 ]
 
 #: The horizons, in months, a calibration keeps a table for; a deadline uses the table
-#: of the shortest horizon at or beyond it (the longest one past them all).
+#: of the shortest horizon at or beyond its whole calendar months (:func:`horizon_months`;
+#: the longest one past them all).
 HORIZONS = (3, 6, 12, 24, 36)
 #: ACI's step. Gibbs & Candès take 0.005 for thousands of daily steps; with one step a
 #: month (tens of steps), 0.05 lets a run of months where every outcome fell outside
@@ -120,6 +123,31 @@ def series_pace(days: Sequence[date], values: Sequence[float]) -> float | None:
         return None
     pace = abs(values[-1] - level) / years
     return pace if pace > 0 and math.isfinite(pace) else None
+
+
+def horizon_months(start: date, end: date) -> int:
+    """The whole calendar months from ``start`` to ``end``, to the nearest month (half a
+    month or more rounds up): the horizon whose table a deadline uses.
+
+    Counted on the calendar as the track record's horizons are (the day ``months``
+    later, :func:`months_before`; dateutil's ``relativedelta`` for the whole months), not
+    as days ÷ 30.44: 1 April to 1 October is 6 months although its 183 days are 6.01
+    average months, and 1 April 2019 to 1 April 2020 is 12 although 2020 is a leap year.
+
+    >>> from datetime import date
+    >>> horizon_months(date(2019, 4, 1), date(2019, 10, 1))  # 183 days
+    6
+    >>> horizon_months(date(2019, 4, 1), date(2020, 4, 1))  # 366 days
+    12
+    >>> [horizon_months(date(2022, 5, 31), date(2022, 7, d)) for d in (14, 16)]
+    [1, 2]
+    """
+    if end <= start:
+        return 0
+    delta = relativedelta(end, start)
+    whole = delta.years * 12 + delta.months
+    lower, upper = months_before(start, -whole), months_before(start, -whole - 1)
+    return whole + 1 if (end - lower) >= (upper - end) else whole
 
 
 def min_scores(level: float) -> int:
@@ -251,13 +279,14 @@ class Calibration:
     gamma: float
     tables: tuple[HorizonTable, ...]
 
-    def table(self, months: float) -> HorizonTable | None:
-        """The table for a horizon of ``months``: the shortest at or beyond it with
-        enough scores (:func:`min_scores`), else the longest with enough; None if none."""
+    def table(self, months: int) -> HorizonTable | None:
+        """The table for a horizon of ``months`` whole calendar months
+        (:func:`horizon_months`): the shortest at or beyond it with enough scores
+        (:func:`min_scores`), else the longest with enough; None if none."""
         usable = [t for t in self.tables if len(t.scores) >= min_scores(self.level)]
         if not usable:
             return None
-        beyond = [t for t in usable if t.months >= months - 1e-9]
+        beyond = [t for t in usable if t.months >= months]
         return min(beyond, key=lambda t: t.months) if beyond else usable[-1]
 
 
@@ -560,12 +589,14 @@ def calibrate_value(
     why when the calibration cannot apply (no time left, no pace to scale by, too few
     scores at every horizon)."""
     years = (data.deadline - data.as_of).days / YEAR_DAYS
-    scale = series_pace(data.days, data.values)
-    table = calibration.table(years * 12)
     if years <= 0:
         return _msg("forecast.uncalibrated.no_time")
+    scale = series_pace(data.days, data.values)
     if scale is None:
         return _msg("forecast.uncalibrated.no_pace")
+    # By calendar months, as the tables' horizons are counted: 6.01 average months
+    # (1 April to 1 October) must not take the 12-month table.
+    table = calibration.table(horizon_months(data.as_of, data.deadline))
     if table is None:
         most = max((len(t.scores) for t in calibration.tables), default=0)
         need = min_scores(calibration.level)
