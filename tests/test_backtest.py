@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from maebashi_dx import FORECASTERS
 from maebashi_dx.backtest import (
     CALIBRATED_SUFFIX,
+    Outcome,
     Window,
     backtest,
     reliability,
@@ -24,7 +25,8 @@ from maebashi_dx.backtest import (
 )
 from maebashi_dx.datasets import mynumber_cards
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.forecast import Reference, pace_shift, value_at
+from maebashi_dx.forecast import Reference, months_before, pace_shift, value_at
+from maebashi_dx.model import Direction
 from maebashi_dx.report import render
 
 WINDOWS = [Window.months(date(2021, 4, 1), 12), Window.months(date(2020, 4, 1), 6)]
@@ -262,3 +264,69 @@ class TestCalibrated:
         ja = render(reliability_table(reliability(result), lang="ja"), "text")
         assert "複合予測（`blend`）（較正済み）" in ja
         assert "Brier score of the verdict" in render(brier_table(reliability(result)), "markdown")
+
+
+class TestLowerIsBetter:
+    """A KPI where lower is better meets its target at or below it: the chances say so,
+    and the reliability table and the status agreement must count it the same way."""
+
+    def test_falling_series_meet_a_ceiling(self) -> None:
+        days = tuple(months_before(date(2022, 1, 1), -k) for k in range(48))
+        # 30 steady declines with a little noise, all well below 60 by 2025-07.
+        panel = {
+            f"s{i}": (
+                days,
+                tuple(
+                    80.0 - (0.5 + 0.02 * i) * k + (0.3 if k % 3 == 0 else 0.0) for k in range(48)
+                ),
+            )
+            for i in range(30)
+        }
+        window = Window.months(date(2025, 1, 1), 6)
+        result = backtest(
+            panel,
+            ["blend"],
+            [window],
+            direction=Direction.DECREASE,
+            calibrate=["blend"],
+            targets=[60.0],
+        )
+        outs = [o for o in result.outcomes if o.method == "blend" + CALIBRATED_SUFFIX]
+        assert len(outs) == 30
+        assert all(o.actual <= 60.0 for o in outs)  # every one met its ceiling
+        assert all(o.probabilities[0] > 0.9 for o in outs)  # and was told so
+        overall = next(r for r in reliability(result) if r.window is None)
+        assert all(b.observed == 1.0 for b in overall.bins)
+        assert overall.brier < 0.01
+        (agreement,) = [a for a in status_agreement(result, [60.0]) if a.method == "blend"]
+        assert (agreement.met, agreement.agree) == (1.0, 1.0)
+
+    @given(
+        st.lists(st.tuples(st.floats(-100, 100), st.floats(-100, 100)), min_size=1, max_size=20),
+        st.floats(-100, 100),
+    )
+    def test_symmetry_under_a_change_of_direction(
+        self, pairs: list[tuple[float, float]], target: float
+    ) -> None:
+        """Negating forecasts, actuals and target and flipping the direction changes no
+        verdict (the convention ``direction.sign × (value − target) ≥ 0``)."""
+        window = Window.months(date(2021, 4, 1), 6)
+
+        def run(sign: int, direction: Direction) -> tuple[float, float, float, float]:
+            outcomes = [
+                Outcome(
+                    series_id=f"s{i}",
+                    method="m",
+                    window=window,
+                    forecast=sign * f,
+                    low=sign * f,
+                    high=sign * f,
+                    actual=sign * a,
+                )
+                for i, (f, a) in enumerate(pairs)
+            ]
+            result = score_outcomes(outcomes, direction=direction)
+            (a,) = status_agreement(result, [sign * target])
+            return a.agree, a.met, a.false_alarms, a.missed_warnings
+
+        assert run(1, Direction.INCREASE) == run(-1, Direction.DECREASE)

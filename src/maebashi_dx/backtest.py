@@ -170,6 +170,14 @@ class Backtest:
     overall: tuple[Score, ...]
     level: float
     targets: tuple[float, ...] = ()
+    #: Whether higher is better: a target is met when ``direction.sign × (value −
+    #: target) ≥ 0`` (:attr:`~maebashi_dx.forecast.Forecast.meets_target`'s convention).
+    direction: Direction = Direction.INCREASE
+
+    def meets(self, value: float, target: float) -> bool:
+        """Whether ``value`` meets ``target`` in the backtest's direction (at or above it
+        when higher is better, at or below it when lower is)."""
+        return self.direction.sign * (value - target) >= 0
 
     def score(self, method: str, window: Window | None = None) -> Score:
         """The score of one method on one window (or overall)."""
@@ -204,7 +212,9 @@ def backtest(
         windows: The (origin, horizon) pairs.
         level: The confidence level of the intervals scored for coverage.
         bounds: The series' natural bounds, given to the forecasters.
-        direction: Whether higher is better (for forecasters that care).
+        direction: Whether higher is better: given to the forecasters, and the sense in
+            which the ``targets`` are met (by the chances, :func:`reliability` and
+            :func:`status_agreement`).
         keep_outcomes: Keep every single outcome (memory grows with the panel).
         references: A series to pool toward, by series id (e.g. each city's prefecture),
             cut at each origin like the series themselves.
@@ -332,6 +342,7 @@ def backtest(
         overall=overall,
         level=level,
         targets=targets,
+        direction=direction,
     )
 
 
@@ -340,6 +351,7 @@ def score_outcomes(
     *,
     level: float = DEFAULT_LEVEL,
     skipped: Mapping[str, int] | None = None,
+    direction: Direction = Direction.INCREASE,
 ) -> Backtest:
     """Score outcomes made elsewhere (e.g. another library's forecasts on the same series
     and windows) exactly as :func:`backtest` scores its own.
@@ -348,6 +360,7 @@ def score_outcomes(
         outcomes: The forecasts against what happened.
         level: The intervals' nominal level.
         skipped: Series left out, by method (counted in the scores).
+        direction: Whether higher is better (for :func:`status_agreement`).
     """
     skipped = skipped or {}
     groups: dict[tuple[str, Window], list[Outcome]] = {}
@@ -362,7 +375,13 @@ def score_outcomes(
     overall = tuple(
         _score(m, None, outs, skipped.get(m, 0), level) for m, outs in by_method.items()
     )
-    return Backtest(outcomes=tuple(outcomes), scores=scores, overall=overall, level=level)
+    return Backtest(
+        outcomes=tuple(outcomes),
+        scores=scores,
+        overall=overall,
+        level=level,
+        direction=direction,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -393,7 +412,8 @@ class Agreement:
 
 def status_agreement(result: Backtest, targets: Sequence[float]) -> tuple[Agreement, ...]:
     """For each method, window and target: would the target have been met, as forecast at
-    the origin and as it happened? Needs a backtest run with ``keep_outcomes=True``."""
+    the origin and as it happened (in the backtest's direction: at or below the target
+    when lower is better)? Needs a backtest run with ``keep_outcomes=True``."""
     groups: dict[tuple[str, Window], list[Outcome]] = {}
     for o in result.outcomes:
         groups.setdefault((o.method, o.window), []).append(o)
@@ -401,8 +421,8 @@ def status_agreement(result: Backtest, targets: Sequence[float]) -> tuple[Agreem
     for (method, window), outcomes in groups.items():
         n = len(outcomes)
         for target in targets:
-            said = [o.forecast >= target for o in outcomes]
-            did = [o.actual >= target for o in outcomes]
+            said = [result.meets(o.forecast, target) for o in outcomes]
+            did = [result.meets(o.actual, target) for o in outcomes]
             out.append(
                 Agreement(
                     method=method,
@@ -468,13 +488,15 @@ def reliability(
     """Brier scores and reliability tables (the chance forecast in equal-width bins
     against the share that happened; Murphy & Winkler 1977) for every calibrated method
     and window, then over all windows; per target with ``by_target``, else pooled over
-    the targets. Needs a backtest run with ``targets`` and ``keep_outcomes=True``."""
+    the targets. A target is met in the backtest's direction (:meth:`Backtest.meets`),
+    as the chances are given. Needs a backtest run with ``targets`` and
+    ``keep_outcomes=True``."""
     groups: dict[tuple[str, Window | None, float | None], list[tuple[float, bool, bool]]] = {}
     for o in result.outcomes:
         if len(o.probabilities) != len(result.targets):
             continue
         for target, p in zip(result.targets, o.probabilities, strict=True):
-            item = (p, o.actual >= target, o.forecast >= target)
+            item = (p, result.meets(o.actual, target), result.meets(o.forecast, target))
             key_target = target if by_target else None
             for window in (o.window, None):
                 groups.setdefault((o.method, window, key_target), []).append(item)
