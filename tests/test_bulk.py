@@ -396,3 +396,18 @@ def test_a_calibration_runs_through_the_object_path_with_its_chances(plan: Plan)
     assert (row["forecast_low"], row["forecast_high"]) == want.interval
     assert row["probability"] == want.probability
     assert assess_table(EMPTY, plan, as_of)["probability"].null_count() == len(plan.kpis)
+
+
+def test_a_staged_kpis_stage_ids_are_read_and_checked(plan: Plan, tmp_path: Path) -> None:
+    """A stage id repeating the plan's own measurement is that measurement; a new one is
+    merged as merge_measurements merges it; one off the ladder names its line."""
+    kpi3 = plan.kpi("kpi3")
+    own = kpi3.history()[-1]
+    rows = [("kpi3", own.as_of.isoformat(), str(own.value)), ("kpi3", "R4.7", "implemented")]
+    path = write(tmp_path / "m.csv", csv_text(rows))
+    assert differences(merged(plan, csv_text(rows)), AS_OF, path, plan) == []
+    bad = write(tmp_path / "bad.csv", csv_text([("kpi3", "R4.7", "done"), ("kpi3", "R4.8", "2")]))
+    with pytest.raises(PlanError) as caught:
+        assess_table(bad, plan, AS_OF)
+    assert "line 2: KPI 'kpi3': value: 'done' is not a stage of this KPI" in str(caught.value)
+    assert "line 3: KPI 'kpi3': value: 2.0 is not a stage of this KPI" in str(caught.value)

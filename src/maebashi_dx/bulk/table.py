@@ -202,6 +202,10 @@ def _own_rows(table: KPITable, rows: Rows) -> _Long:
             where, line = rows.where(i)
             msg = f"KPI {show(ids[int(kpi[i])])}: value: {show(rows.text[i])} is not a number"
             problems.append(Problem(where, msg, line))
+    values = rows.value
+    if table.objects is not None and staged.any():
+        values, found = _stage_positions(table.objects, rows, staged)
+        problems += found
     base_day = ordinals(frame["baseline_day"].fill_null(date(1970, 1, 1)))
     base_day = np.where(frame["baseline_day"].is_null().to_numpy(), -1, base_day)
     base_value = frame["baseline_value"].fill_null(np.nan).to_numpy().astype(np.float64)
@@ -219,7 +223,7 @@ def _own_rows(table: KPITable, rows: Rows) -> _Long:
                 own_day.append(m.as_of.toordinal())
                 own_value.append(numeric(kpi_object, m))
     n_own = len(own_kpi)
-    kpis, days, values = kpi, rows.day, rows.value
+    kpis, days = kpi, rows.day
     source_row = np.arange(len(kpi), dtype=np.int64)
     if n_own:
         kpis = np.concatenate([np.asarray(own_kpi, dtype=np.int64), kpis])
@@ -279,6 +283,30 @@ def _own_rows(table: KPITable, rows: Rows) -> _Long:
     return _Long(
         kpi=kpis, day=days, value=values, row=source_row, base_day=base_day, base_value=base_value
     )
+
+
+def _stage_positions(
+    objects: Sequence[KPI], rows: Rows, staged: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], list[Problem]]:
+    """The rows' values with a staged KPI's stage ids as ladder positions (what the
+    object path computes with), and the rows whose value is no stage of their KPI."""
+    values = rows.value.copy()
+    texts = rows.text.to_list() if rows.text is not None else [None] * len(values)
+    problems = []
+    for i in np.nonzero(staged[rows.kpi])[0].tolist():
+        kpi = objects[int(rows.kpi[i])]
+        text = texts[i]
+        try:
+            if text is None:
+                raise KeyError(text)
+            values[i] = float(kpi.stage_index(text))
+        except KeyError:
+            where, line = rows.where(i)
+            shown = show(text) if text is not None else show(float(values[i]))
+            stages = ", ".join(s.id for s in kpi.ladder)
+            msg = f"KPI {show(kpi.id)}: value: {shown} is not a stage of this KPI ({stages})"
+            problems.append(Problem(where, msg, line))
+    return values, problems
 
 
 def _points(part: pl.DataFrame, long: _Long, as_of: date) -> Points:
@@ -459,13 +487,16 @@ def _object_rows(
     mine = np.nonzero(wanted[long.kpi])[0]
     texts = rows.text.to_list() if rows.text is not None else None
     by_kpi: dict[int, list[tuple[date, float | None, str | None]]] = {}
+    staged = table.frame["staged"].to_numpy()
     for i in mine.tolist():
-        value = float(long.value[i])
         row = int(long.row[i])
-        text = texts[row] if texts is not None and row >= 0 and math.isnan(value) else None
         if row < 0:
             continue  # a plan's own measurement: the KPI object holds it
-        point = (date.fromordinal(int(long.day[i])), None if math.isnan(value) else value, text)
+        value: float | None = float(long.value[i])
+        text = None
+        if staged[long.kpi[i]] or math.isnan(float(long.value[i])):
+            value, text = None, texts[row] if texts is not None else None  # a stage id
+        point = (date.fromordinal(int(long.day[i])), value, text)
         by_kpi.setdefault(int(long.kpi[i]), []).append(point)
     out: list[dict[str, Any]] = []
     for index, kpi_id in part.select("kpi", "kpi_id").iter_rows():
