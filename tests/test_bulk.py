@@ -411,3 +411,14 @@ def test_a_staged_kpis_stage_ids_are_read_and_checked(plan: Plan, tmp_path: Path
         assess_table(bad, plan, AS_OF)
     assert "line 2: KPI 'kpi3': value: 'done' is not a stage of this KPI" in str(caught.value)
     assert "line 3: KPI 'kpi3': value: 2.0 is not a stage of this KPI" in str(caught.value)
+
+
+def test_without_polars_the_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import maebashi_dx.bulk
+    from maebashi_dx.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "polars", None)
+    with pytest.raises(MissingDependencyError, match=r"maebashi-dx\[bulk\]"):
+        maebashi_dx.bulk.assess_table  # noqa: B018  (the lazy name's import is the test)
