@@ -238,6 +238,34 @@ class TestCalibrated:
                 y.actual,
             )
 
+    def test_a_poisoned_future_leaves_the_earlier_window_alone(self, gunma) -> None:  # type: ignore[no-untyped-def]
+        """Two windows, one track record up to the later origin: every value after the
+        earlier origin (bar its outcome) replaced by nonsense changes none of the earlier
+        window's calibrated intervals and chances. A calibration of that window that
+        read anything known only later (e.g. calibrating at its horizon) would change."""
+        early = Window.months(date(2020, 4, 1), 6)
+        late = Window.months(date(2021, 4, 1), 12)
+        runs = []
+        for poison in (False, True):
+            panel = {}
+            for key, (days, values) in list(gunma.items())[:12]:
+                spoiled = tuple(
+                    1e9 + i if poison and early.origin < d and d != early.horizon else v
+                    for i, (d, v) in enumerate(zip(days, values, strict=True))
+                )
+                panel[key] = (days, spoiled)
+            result = backtest(panel, ["blend"], [early, late], calibrate=["blend"], targets=[20.0])
+            runs.append(
+                [
+                    (o.series_id, o.method, o.low, o.high, o.probabilities)
+                    for o in result.outcomes
+                    if o.window == early
+                ]
+            )
+        clean, dirty = runs
+        assert any(m == "blend" + CALIBRATED_SUFFIX and p for _, m, _, _, p in clean)
+        assert clean == dirty
+
     def test_only_methods_of_the_backtest(self, gunma) -> None:  # type: ignore[no-untyped-def]
         with pytest.raises(
             CalculationError, match="calibrate names methods not in the backtest: cagr"

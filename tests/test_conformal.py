@@ -20,6 +20,7 @@ from maebashi_dx.forecast import (
     forecast,
     months_before,
     series_input,
+    value_at,
 )
 from maebashi_dx.forecast.conformal import (
     Calibration,
@@ -218,6 +219,42 @@ class TestNeverReadsTheFuture:
             for k, (days, values) in sample.items()
         }
         assert record.calibration(day) == calibrate(cut, "blend", day, horizons=(6, 12))
+
+    @pytest.mark.parametrize("method", ["blend", "recent_6m"])
+    def test_every_case_is_recomputable_from_its_origin(
+        self, prefectures: Panel, method: str
+    ) -> None:
+        """Each case of a track record is what the series cut at its origin gives (the
+        forecast and the pace it is scaled by), and its actual what the snapshots on or
+        before its ``known_on`` give, ``known_on`` being on or after its horizon and on or
+        before the record's last day (2021-05-01, a year before the data end): a leak
+        anywhere in the record (a snapshot too many at the fit, the scale or the actual,
+        an outcome known after the record's day) breaks one of these."""
+        sample = dict(list(prefectures.items())[:4])
+        record = TrackRecord(
+            sample, method, date(2021, 5, 1), horizons=(6, 12), bounds=(0.0, 100.0)
+        )
+        forecaster = FORECASTERS.get(method)
+        assert len(record._cases) > 200
+        for c in record._cases:
+            days, values = sample[c.series_id]
+            k = sum(d <= c.origin for d in days)
+            horizon = months_before(c.origin, -c.months)
+            seen = SeriesInput(
+                kpi_id="x",
+                days=days[:k],
+                values=values[:k],
+                target=100.0,
+                deadline=months_before(c.origin, -36),
+                as_of=c.origin,
+                bounds=(0.0, 100.0),
+            )
+            assert forecaster.fit(seen).predict(horizon) == pytest.approx(c.forecast, abs=1e-9)
+            assert series_pace(days[:k], values[:k]) == pytest.approx(c.scale, abs=1e-12)
+            assert horizon <= c.known_on <= record.until
+            j = sum(d <= c.known_on for d in days)
+            actual = value_at(days[:j], values[:j], horizon)
+            assert actual == pytest.approx(c.actual, abs=1e-12)
 
 
 @pytest.fixture(scope="module")
