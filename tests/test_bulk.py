@@ -422,3 +422,34 @@ def test_without_polars_the_missing_extra_is_named(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "polars", None)
     with pytest.raises(MissingDependencyError, match=r"maebashi-dx\[bulk\]"):
         maebashi_dx.bulk.assess_table  # noqa: B018  (the lazy name's import is the test)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    plan=plans(),
+    data=st.data(),
+    offset=st.integers(-400, 3000),
+    method=st.sampled_from([None, *METHODS]),
+)
+def test_bulk_agrees_with_bounds_and_without_baselines(
+    plan: Plan, data: st.DataObject, offset: int, method: str | None
+) -> None:
+    """The same, with natural bounds (the forecasts capped, a target out of reach) and
+    KPIs without a baseline (elapsed from the plan's start, no achievement)."""
+    import attrs
+
+    kpis = []
+    for kpi in plan.kpis:
+        if kpi.kind.value == "quantitative":
+            _, values = kpi.numbers()
+            low, high = min((*values, float(kpi.target.value))), max(values)
+            margin = data.draw(st.floats(0, 1e6))
+            bounds = (low - data.draw(st.floats(0, 1e6)), high + margin)
+            if bounds[0] < bounds[1] and data.draw(st.booleans()):
+                kpi = attrs.evolve(kpi, bounds=bounds)
+            if kpi.measurements and data.draw(st.booleans()):
+                kpi = attrs.evolve(kpi, baseline=None)
+        kpis.append(kpi)
+    plan = attrs.evolve(plan, kpis=tuple(kpis))
+    as_of = plan.period.start + timedelta(days=offset)
+    assert differences(plan, as_of, method=method) == []
