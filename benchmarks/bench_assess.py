@@ -18,6 +18,10 @@ Both anchors are checked against ``assess(method="recent")`` on every KPI (achie
 and forecast to 1e-9, the same status). The anchors' inputs (the KPIs' days as ordinals,
 their values, one long table) are built untimed, like the plans. Each time is the best
 CPU time (``time.process_time``) of ``--repeat`` runs: the least disturbed by other work.
+Each is also split out into the part Python's cyclic garbage collector took (read
+through ``gc.callbacks``): with 1.9 M objects held by the national plans, each full
+collection walks them all, and what an assessment keeps per KPI decides how often one
+comes.
 
     python benchmarks/bench_assess.py                 # the full workload
     python benchmarks/bench_assess.py --cities 100    # a quicker look
@@ -295,14 +299,47 @@ def disagreements(got: Rows, want: Rows) -> int:
     return len(bad)
 
 
-def best_time(fn: Callable[[], object], repeat: int) -> tuple[float, Any]:
-    """The least CPU time of ``repeat`` runs, and the last run's result."""
-    best, result = float("inf"), None
+@dataclass
+class Timing:
+    """A run's CPU time, and the part of it Python's cyclic garbage collector took."""
+
+    seconds: float = float("inf")
+    collector: float = 0.0
+    full_collections: int = 0
+
+
+class _CollectorClock:
+    """A :data:`gc.callbacks` entry adding each collection's CPU time to a run's."""
+
+    def __init__(self, run: Timing) -> None:
+        self.run = run
+        self.started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.process_time()
+        else:
+            self.run.collector += time.process_time() - self.started
+            self.run.full_collections += info["generation"] == 2
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> tuple[Timing, Any]:
+    """The least CPU time of ``repeat`` runs (with its collector time), and the last
+    run's result."""
+    best, result = Timing(), None
     for _ in range(repeat):
         gc.collect()
-        t0 = time.process_time()
-        result = fn()
-        best = min(best, time.process_time() - t0)
+        run = Timing(seconds=0.0)
+        clock = _CollectorClock(run)
+        gc.callbacks.append(clock)
+        try:
+            t0 = time.process_time()
+            result = fn()
+            run.seconds = time.process_time() - t0
+        finally:
+            gc.callbacks.remove(clock)
+        if run.seconds < best.seconds:
+            best = run
     return best, result
 
 
@@ -328,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     built = time.perf_counter() - t0
     n = sum(len(s.days) for s in series)
 
-    figures: dict[str, float] = {}
+    figures: dict[str, Timing] = {}
     label = f"assess ({args.method or 'default forecaster'})"
     figures[label], _ = best_time(
         lambda: [assess(p, as_of, method=args.method, scale="nagayo") for p in plans],
@@ -349,9 +386,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"measurements: {n:,} (plans and anchor tables built in {built:.1f} s, not timed)")
     print(f"best CPU time of {args.repeat} runs each:")
     anchors = [a for a in ("python loop", "polars") if a in figures]
-    for name, seconds in figures.items():
-        ratios = "".join(f", {seconds / figures[a]:5.2f}x {a}" for a in anchors if a != name)
+    for name, timing in figures.items():
+        seconds = timing.seconds
+        ratios = "".join(
+            f", {seconds / figures[a].seconds:5.2f}x {a}" for a in anchors if a != name
+        )
         print(f"  {name:32} {seconds:7.3f} s {n / seconds / 1e6:7.3f} M measurements/s{ratios}")
+    print("of which Python's cyclic garbage collector (it walks every object the process holds):")
+    for name, timing in figures.items():
+        share = timing.collector / timing.seconds
+        full = timing.full_collections
+        print(f"  {name:32} {timing.collector:7.3f} s ({share:.0%}, {full} full collections)")
     if tables is None:
         print("  polars: not installed (pip install 'maebashi-dx[bench]'), anchor skipped")
     for name, bad in agree.items():
