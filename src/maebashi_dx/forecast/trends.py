@@ -132,9 +132,13 @@ class _Transform:
     upper: float = 1.0
 
     def forward(self, y: float) -> float:
+        if self.space == "identity":  # the identity, without a call (a hot path)
+            return y
         return float(forward(self.space, y, self.lower, self.upper))
 
     def back(self, z: float) -> float:
+        if self.space == "identity":
+            return z
         return float(back(self.space, z, self.lower, self.upper))
 
 
@@ -164,9 +168,10 @@ class _LineTrend(_Explained):
         return tuple(map(Point, self.days, self.values))
 
     def _cap(self, value: float) -> float:
-        if self.bounds is None:
+        bounds = self.bounds
+        if bounds is None:
             return value
-        return float(cap(value, *self.bounds))
+        return float(cap(value, bounds[0], bounds[1], ScalarMath))
 
     @property
     def interval_message(self) -> Message | None:
