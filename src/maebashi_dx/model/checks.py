@@ -158,10 +158,15 @@ def _texts_pass(values: Iterable[object], key: str) -> bool:
                 if any(text_problem(str(text), is_id=is_id) for text in set(same)):
                     return False
         elif attrs.has(kind):
-            distinct = list(dict(zip(map(id, same), same, strict=True)).values())
-            for name in _init_fields(kind):
-                if not _texts_pass(map(attrgetter(name), distinct), name):
-                    return False
+            # A block at a time, so that a million measurements need no million-entry
+            # table; objects shared (a DateSpan on many measurements) are looked at once
+            # a block.
+            for start in range(0, len(same), _BLOCK):
+                block = same[start : start + _BLOCK]
+                distinct = list(dict(zip(map(id, block), block, strict=True)).values())
+                for name in _init_fields(kind):
+                    if not _texts_pass(map(attrgetter(name), distinct), name):
+                        return False
         elif issubclass(kind, tuple):
             if not _texts_pass(chain.from_iterable(same), key):  # type: ignore[arg-type]
                 return False
@@ -173,6 +178,9 @@ def _texts_pass(values: Iterable[object], key: str) -> bool:
             ):
                 return False
     return True
+
+
+_BLOCK = 1 << 16
 
 
 @functools.cache
