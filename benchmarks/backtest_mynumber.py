@@ -286,7 +286,7 @@ def acceleration(panel: Panel, result: Backtest, window: Window) -> tuple[float,
 
 def coverage_summary(result: Backtest, gamma: float, interleave: bool) -> None:
     """The defaults' 80% intervals, as they are and calibrated, on every window."""
-    how = "one level per month modulo the horizon" if interleave else "one level"
+    how = "one level per month modulo the horizon" if interleave else "one level, the default"
     print(f"80% intervals, share of outcomes inside (mean width); ACI step {gamma}, {how}")
     for window in WINDOWS:
         cells = []
@@ -320,8 +320,9 @@ def long_run(
         for t in calibration.tables:
             print(
                 f"  {method}, {t.months} months: {t.steps} origins, {t.missed:.1%} missed "
-                f"(nominal 20%); level now {1 - t.alpha:.0%}; {len(t.scores):,} scores from "
-                f"{t.series:,} series"
+                f"(nominal 20%; ACI's bound ±{t.bound:.2f}, feedback up to {t.delay} "
+                f"updates late); level now {1 - t.alpha:.0%}; {len(t.scores):,} scores "
+                f"from {t.series:,} series"
             )
     print()
 
@@ -384,9 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         "--gamma", type=float, default=DEFAULT_GAMMA, help="ACI's step for the calibration"
     )
     parser.add_argument(
-        "--sequential",
+        "--interleaved",
         action="store_true",
-        help="ACI with one level for all origins, not one per month modulo the horizon",
+        help="ACI with one level per month modulo the horizon, not one for all origins",
     )
     args = parser.parse_args(argv)
 
@@ -402,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         calibrate=DEFAULTS,
         targets=TARGETS,
         gamma=args.gamma,
-        interleave=not args.sequential,
+        interleave=args.interleaved,
     )
     seconds = time.perf_counter() - t0
     print(render(scores_table(result), args.format))
@@ -426,8 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     means = {m: sum(result.score(m, w).mae for w in WINDOWS) / len(WINDOWS) for m in methods}
     print("mean MAE over the windows: " + ", ".join(f"{m} {v:.3f}" for m, v in means.items()))
     print(f"{len(panel):,} series, {len(result.outcomes):,} forecasts in {seconds:.1f} s\n")
-    coverage_summary(result, args.gamma, not args.sequential)
-    long_run(panel, references, args.gamma, not args.sequential)
+    coverage_summary(result, args.gamma, args.interleaved)
+    long_run(panel, references, args.gamma, args.interleaved)
 
     if args.sweep:
         extra = backtest(

@@ -29,6 +29,7 @@ from maebashi_dx.forecast.conformal import (
     _Case,
     _replay,
     _score,
+    aci_bound,
     aci_step,
     apply_calibration,
     calibrate,
@@ -117,6 +118,38 @@ class TestACI:
             level = aci_step(level, alpha, gamma, err)
         bound = (max(alpha, 1 - alpha) + gamma) / (gamma * len(errs))
         assert abs(sum(errs) / len(errs) - alpha) <= bound + 1e-9
+
+    @given(
+        st.floats(0.05, 0.5),
+        st.floats(0.005, 0.5),
+        st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12)), min_size=1, max_size=300),
+    )
+    def test_long_run_miss_share_with_delayed_feedback(
+        self, alpha: float, gamma: float, raw: list[tuple[float, int]]
+    ) -> None:
+        """aci_bound's extension of Proposition 4.1: each step issues an interval at the
+        level then in force, scored some steps later (random delays); any errors in
+        [0, 1], 0 for an interval issued at ≤ 0 and 1 for one issued at ≥ 1, keep the
+        mean miss share of the scored ones within the bound for the largest delay seen."""
+        level, errs, updates, delay = alpha, [], 0, 1
+        pending: list[tuple[int, float, float, int]] = []  # (due, level, raw err, updates)
+        for t, (e, lag) in enumerate(raw):
+            pending.append((t + lag, level, e, updates))
+            for item in sorted(p for p in pending if p[0] <= t):
+                pending.remove(item)
+                _, at, e2, before = item
+                err = 0.0 if at <= 0 else 1.0 if at >= 1 else e2
+                errs.append(err)
+                level = aci_step(level, alpha, gamma, err)
+                updates += 1
+                delay = max(delay, updates - before)
+        assume(errs)
+        bound = aci_bound(alpha, gamma, len(errs), delay)
+        assert abs(sum(errs) / len(errs) - alpha) <= bound + 1e-9
+        # ... and with timely feedback never looser than Gibbs & Candès's own bound
+        assert aci_bound(alpha, gamma, len(errs)) <= (
+            (max(alpha, 1 - alpha) + gamma) / (gamma * len(errs)) + 1e-12
+        )
 
     def test_a_miss_widens_a_hit_narrows(self) -> None:
         assert aci_step(0.2, 0.2, 0.05, 1.0) == pytest.approx(0.16)
@@ -258,21 +291,41 @@ class TestNeverReadsTheFuture:
 
 
 @pytest.fixture(scope="module")
+def small(prefectures: Panel) -> Panel:
+    return dict(list(prefectures.items())[:3])
+
+
+@pytest.fixture(scope="module")
 def calibration(prefectures: Panel) -> Calibration:
     return calibrate(prefectures, "blend", date(2022, 5, 1), bounds=(0.0, 100.0))
 
 
 class TestCalibratedForecast:
-    def test_pinned_on_the_prefectures(self, calibration: Calibration) -> None:
-        """The 47 prefectures' track record of blend as of 2022-05-01, pinned."""
+    def test_pinned_on_the_prefectures(self, calibration: Calibration, prefectures: Panel) -> None:
+        """The 47 prefectures' track record of blend as of 2022-05-01, pinned, with one
+        ACI level (the default) and interleaved."""
         table = calibration.table(10)
         assert table is not None
         assert (table.months, len(table.scores), table.series, table.steps) == (12, 2256, 47, 35)
-        assert [round(q, 3) for q in table.quantiles()] == [-0.386, 3.452]
-        # The level now in force, and the miss share of the 35 replayed origins: the
-        # 2020 break (under-forecast everywhere) is in the record.
-        assert round(table.alpha, 4) == 0.1343
-        assert round(table.missed, 3) == 0.644
+        # The 2020 break (under-forecast everywhere) is in the record: up to 14 misses
+        # were pending when it was scored, and the level fell below 0, where the interval
+        # is every outcome; the miss share of the 35 replayed origins is within ACI's
+        # bound of 20%.
+        assert table.quantiles() == (-math.inf, math.inf)
+        assert (round(table.alpha, 4), round(table.missed, 3)) == (-0.3074, 0.49)
+        assert (table.delay, round(table.bound, 3)) == (14, 0.537)
+        assert abs(table.missed - 0.2) <= table.bound
+        six = calibration.table(6)
+        assert six is not None
+        assert (six.months, round(six.missed, 3), round(six.bound, 3)) == (6, 0.273, 0.375)
+        inter = calibrate(
+            prefectures, "blend", date(2022, 5, 1), bounds=(0.0, 100.0), interleave=True
+        ).table(10)
+        assert inter is not None
+        assert [round(q, 3) for q in inter.quantiles()] == [-0.386, 3.452]
+        assert (round(inter.alpha, 4), round(inter.missed, 3)) == (0.1343, 0.644)
+        # twelve sequences of about three steps each: a bound of no use
+        assert (inter.delay, round(inter.bound, 2)) == (2, 5.59)
 
     def test_maebashi_kpi2(self, calibration: Calibration) -> None:
         """前橋市's card rate as of 2022-05-31, toward 2023-03-31, calibrated on the
@@ -283,7 +336,9 @@ class TestCalibratedForecast:
         assert f.value == plain.value
         assert f.interval is not None
         assert plain.interval is not None
-        assert [round(x, 2) for x in f.interval] == [59.26, 100.0]
+        # ACI's level is below 0 after the 2020 break (above): every outcome, 0-100%.
+        assert f.interval == (0.0, 100.0)
+        assert "adapted to 100%" in f.interval_basis
         assert f.probability is not None
         assert round(f.probability, 3) == 0.242
         assert plain.probability is None
@@ -316,6 +371,23 @@ class TestCalibratedForecast:
             forecast(kpi, date(2022, 4, 30), calibration=calibration)
         with pytest.raises(CalculationError, match="level"):
             forecast(kpi, date(2022, 5, 31), level=0.9, calibration=calibration)
+
+    def test_apply_calibration_checks_for_every_caller(self, calibration: Calibration) -> None:
+        """The bulk path calls apply_calibration directly: a 90% forecast is not given
+        an 80% calibration's interval, nor another method's, nor a later one."""
+        data = series_input(maebashi_2022().kpi("kpi2"), date(2022, 5, 31))
+        f90 = run_forecaster(FORECASTERS.get("blend"), data, level=0.9)
+        with pytest.raises(
+            CalculationError, match=r"at level 0\.8, the forecast of 'kpi2' at 0\.9"
+        ):
+            apply_calibration(f90, data, calibration)
+        cagr = run_forecaster(FORECASTERS.get("cagr"), data)
+        with pytest.raises(CalculationError, match="cannot calibrate 'cagr'"):
+            apply_calibration(cagr, data, calibration)
+        early = series_input(maebashi_2022().kpi("kpi2"), date(2022, 4, 30))
+        blend = run_forecaster(FORECASTERS.get("blend"), early)
+        with pytest.raises(CalculationError, match="after the forecast's day"):
+            apply_calibration(blend, early, calibration)
 
     def test_no_pace_no_calibration(self, calibration: Calibration) -> None:
         data = series_input(maebashi_2022().kpi("kpi2"), date(2022, 5, 31))
@@ -459,19 +531,20 @@ def test_the_replay_books_every_miss(
 ) -> None:
     """Coverage bookkeeping, recomputed the slow way: at each origin the scores known by
     then give the interval at the level then in force; each origin's miss share moves its
-    sequence's level once its outcomes are known; ``missed`` is their mean."""
+    sequence's level once its outcomes are known (an interval issued at a level of 1 or
+    more, the empty set, misses all); ``missed`` is their mean, within ACI's bound."""
     months, by_origin = case
     as_of = months_before(max(by_origin), -months)
     table = _replay(months, by_origin, 0.2, gamma, as_of, interleave=interleave)
     levels: dict[int, float] = {}
-    issued: dict[date, tuple[float, float]] = {}
+    issued: dict[date, tuple[float, float, float]] = {}
     errs = []
     for origin in sorted(by_origin):
         for seen in sorted(issued):  # feedback known by this origin, oldest first
             if months_before(seen, -months) <= origin and seen not in {e[0] for e in errs}:
-                low, high = issued[seen]
+                low, high, at = issued[seen]
                 out = [not low <= _score(c) <= high for c in by_origin[seen]]
-                err = sum(out) / len(out)
+                err = 1.0 if at >= 1 else sum(out) / len(out)
                 errs.append((seen, err))
                 key = (seen.year * 12 + seen.month) % months if interleave else 0
                 levels[key] = levels.get(key, 0.2) + gamma * (0.2 - err)
@@ -483,16 +556,19 @@ def test_the_replay_books_every_miss(
         )
         if len(known) >= min_scores(0.8):
             key = (origin.year * 12 + origin.month) % months if interleave else 0
-            issued[origin] = conformal_quantiles(known, levels.get(key, 0.2))
+            at = levels.get(key, 0.2)
+            issued[origin] = (*conformal_quantiles(known, at), at)
     for seen in sorted(issued):
         if seen not in {e[0] for e in errs}:
-            low, high = issued[seen]
+            low, high, at = issued[seen]
             out = [not low <= _score(c) <= high for c in by_origin[seen]]
-            errs.append((seen, sum(out) / len(out)))
+            errs.append((seen, 1.0 if at >= 1 else sum(out) / len(out)))
     assert table.steps == len(errs)
     if errs:
         assert table.missed == pytest.approx(sum(e for _, e in errs) / len(errs))
     assert len(table.scores) == sum(len(cs) for cs in by_origin.values())
+    if errs and gamma > 0:
+        assert abs(table.missed - 0.2) <= table.bound + 1e-9
 
 
 def test_a_plan_of_short_series_calibrates_nothing() -> None:
@@ -506,3 +582,39 @@ def test_a_plan_of_short_series_calibrates_nothing() -> None:
     f = forecast(kpi, date(2022, 5, 31), calibration=c)
     assert (f.value, f.interval, f.probability) == (plain.value, plain.interval, None)
     assert "0 errors of this method's forecasts at one horizon" in f.interval_basis
+
+
+class TestArguments:
+    """Out-of-range or ill-typed arguments raise CalculationError with the argument's
+    name, never a ZeroDivisionError, a silent clamp or a coercion."""
+
+    @pytest.mark.parametrize("gamma", [-0.01, 1.5, math.nan, math.inf, True, "0.05"])
+    def test_gamma(self, small: Panel, gamma: object) -> None:
+        with pytest.raises(CalculationError, match=r"gamma \(ACI's step\) must be a number"):
+            calibrate(small, "blend", date(2022, 5, 1), horizons=(6,), gamma=gamma)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("horizons", [(0,), (-6,), (6, 0), (6.0,), (True,), ()])
+    def test_horizons(self, small: Panel, horizons: tuple[object, ...]) -> None:
+        with pytest.raises(CalculationError, match="horizons must be whole numbers of months"):
+            calibrate(small, "blend", date(2022, 5, 1), horizons=horizons)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("level", [0.0, 1.0, 1.2, True, "0.8", math.nan])
+    def test_level(self, small: Panel, level: object) -> None:
+        with pytest.raises(CalculationError, match="level must be a number between 0 and 1"):
+            calibrate(small, "blend", date(2022, 5, 1), horizons=(6,), level=level)  # type: ignore[arg-type]
+
+    def test_interleave(self, small: Panel) -> None:
+        with pytest.raises(CalculationError, match="interleave must be True or False"):
+            calibrate(small, "blend", date(2022, 5, 1), horizons=(6,), interleave=1)  # type: ignore[arg-type]
+
+    def test_calibrate_interleaves_as_the_record_does(self, small: Panel) -> None:
+        """calibrate(interleave=) is TrackRecord.calibration(interleave=), both ways."""
+        record = TrackRecord(small, "blend", date(2022, 5, 1), horizons=(6, 12))
+        for interleave in (False, True):
+            got = calibrate(
+                small, "blend", date(2022, 5, 1), horizons=(6, 12), interleave=interleave
+            )
+            assert got == record.calibration(date(2022, 5, 1), interleave=interleave)
+        assert calibrate(small, "blend", date(2022, 5, 1), horizons=(6, 12)) == record.calibration(
+            date(2022, 5, 1), interleave=False
+        )

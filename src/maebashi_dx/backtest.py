@@ -202,7 +202,7 @@ def backtest(
     calibrate: Iterable[str] = (),
     targets: Sequence[float] = (),
     gamma: float = DEFAULT_GAMMA,
-    interleave: bool = True,
+    interleave: bool = False,
 ) -> Backtest:
     """Evaluate forecasters by rolling origin over a panel of series.
 
@@ -224,8 +224,9 @@ def backtest(
         targets: Targets whose chance of being met by the horizon the calibrated
             methods give (for :func:`reliability`).
         gamma: ACI's step for the calibration.
-        interleave: ACI with one level per month modulo the horizon (the default; see
-            :mod:`maebashi_dx.forecast.conformal`), or one level for all origins.
+        interleave: ACI with one level per month modulo the horizon, instead of one
+            level for all origins (the default; see
+            :meth:`~maebashi_dx.forecast.conformal.TrackRecord.calibration`).
 
     Returns:
         Scores per method and window, and overall (all windows pooled).

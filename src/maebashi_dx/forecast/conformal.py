@@ -74,6 +74,7 @@ __all__ = [
     "Calibration",
     "HorizonTable",
     "TrackRecord",
+    "aci_bound",
     "aci_step",
     "apply_calibration",
     "calibrate",
@@ -193,6 +194,36 @@ def aci_step(alpha_t: float, alpha: float, gamma: float, err: float) -> float:
     return alpha_t + gamma * (alpha - err)
 
 
+def aci_bound(alpha: float, gamma: float, steps: int, delay: int = 1) -> float:
+    """The most the mean miss share of ``steps`` ACI updates of one level can differ from
+    ``alpha``, when each update scores an interval issued at most ``delay`` updates
+    earlier (1: the previous update's level, Gibbs & Candès's setting).
+
+    Gibbs & Candès (2021), Proposition 4.1, telescoped: the mean of ``alpha − err_t`` is
+    ``(alpha_{T+1} − alpha_1) / (gamma T)``. An interval issued at a level ≤ 0 is
+    everything (no miss) and one issued at ≥ 1 is empty (all missed), so the level falls
+    only through intervals issued above 0, by at most ``gamma (1 − alpha)`` an update,
+    and rises only through those issued below 1, by at most ``gamma alpha``; with
+    ``delay`` updates between an issue and its scoring the level stays within
+    ``[−gamma (1 − alpha) delay, 1 + gamma alpha delay]``, hence::
+
+        |mean err − alpha| ≤ max(alpha + gamma (1 − alpha) delay,
+                                  1 − alpha + gamma alpha delay) / (gamma T)
+
+    With ``delay`` 1 this is at most their ``(max(alpha, 1 − alpha) + gamma) / (gamma T)``.
+    Infinite without adaptation (``gamma`` 0) or without steps.
+
+    >>> round(aci_bound(0.2, 0.05, 36), 3)  # 36 monthly origins, timely feedback
+    0.45
+    >>> round(aci_bound(0.2, 0.05, 36, delay=7), 3)  # 6-month outcomes arrive 6-7 later
+    0.483
+    """
+    if gamma <= 0 or steps <= 0:
+        return math.inf
+    reach = max(alpha + gamma * (1 - alpha) * delay, 1 - alpha + gamma * alpha * delay)
+    return reach / (gamma * steps)
+
+
 def calibrated_interval(
     value: float,
     scale: float,
@@ -247,6 +278,10 @@ class HorizonTable:
         steps: Origins whose outcomes updated it.
         missed: Their mean share of misses (the long-run miss frequency ACI controls).
         series: Series that contributed a score.
+        delay: The most updates of a level between an interval's issue and its scoring
+            (1: each scored before the next was issued).
+        bound: The most ``missed`` may differ from the nominal miss level by ACI's
+            guarantee (:func:`aci_bound`; summed over the sequences when interleaved).
     """
 
     months: int
@@ -255,6 +290,8 @@ class HorizonTable:
     steps: int
     missed: float
     series: int
+    delay: int = 1
+    bound: float = math.inf
 
     def quantiles(self) -> tuple[float, float]:
         """The interval's bounds in scores at the adapted level."""
@@ -334,7 +371,7 @@ class TrackRecord:
         kinds = kinds or {}
         self.method = forecaster.name
         self.until = until
-        self.horizons = tuple(sorted(set(horizons)))
+        self.horizons = _checked_horizons(horizons)
         refs = references or {}
         cases: list[_Case] = []
         for sid, (days, values) in panel.items():
@@ -388,17 +425,25 @@ class TrackRecord:
         *,
         level: float = DEFAULT_LEVEL,
         gamma: float = DEFAULT_GAMMA,
-        interleave: bool = True,
+        interleave: bool = False,
     ) -> Calibration:
         """The calibration as of ``as_of`` (on or before the record's ``until``): only
-        outcomes known by then, and the ACI replay over the grid up to then
-        (``interleave``: one level per month modulo the horizon, see :func:`_replay`;
-        False: one level for all origins, updated as each origin's outcomes arrive)."""
+        outcomes known by then, and the ACI replay over the grid up to then: by default
+        one level for all origins, updated as each origin's outcomes become known
+        (``interleave``: one level per month modulo the horizon; see :func:`_replay`
+        for why one level is the default).
+
+        Raises:
+            CalculationError: ``as_of`` is after the record's day, or ``level``,
+                ``gamma`` or ``interleave`` is out of range or of the wrong type.
+        """
         if as_of > self.until:
             msg = f"a track record up to {self.until} cannot calibrate {as_of}"
             raise CalculationError(msg)
-        if not 0 < level < 1:
-            msg = f"level must be between 0 and 1, got {level}"
+        _check_level(level)
+        _check_gamma(gamma)
+        if not isinstance(interleave, bool):
+            msg = f"interleave must be True or False, got {interleave!r}"
             raise CalculationError(msg)
         tables = []
         for h in self.horizons:
@@ -410,6 +455,35 @@ class TrackRecord:
         return Calibration(
             method=self.method, as_of=as_of, level=level, gamma=gamma, tables=tuple(tables)
         )
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _check_level(level: object) -> None:
+    if not (_is_number(level) and 0 < level < 1):  # type: ignore[operator]
+        msg = f"level must be a number between 0 and 1 (e.g. 0.8), got {level!r}"
+        raise CalculationError(msg)
+
+
+def _check_gamma(gamma: object) -> None:
+    # 0 keeps the nominal level (plain split conformal); above 1, one origin's misses
+    # (alpha − err in [−1, 1]) could move the level past its whole range at once.
+    if not (_is_number(gamma) and 0 <= gamma <= 1):  # type: ignore[operator]
+        msg = f"gamma (ACI's step) must be a number from 0 to 1 (e.g. 0.05), got {gamma!r}"
+        raise CalculationError(msg)
+
+
+def _checked_horizons(horizons: Sequence[int]) -> tuple[int, ...]:
+    bad = [h for h in horizons if not (isinstance(h, int) and not isinstance(h, bool) and h > 0)]
+    if bad or not horizons:
+        msg = (
+            f"horizons must be whole numbers of months, 1 or more, got {list(horizons)!r}"
+            f"{f' ({bad!r} cannot be)' if bad else ' (none)'}"
+        )
+        raise CalculationError(msg)
+    return tuple(sorted(set(horizons)))
 
 
 def _score(case: _Case) -> float:
@@ -429,28 +503,39 @@ def _replay(
     gamma: float,
     as_of: date,
     *,
-    interleave: bool = True,
+    interleave: bool = False,
 ) -> HorizonTable:
     """ACI over the origins in time order: the interval issued at each origin uses the
     scores known by then, at the level then in force; its misses update the level on the
     day they become known (the latest outcome of its batch).
 
-    An ``h``-month forecast's outcome is known ``h`` months later, so ``h`` forecasts are
-    always pending. Updating one level with all of them would react ``h`` times to one
-    shock; instead the origins form ``h`` interleaved sequences, one per month modulo
-    ``h`` (origins ``h`` months apart), each with its own level: in each, the feedback
-    of one step arrives by the next when the snapshots are monthly, the setting in
-    which Gibbs & Candès's bound holds (with sparser snapshots it arrives later). The
-    level returned is that of the sequence ``as_of`` belongs to. Without ``interleave``,
-    one level takes every origin's feedback as it arrives.
+    An ``h``-month forecast's outcome is known ``h`` months later, so about ``h``
+    intervals are always pending. By default one level takes every origin's feedback as
+    it becomes known (delayed feedback, as in Gibbs & Candès's multi-step setting): the
+    level then moves up to ``h`` steps on one shock before its first miss is scored, but
+    its long-run miss share over all origins is bounded by :func:`aci_bound` with a delay
+    of about ``h`` updates, about ``(0.8 + 0.05 h) / (0.05 T)`` at 80% and the default
+    step. With ``interleave`` the origins form ``h`` sequences, one per month modulo
+    ``h``, each with its own level and its feedback by its next step: each sequence has
+    the plain bound over its ``T / h`` steps, so the bound on all origins together is
+    the sum of theirs, about ``h`` times the one level's. That comparison, made before
+    any window was scored, is why one level is the default. The level returned is that
+    of the sequence ``as_of`` belongs to.
+
+    An interval issued at a level of 1 or more counts as missing every outcome, the
+    empty set of Gibbs & Candès (the median stands in for it when shown), so that their
+    guarantee holds as stated.
     """
     origins = sorted(by_origin)
     scores = {o: [_score(c) for c in by_origin[o]] for o in origins}
     revealed = sorted((max(c.known_on for c in by_origin[o]), o) for o in origins)
-    issued: dict[date, tuple[float, float]] = {}
+    # origin -> (low, high, level issued at, updates of its sequence before the issue)
+    issued: dict[date, tuple[float, float, float, int]] = {}
     known: list[float] = []
     errs: list[float] = []
     levels: dict[int, float] = {}
+    updates: dict[int, int] = {}
+    delays: dict[int, int] = {}
     step = 0
     need = min_scores(1 - alpha)
     for when in [*origins, date.max]:
@@ -459,19 +544,32 @@ def _replay(
             o = revealed[step][1]
             step += 1
             if o in issued:
-                low, high = issued[o]
-                err = sum(not low <= s <= high for s in scores[o]) / len(scores[o])
+                low, high, at, before = issued[o]
+                missed = sum(not low <= s <= high for s in scores[o])
+                err = 1.0 if at >= 1 else missed / len(scores[o])
                 errs.append(err)
                 chain = _chain(o, months, interleave)
                 levels[chain] = aci_step(levels.get(chain, alpha), alpha, gamma, err)
+                updates[chain] = updates.get(chain, 0) + 1
+                delays[chain] = max(delays.get(chain, 1), updates[chain] - before)
             known.extend(scores[o])
             known.sort()
         # The replay starts at the first origin with enough scores for a finite
         # interval at the nominal level: before that there is no interval to adapt.
         if when != date.max and len(known) >= need:
-            level_now = levels.get(_chain(when, months, interleave), alpha)
-            issued[when] = conformal_quantiles(known, level_now)
+            chain = _chain(when, months, interleave)
+            level_now = levels.get(chain, alpha)
+            issued[when] = (
+                *conformal_quantiles(known, level_now),
+                level_now,
+                updates.get(chain, 0),
+            )
     contributors = {c.series_id for cs in by_origin.values() for c in cs}
+    # The bound on all origins: each sequence's telescoped sum, over all the steps.
+    if errs and gamma > 0:
+        bound = sum(aci_bound(alpha, gamma, 1, delays[c]) / len(errs) for c in updates)
+    else:
+        bound = math.inf
     return HorizonTable(
         months=months,
         scores=tuple(known),
@@ -479,6 +577,8 @@ def _replay(
         steps=len(errs),
         missed=sum(errs) / len(errs) if errs else math.nan,
         series=len(contributors),
+        delay=max(delays.values(), default=1),
+        bound=bound,
     )
 
 
@@ -493,6 +593,7 @@ def calibrate(
     bounds: tuple[float, float] | None = None,
     direction: Direction = Direction.INCREASE,
     references: Mapping[str, Reference] | None = None,
+    interleave: bool = False,
 ) -> Calibration:
     """Learn a forecaster's calibration from its track record on a panel, as of a day.
 
@@ -510,10 +611,16 @@ def calibrate(
         bounds: The series' natural bounds.
         direction: Whether higher is better.
         references: Series to pool toward, by series id (for ``pooled``).
+        interleave: ACI with one level per month modulo the horizon instead of one
+            level for all origins (:meth:`TrackRecord.calibration`).
 
     Returns:
         A :class:`Calibration` to pass as ``calibration=`` to
         :func:`~maebashi_dx.forecast.forecast`.
+
+    Raises:
+        CalculationError: ``level``, ``gamma``, ``horizons`` or ``interleave`` is out of
+            range or of the wrong type.
 
     >>> from datetime import date
     >>> days = tuple(date(2018 + m // 12, m % 12 + 1, 1) for m in range(36))
@@ -521,7 +628,7 @@ def calibrate(
     >>> c = calibrate(panel, "two_point", date(2020, 12, 1), horizons=(6,))
     >>> t = c.table(6)
     >>> len(t.scores), t.series, [round(q, 2) for q in t.quantiles()]  # months differ in length
-    (145, 5, [-0.02, 0.01])
+    (145, 5, [-0.01, 0.0])
     """
     record = TrackRecord(
         panel,
@@ -532,7 +639,7 @@ def calibrate(
         direction=direction,
         references=references,
     )
-    return record.calibration(as_of, level=level, gamma=gamma)
+    return record.calibration(as_of, level=level, gamma=gamma, interleave=interleave)
 
 
 def calibrate_plan(
@@ -543,6 +650,7 @@ def calibrate_plan(
     level: float = DEFAULT_LEVEL,
     gamma: float = DEFAULT_GAMMA,
     horizons: Sequence[int] = HORIZONS,
+    interleave: bool = False,
 ) -> Calibration:
     """Learn a forecaster's calibration from a plan's own quantitative KPIs (each with its
     bounds and direction; errors in each KPI's pace, so units do not matter), as of a
@@ -560,7 +668,7 @@ def calibrate_plan(
     panel = {k.id: k.numbers(as_of) for k in kpis}
     kinds = {k.id: (k.bounds, k.direction) for k in kpis}
     record = TrackRecord(panel, method, as_of, horizons=horizons, kinds=kinds)
-    return record.calibration(as_of, level=level, gamma=gamma)
+    return record.calibration(as_of, level=level, gamma=gamma, interleave=interleave)
 
 
 @attrs.frozen(kw_only=True)
@@ -617,10 +725,19 @@ def apply_calibration(forecast: Forecast, data: SeriesInput, calibration: Calibr
     calibration; without a usable table (too few scores at any horizon, no pace to scale
     by, no time left) the forecast keeps its own interval and says why, with no chance.
 
+    Every caller (:func:`~maebashi_dx.forecast.forecast`, ``run_forecaster``, the bulk
+    path) gets these checks here.
+
     Raises:
-        CalculationError: The calibration is of another forecaster, or learned from
-            outcomes after the forecast's day.
+        CalculationError: The calibration is of another forecaster or at another level,
+            or learned from outcomes after the forecast's day.
     """
+    if not math.isclose(calibration.level, forecast.level, rel_tol=0, abs_tol=1e-12):
+        msg = (
+            f"the calibration is at level {calibration.level}, the forecast of "
+            f"{forecast.kpi_id!r} at {forecast.level}: learn one at {forecast.level}"
+        )
+        raise CalculationError(msg)
     if calibration.method != forecast.method:
         msg = (
             f"a calibration of {calibration.method!r} cannot calibrate "

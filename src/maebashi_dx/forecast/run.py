@@ -53,10 +53,7 @@ def run_forecaster(
         CalculationError: ``calibration`` is of another forecaster or level, or later
             than ``data.as_of``.
     """
-    if calibration is not None:
-        if calibration.level != level:
-            msg = f"the calibration is at level {calibration.level}, the forecast asks {level}"
-            raise CalculationError(msg)
+    if calibration is not None:  # apply_calibration checks the method, level and day
         found = run_forecaster(forecaster, data, level=level)
         return apply_calibration(found, data, calibration)
 
