@@ -304,6 +304,25 @@ def coverage_summary(result: Backtest, gamma: float, interleave: bool) -> None:
     print(f"  all windows: {', '.join(cells)}\n")
 
 
+def chance_summary(result: Backtest) -> None:
+    """The calibrated defaults' chances over all the targets, per window: the Brier score
+    beside the point forecast's verdict, and the largest gap between the mean chance and
+    the share met in a reliability bin of at least 100 forecasts (the issue's bar: 10
+    points)."""
+    scored = {(r.method, r.window): r for r in reliability(result)}
+    print("chance of meeting the targets, all targets: Brier (verdict's); worst bin of ≥ 100")
+    for window in [*WINDOWS, None]:
+        cells = []
+        for method in DEFAULTS:
+            r = scored[(method + CALIBRATED_SUFFIX, window)]
+            gaps = [abs(b.observed - b.predicted) for b in r.bins if b.n >= 100]
+            worst = f"{max(gaps) * 100:.1f} points" if gaps else "no bin of 100"
+            cells.append(f"{method} {r.brier:.3f} ({r.verdict_brier:.3f}), {worst}")
+        label = window.label if window else "all windows"
+        print(f"  {label}: {'; '.join(cells)}")
+    print()
+
+
 def long_run(
     panel: Panel, references: dict[str, Reference], gamma: float, interleave: bool
 ) -> None:
@@ -321,10 +340,19 @@ def long_run(
             print(
                 f"  {method}, {t.months} months: {t.steps} origins, {t.missed:.1%} missed "
                 f"(nominal 20%; ACI's bound ±{t.bound:.2f}, feedback up to {t.delay} "
-                f"updates late); level now {1 - t.alpha:.0%}; {len(t.scores):,} scores "
+                f"updates late); level now {_level(t.alpha)}; {len(t.scores):,} scores "
                 f"from {t.series:,} series"
             )
     print()
+
+
+def _level(alpha: float) -> str:
+    """ACI's level as a share, or what it means outside (0, 1)."""
+    if alpha <= 0:
+        return f"every outcome (alpha {alpha:+.2f})"
+    if alpha >= 1:
+        return f"none (alpha {alpha:+.2f})"
+    return f"{1 - alpha:.0%}"
 
 
 def peer_summary(result: Backtest, peer: Backtest, panel: Panel, arima_sample: int) -> None:
@@ -428,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     print("mean MAE over the windows: " + ", ".join(f"{m} {v:.3f}" for m, v in means.items()))
     print(f"{len(panel):,} series, {len(result.outcomes):,} forecasts in {seconds:.1f} s\n")
     coverage_summary(result, args.gamma, args.interleaved)
+    chance_summary(result)
     long_run(panel, references, args.gamma, args.interleaved)
 
     if args.sweep:

@@ -18,13 +18,17 @@ How a :class:`Calibration` is learned as of a day ``T`` (:func:`calibrate`):
 3. The interval's miss level is adapted over time by adaptive conformal inference
    (Gibbs & Candès 2021, "Adaptive conformal inference under distribution shift",
    NeurIPS 34): replaying the grid, each origin's share of misses ``err_t`` (outside
-   its equal-tailed interval at the level then in force) updates the level when its
-   outcomes become known, ``alpha_{t+1} = alpha_t + gamma (alpha − err_t)``. Their
-   Proposition 4.1 bounds the long-run miss share within ``(max(alpha_1, 1 − alpha_1)
-   + gamma) / (gamma T)`` of ``alpha`` for any sequence of errors in [0, 1]; a batch of
-   series at one origin enters as one step with ``err_t`` its share of misses (the
-   feedback of an ``h``-month forecast arrives ``h`` months late, as in their
-   multi-step setting).
+   its equal-tailed interval at the level then in force) updates one level when its
+   outcomes become known, ``alpha_{t+1} = alpha_t + gamma (alpha − err_t)``. The
+   feedback of an ``h``-month forecast arrives ``h`` months late, so about ``h``
+   intervals are pending at each update; their Proposition 4.1, telescoped with that
+   delay (:func:`aci_bound`), still bounds the long-run miss share over all origins,
+   within ``max(alpha + gamma (1 − alpha) D, 1 − alpha + gamma alpha D) / (gamma T)``
+   of ``alpha`` for any errors, ``D`` the delay in updates and ``T`` the updates. A
+   batch of series at one origin enters as one step with ``err_t`` its share of misses.
+   ``interleave=True`` gives each month modulo ``h`` its own level instead (timely
+   feedback in each, but a bound on all origins about ``h`` times looser: see
+   :func:`_replay`).
 
 Applying it is a pure, cheap function of the point forecast, the series' pace, the
 horizon, the scores of the horizon's table and the adapted level

@@ -54,7 +54,11 @@ class Forecast:
         probability: The chance of meeting the target by the deadline, from a
             calibration's errors (:mod:`maebashi_dx.forecast.conformal`); None when the
             forecast is not calibrated: a heuristic interval is no distribution, and no
-            chance is claimed from it.
+            chance is claimed from it. It reads the errors as they are (the conformal
+            predictive distribution), not ACI's adapted level, which governs the
+            interval only: after a run of misses the interval may be the whole range
+            (every outcome) while the chance still reads the errors' own spread, so the
+            two can disagree (e.g. 0–100% and a 24% chance).
     """
 
     kpi_id: str
