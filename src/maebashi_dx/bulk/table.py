@@ -27,7 +27,7 @@ from maebashi_dx.forecast import (
     run_forecaster,
     series_input,
 )
-from maebashi_dx.forecast.conformal import Calibration, apply_calibration
+from maebashi_dx.forecast.conformal import Calibration
 from maebashi_dx.forecast.series import YEAR_DAYS
 from maebashi_dx.model import KPI, Direction, Measurement, Plan, Target
 from maebashi_dx.model.checks import show
@@ -502,9 +502,7 @@ def _object_rows(
     for index, kpi_id in part.select("kpi", "kpi_id").iter_rows():
         kpi = _kpi_object(table, part, index, kpi_id, by_kpi.get(index, []))
         data = series_input(kpi, as_of, references.get(kpi_id))
-        fc = run_forecaster(forecaster, data)
-        if calibration is not None:
-            fc = apply_calibration(fc, data, calibration)
+        fc = run_forecaster(forecaster, data, calibration=calibration)
         start = table.start
         metrics = measure(kpi, as_of, fc, start=start)
         status = classify(kpi, metrics, policy)
