@@ -21,6 +21,7 @@ from maebashi_dx.forecast import (
     DEFAULT_FORECASTER,
     DEFAULT_POOLED_FORECASTER,
     FORECASTERS,
+    Calibration,
     Forecast,
     Forecaster,
     Reference,
@@ -132,12 +133,13 @@ def _assess_kpi(
     forecaster: Forecaster,
     scale: RatingScale | None,
     reference: Reference | None = None,
+    calibration: Calibration | None = None,
 ) -> KPIRow:
     # The KPI's numbers (latest value, baseline, target, shares) read once for the row,
     # its series once for the forecast; the metrics add the forecast's share of the way.
     numbers = progress(kpi, as_of, start=start)
-    fc = run_forecaster(forecaster, series_input(kpi, as_of, reference))
-    metrics = measure(kpi, as_of, fc, start=start)
+    fc = run_forecaster(forecaster, series_input(kpi, as_of, reference), calibration=calibration)
+    metrics = measure(kpi, as_of, fc, start=start, numbers=numbers)
     latest = numbers.latest
     return KPIRow(
         kpi_id=kpi.id,
@@ -165,6 +167,7 @@ def assess(
     missing: MissingPolicy = "skip",
     clamp: bool = True,
     references: Mapping[str, Reference] | None = None,
+    calibration: Calibration | Mapping[str, Calibration] | None = None,
 ) -> Assessment:
     """Assess every KPI of a plan as of a day, and roll the results up.
 
@@ -180,10 +183,16 @@ def assess(
             cannot hide another's shortfall.
         references: Series to pool toward, by KPI id (e.g. the prefecture's rate for a
             city's KPI). Without a named method, those KPIs use ``pooled``.
+        calibration: Intervals and chances calibrated on a forecaster's own track
+            record (:func:`~maebashi_dx.forecast.calibrate`,
+            :func:`~maebashi_dx.forecast.calibrate_plan`): one, or one per forecaster
+            name (so that ``blend`` and ``pooled`` KPIs each get theirs). A KPI whose
+            forecaster has none keeps its own interval and no chance.
 
     Raises:
         UnknownPluginError: ``method`` or ``scale`` is not registered.
-        CalculationError: ``references`` names a KPI the plan does not have.
+        CalculationError: ``references`` names a KPI the plan does not have, or
+            ``calibration`` is of another forecaster, level or a later day.
     """
     policy = policy or DEFAULT_POLICY
     if method is not None:
@@ -203,6 +212,12 @@ def assess(
         )
     rating = RATING_SCALES.get(scale) if scale is not None else None
     start = plan.period.start
+
+    def calibration_of(f: Forecaster) -> Calibration | None:
+        if calibration is None or isinstance(calibration, Calibration):
+            return calibration
+        return calibration.get(f.name)
+
     rows = tuple(
         _assess_kpi(
             kpi,
@@ -212,6 +227,7 @@ def assess(
             by_kpi.get(kpi.id, forecaster),
             rating,
             references.get(kpi.id),
+            calibration_of(by_kpi.get(kpi.id, forecaster)),
         )
         for kpi in plan.kpis
     )

@@ -29,13 +29,7 @@ from typing import Any
 
 import attrs
 
-from maebashi_dx.achievement import (
-    elapsed,
-    expected_share,
-    numeric,
-    ratio_of,
-    target_number,
-)
+from maebashi_dx.achievement import Progress, progress
 from maebashi_dx.errors import MaebashiDXError
 from maebashi_dx.forecast import YEAR_DAYS, Forecast
 from maebashi_dx.i18n import check_lang, text
@@ -303,26 +297,32 @@ def open_sdg_score(ratio: float | None, *, achieved: bool = False) -> float | No
 
 
 def measure(
-    kpi: KPI, as_of: date, forecast: Forecast | None = None, *, start: date | None = None
+    kpi: KPI,
+    as_of: date,
+    forecast: Forecast | None = None,
+    *,
+    start: date | None = None,
+    numbers: Progress | None = None,
 ) -> Metrics:
     """Compute every metric of a KPI as of a day (``start``: the plan's, for KPIs
-    without a baseline).
+    without a baseline; ``numbers``: the KPI's :func:`~maebashi_dx.achievement.progress`
+    as of that day and start, when the caller has it already).
 
     A metric that would lie beyond the float range (values near ±1e308) is None.
     """
-    latest = kpi.latest(as_of)
-    if latest is None:
+    p = numbers if numbers is not None else progress(kpi, as_of, start=start)
+    latest = p.latest
+    if latest is None or p.value is None:
         return Metrics(past_deadline=as_of > kpi.target.due)
-    value = numeric(kpi, latest)
-    target = target_number(kpi)
+    value, target = p.value, p.target
     sign = kpi.direction.sign
-    ach = ratio_of(kpi, value)
-    share = elapsed(kpi, as_of, start=start)
-    fiscal = expected_share(kpi, as_of, start=start)
+    ach = p.achievement
+    share = p.elapsed
+    fiscal = p.expected_share
     base = kpi.baseline
     change = relative = cagr = forecast_ach = None
-    if base is not None:
-        b = numeric(kpi, base)
+    if base is not None and p.base is not None:
+        b = p.base
         change = _finite(sign * (value - b))
         relative = _ratio(change, abs(b))
         if kpi.kind is KPIKind.QUANTITATIVE and latest is not base:
@@ -333,7 +333,7 @@ def measure(
     started = (latest is not base) and not (staged and kpi.stage_index(str(latest.value)) == 0)
     return Metrics(
         achievement=ach,
-        achievement_simple=ratio_of(kpi, value, method="simple"),
+        achievement_simple=p.achievement_simple,
         elapsed=share,
         expected_share=fiscal,
         pace_ratio=_ratio(ach, share),
