@@ -39,7 +39,7 @@ from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.model import Measurement, Plan, Value
 from maebashi_dx.model.checks import EARLIEST, LATEST, show
-from maebashi_dx.model.kpi import own_measurements
+from maebashi_dx.model.kpi import checked_measurements
 from maebashi_dx.model.plan import reference_problems
 
 __all__ = ["converter", "plan_from_dict", "plan_to_dict", "structure", "unstructure"]
@@ -298,7 +298,7 @@ def _plain_measurements(items: list[Any] | tuple[Any, ...]) -> tuple[Measurement
         return None
     if not all(map(math.isfinite, values)):
         return None
-    return tuple(own_measurements(list(map(spans.__getitem__, texts)), values))  # type: ignore[arg-type]
+    return tuple(checked_measurements(list(map(spans.__getitem__, texts)), values))  # type: ignore[arg-type]
 
 
 def _is_dict(cls: object) -> bool:

@@ -37,7 +37,7 @@ from maebashi_dx.io.convert import MAX_DATE_TEXT
 from maebashi_dx.io.files import collector_paused, read_input
 from maebashi_dx.model import KPI, Measurement, Plan
 from maebashi_dx.model.checks import EARLIEST, LATEST, show, text_problem
-from maebashi_dx.model.kpi import own_measurements
+from maebashi_dx.model.kpi import checked_measurements
 from maebashi_dx.model.reference import Reference
 
 __all__ = [
@@ -392,7 +392,7 @@ class _Plain:
         if not all(map(math.isfinite, values)):
             return False
         whens = list(map(self.cells.__getitem__, days))
-        measurements = own_measurements(whens, values)  # type: ignore[arg-type]
+        measurements = checked_measurements(whens, values)  # type: ignore[arg-type]
         self._count(len(ids))
         made = list(map(object.__new__, repeat(MeasurementRow, len(ids))))
         for name, column in (
