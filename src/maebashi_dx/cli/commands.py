@@ -22,7 +22,7 @@ from maebashi_dx.i18n import Lang, day_text, localized, text
 
 if TYPE_CHECKING:
     from maebashi_dx.assess import Assessment
-    from maebashi_dx.forecast import Forecast, Reference
+    from maebashi_dx.forecast import Calibration, Forecast, Reference
     from maebashi_dx.model import KPI, Plan, Stage
     from maebashi_dx.report.table import Table
 
@@ -129,13 +129,36 @@ def _references(args: argparse.Namespace, lang: Lang) -> dict[str, Reference]:
     return found
 
 
+def _calibrations(
+    args: argparse.Namespace, plan: Plan, day: date, methods: Iterable[str], level: float = 0.8
+) -> dict[str, Calibration]:
+    """``--calibrate``: each forecaster's calibration on the plan's own KPIs as of the
+    day (none without the option)."""
+    if not getattr(args, "calibrate", False):
+        return {}
+    from maebashi_dx.forecast import calibrate_plan
+
+    return {name: calibrate_plan(plan, name, day, level=level) for name in sorted(set(methods))}
+
+
 def _assess(args: argparse.Namespace, plan: Plan, label: str) -> Assessment:
     from maebashi_dx.assess import assess
+    from maebashi_dx.forecast import default_method
 
     references = _references(args, _lang(args))
+    day = _day(args, plan)
+    methods = [args.method] if args.method else [default_method(None)]
+    if references and not args.method:
+        methods.append(default_method(next(iter(references.values()))))
     with _about(label):
+        calibration = _calibrations(args, plan, day, methods)
         return assess(
-            plan, _day(args, plan), method=args.method, scale=args.scale, references=references
+            plan,
+            day,
+            method=args.method,
+            scale=args.scale,
+            references=references,
+            calibration=calibration or None,
         )
 
 
@@ -312,6 +335,12 @@ def _forecast_lines(kpi: KPI, f: Forecast, lang: Lang) -> list[str]:
             text("cli.forecast.pace", lang, observed=f"{f.observed_pace:.3f}", required=required),
         ]
     lines += [text("cli.forecast.attainment", lang, date=attained), basis]
+    if f.probability is not None:
+        from maebashi_dx.report.fmt import format_chance
+
+        lines.insert(
+            -1, text("cli.forecast.chance", lang, chance=format_chance(f.probability, lang))
+        )
     return [lines[0], *(f"  {line}" for line in lines[1:])]
 
 
@@ -333,6 +362,7 @@ def _forecast_json(kpi: KPI, f: Forecast) -> dict[str, Any]:
         "observed_pace": f.observed_pace,
         "required_pace": f.required_pace,
         "meets_target": f.meets_target,
+        "probability": f.probability,
         "points": [[p.day.isoformat(), p.value] for p in f.points],
         "note": f.note or None,
         # A staged KPI's ladder positions, as the stage ids they stand for.
@@ -346,7 +376,7 @@ def _forecast_json(kpi: KPI, f: Forecast) -> dict[str, Any]:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     """A KPI's forecast to its deadline, by one forecaster or all."""
-    from maebashi_dx.forecast import FORECASTERS, forecast
+    from maebashi_dx.forecast import FORECASTERS, default_method, forecast
 
     lang = _lang(args)
     plan, label = _load(args.plan, args.measurements, lang)
@@ -360,8 +390,18 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         raise InputError("--reference", msg)
     reference = references.get(kpi.id)
     with _about(label):
+        used = [m or default_method(reference) for m in methods]
+        calibration = _calibrations(args, plan, day, used, args.level)
         results = [
-            forecast(kpi, day, method=m, level=args.level, reference=reference) for m in methods
+            forecast(
+                kpi,
+                day,
+                method=m,
+                level=args.level,
+                reference=reference,
+                calibration=calibration.get(m),
+            )
+            for m in used
         ]
     if args.format == "json":
         payload = [_forecast_json(kpi, f) for f in results]

@@ -226,6 +226,14 @@ def build_parser(lang: Lang = "ja") -> Parser:
         ),
     )
     calc.add_argument("--scale", help="grade scale: nagayo, tama, akiruno, fukuoka, ...")
+    calc.add_argument(
+        "--calibrate",
+        action="store_true",
+        help=(
+            "calibrate intervals and the chance of meeting each target on the plan's own "
+            "track record (KPIs with a monthly history; short series keep their interval)"
+        ),
+    )
 
     def add(name: str, help_: str, parents: list[Parser]) -> Parser:
         made: Parser = sub.add_parser(
