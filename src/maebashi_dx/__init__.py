@@ -12,9 +12,9 @@ imports under ``TYPE_CHECKING`` below; ``dir()`` and ``__all__`` list every name
 
 from __future__ import annotations
 
-import sys
-from importlib import import_module
-from types import ModuleType
+import sys as _sys
+from importlib import import_module as _import_module
+from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def __getattr__(name: str) -> Any:
     # installed metadata: importlib.metadata costs more than the rest of the package.
     home = _HOME_OF.get(name)
     if home is not None:
-        value = getattr(import_module(home), name)
+        value = getattr(_import_module(home), name)
         globals()[name] = value
         return value
     if name == "__version__":
@@ -150,28 +150,34 @@ def __getattr__(name: str) -> Any:
         from importlib.util import find_spec
 
         if find_spec(f"{__name__}.{name}") is not None:
-            return import_module(f"{__name__}.{name}")
+            return _import_module(f"{__name__}.{name}")
     msg = f"module 'maebashi_dx' has no attribute {name!r}"
     raise AttributeError(msg)
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # The public names, the module's own dunders and the submodules imported so far.
+    mine = {
+        name
+        for name, value in globals().items()
+        if name.startswith("__") or isinstance(value, _ModuleType) and not name.startswith("_")
+    }
+    return sorted(mine | set(__all__))
 
 
-class _Package(ModuleType):
+class _Package(_ModuleType):
     """This package's module type: a submodule named like a function it exports
     (``maebashi_dx.assess``, ``forecast``, ``achievement``) does not replace that
     function when the submodule is imported, since the import system sets the
     submodule as an attribute of its package."""
 
     def __setattr__(self, name: str, value: object) -> None:
-        if isinstance(value, ModuleType) and _HOME_OF.get(name) == value.__name__:
+        if isinstance(value, _ModuleType) and _HOME_OF.get(name) == value.__name__:
             value = getattr(value, name)
         super().__setattr__(name, value)
 
 
-sys.modules[__name__].__class__ = _Package
+_sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "CONFLICT_RULES",
