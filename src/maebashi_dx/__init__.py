@@ -160,7 +160,7 @@ def __dir__() -> list[str]:
     mine = {
         name
         for name, value in globals().items()
-        if name.startswith("__") or isinstance(value, _ModuleType) and not name.startswith("_")
+        if name.startswith("__") or (isinstance(value, _ModuleType) and not name.startswith("_"))
     }
     return sorted(mine | set(__all__))
 
