@@ -338,7 +338,8 @@ class TestCalibratedForecast:
         assert plain.interval is not None
         # ACI's level is below 0 after the 2020 break (above): every outcome, 0-100%.
         assert f.interval == (0.0, 100.0)
-        assert "adapted to 100%" in f.interval_basis
+        assert "the adapted level asks for every outcome" in f.interval_basis
+        assert "全範囲" in f.interval_basis_text("ja")
         assert f.probability is not None
         assert round(f.probability, 3) == 0.242
         assert plain.probability is None

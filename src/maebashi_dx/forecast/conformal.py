@@ -766,15 +766,17 @@ def apply_calibration(forecast: Forecast, data: SeriesInput, calibration: Calibr
         )
         return attrs.evolve(forecast, interval_message=why, interval_basis="")
     table = found.table
-    message = _msg(
-        "forecast.interval.conformal",
-        level=calibration.level,
-        adapted=min(1.0, max(0.0, 1 - table.alpha)),
-        count=len(table.scores),
-        series=table.series,
-        months=table.months,
-        day=calibration.as_of,
-    )
+    fields = {
+        "level": calibration.level,
+        "count": len(table.scores),
+        "series": table.series,
+        "months": table.months,
+        "day": calibration.as_of,
+    }
+    if table.alpha <= 0:  # ACI asks for every outcome: say so, not "adapted to 100%"
+        message = _msg("forecast.interval.conformal_everything", **fields)
+    else:
+        message = _msg("forecast.interval.conformal", adapted=min(1.0, 1 - table.alpha), **fields)
     return attrs.evolve(
         forecast,
         interval=found.interval,
