@@ -20,11 +20,12 @@ and forecast to 1e-9, the same status). The tools:
   writes it in each (the anchors).
 
 Each tool runs at each size in a separate process: seconds are the best of
-``--repeat`` runs (3; the machine may be shared) of the wall time from the files to the
+``--repeat`` runs (5; the machine may be shared) of the wall time from the files to the
 result (imports excluded), peak memory is that process's peak resident
 set size (VmHWM, interpreter and libraries included). Ratios are against the
 faster of polars and DuckDB at the same size; the doubling ratio is a tool's seconds at
-one size over its seconds at half that size.
+one size over its seconds at half that size, and the last line gives one doubling's
+cost over the whole range (the geometric mean of the ratios).
 
     python benchmarks/bench_bulk.py            # ¼, ½, 1 and 2× national size
     python benchmarks/bench_bulk.py --quick    # a small run (a few seconds)
@@ -452,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         "--data", type=Path, default=Path(tempfile.gettempdir()) / "maebashi-bench-bulk"
     )
     parser.add_argument("--tools", default=",".join(TOOLS))
-    parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best counts")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per tool; the best counts")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--write", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--cities", type=int, help=argparse.SUPPRESS)
@@ -530,6 +531,15 @@ def main(argv: list[str] | None = None) -> int:
             f" (target ≤ 2), peak memory {b['memory']:.2f}× (target ≤ 2),"
             f" doubling {b['doubling']:.2f} (target ≤ 2.2)"
         )
+    if len(sizes) > 2:
+        # One doubling's cost over the whole range (the geometric mean of the ratios):
+        # steadier than any one ratio on a shared machine.
+        steps = math.log2(sizes[-1] / sizes[0])
+        slopes = ", ".join(
+            f"{tool} {(seconds[(tool, sizes[-1])] / seconds[(tool, sizes[0])]) ** (1 / steps):.2f}"
+            for tool in tools
+        )
+        print(f"per doubling from {sizes[0]:g}× to {sizes[-1]:g}×: {slopes}")
     return 1 if failures else 0
 
 
