@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -330,17 +331,22 @@ class TestLowerIsBetter:
         assert (agreement.met, agreement.agree) == (1.0, 1.0)
 
     @given(
-        st.lists(st.tuples(st.floats(-100, 100), st.floats(-100, 100)), min_size=1, max_size=20),
+        st.lists(
+            st.tuples(st.floats(-100, 100), st.floats(-100, 100), st.floats(0, 1)),
+            min_size=1,
+            max_size=20,
+        ),
         st.floats(-100, 100),
     )
     def test_symmetry_under_a_change_of_direction(
-        self, pairs: list[tuple[float, float]], target: float
+        self, cases: list[tuple[float, float, float]], target: float
     ) -> None:
         """Negating forecasts, actuals and target and flipping the direction changes no
-        verdict (the convention ``direction.sign × (value − target) ≥ 0``)."""
+        verdict, no Brier score and no reliability bin (the convention
+        ``direction.sign × (value − target) ≥ 0``)."""
         window = Window.months(date(2021, 4, 1), 6)
 
-        def run(sign: int, direction: Direction) -> tuple[float, float, float, float]:
+        def run(sign: int, direction: Direction) -> tuple[object, ...]:
             outcomes = [
                 Outcome(
                     series_id=f"s{i}",
@@ -350,11 +356,15 @@ class TestLowerIsBetter:
                     low=sign * f,
                     high=sign * f,
                     actual=sign * a,
+                    probabilities=(p,),
                 )
-                for i, (f, a) in enumerate(pairs)
+                for i, (f, a, p) in enumerate(cases)
             ]
-            result = score_outcomes(outcomes, direction=direction)
+            result = attrs.evolve(
+                score_outcomes(outcomes, direction=direction), targets=(sign * target,)
+            )
             (a,) = status_agreement(result, [sign * target])
-            return a.agree, a.met, a.false_alarms, a.missed_warnings
+            scored = [(r.window, r.brier, r.verdict_brier, r.bins) for r in reliability(result)]
+            return a.agree, a.met, a.false_alarms, a.missed_warnings, scored
 
         assert run(1, Direction.INCREASE) == run(-1, Direction.DECREASE)
