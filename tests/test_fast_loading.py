@@ -212,7 +212,7 @@ def _plan_data(draw: st.DrawFn) -> dict[str, Any]:
         items = kpi.setdefault("measurements", [])
         if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
             continue  # replaced by a value of the wrong kind already
-        change = draw(st.integers(0, 9))
+        change = draw(st.integers(0, 11))
         if change == 0 and items:
             items.reverse()
         elif change == 1 and items:
@@ -239,6 +239,14 @@ def _plan_data(draw: st.DrawFn) -> dict[str, Any]:
             kpi["measurements"] = draw(st.sampled_from([{}, "kpi1", [1, 2], [[]]]))
         elif change == 9 and items and "baseline" in kpi:
             items[0]["when"] = kpi["baseline"]["when"]  # on the baseline's day
+        elif change == 10:
+            kpi["target"]["deadline"] = draw(
+                st.sampled_from(["2022-02-30", "1800-01-01", 5, "R4.5", "2023年度"])
+            )
+        elif change == 11 and "baseline" in kpi:
+            kpi["baseline"][draw(st.sampled_from(["value", "when", "note"]))] = draw(
+                st.sampled_from([True, "halfway", 10**400, float("inf"), 3, "2022-02-30"])
+            )
     return data
 
 
@@ -258,6 +266,7 @@ def test_plan_data_reads_the_same_without_the_fast_paths(data: dict[str, Any]) -
     fast = _plan_outcome(data)
     with (
         mock.patch.object(convert, "_plain_measurements", return_value=None),
+        mock.patch.object(convert, "_plain_entity", return_value=None),
         mock.patch.object(checks, "_plain_own_series", return_value=False),
         mock.patch.object(checks, "_texts_pass", return_value=False),
     ):

@@ -37,7 +37,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
-from maebashi_dx.model import Measurement, Plan, Value
+from maebashi_dx.model import Measurement, Plan, Target, Value
 from maebashi_dx.model.checks import EARLIEST, LATEST, show
 from maebashi_dx.model.kpi import checked_measurements
 from maebashi_dx.model.plan import reference_problems
@@ -348,9 +348,61 @@ def _make_converter(*, forbid_extra_keys: bool = True) -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_dict, _table_hook(conv.gen_structure_mapping))
     conv.register_structure_hook_factory(
         lambda cls: attrs.has(cls) and cls is not DateSpan,
-        _table_hook(conv.gen_structure_attrs_fromdict),
+        _entity_hook(_table_hook(conv.gen_structure_attrs_fromdict)),
     )
     return conv
+
+
+def _entity_hook(
+    make: Callable[[Any], Callable[[object, Any], Any]],
+) -> Callable[[Any], Callable[[object, Any], Any]]:
+    """An entity's hook: :func:`_plain_entity` where it applies, else ``make``'s."""
+
+    def factory(cls: Any) -> Callable[[object, Any], Any]:
+        full = make(cls)
+        if cls not in _PLAIN_KEYS:
+            return full
+
+        def hook(data: object, typ: Any) -> Any:
+            made = _plain_entity(cls, data)
+            return full(data, typ) if made is None else made
+
+        return hook
+
+    return factory
+
+
+_PLAIN_KEYS: dict[type, frozenset[str]] = {
+    Measurement: frozenset(("when", "value")),
+    Target: frozenset(("value", "deadline")),
+}
+
+
+def _plain_entity(cls: type, data: object) -> Measurement | Target | None:
+    """A measurement ``{when = "<date text>", value = <number or stage>}`` or a target
+    ``{value = ..., deadline = "<date text>"}`` built directly, as cattrs would build
+    it (each field by its hook, each date text parsed once); None if it is written
+    otherwise or would be refused (then cattrs builds it, and names each problem). A
+    national plan has tens of thousands of them."""
+    if type(data) is not dict or data.keys() != _PLAIN_KEYS[cls]:
+        return None
+    text = data["when"] if cls is Measurement else data["deadline"]
+    span = _span_of(text) if type(text) is str else None
+    if span is None or span.start < EARLIEST or span.end > LATEST:
+        return None
+    value = data["value"]
+    if type(value) is int or type(value) is float:
+        try:
+            value = float(value)
+        except OverflowError:
+            return None
+        if not math.isfinite(value):
+            return None
+    elif type(value) is not str:
+        return None
+    if cls is Measurement:
+        return Measurement(when=span, value=value)
+    return Target(value=value, deadline=span)
 
 
 #: The one converter of the library (never cattrs' global one).
