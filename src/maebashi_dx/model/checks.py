@@ -165,7 +165,12 @@ def _texts_pass(values: Iterable[object], key: str) -> bool:
                 block = same[start : start + _BLOCK]
                 distinct = list(dict(zip(map(id, block), block, strict=True)).values())
                 for name in _init_fields(kind):
-                    if not _texts_pass(map(attrgetter(name), distinct), name):
+                    field = attrgetter(name)
+                    # Most fields hold numbers, dates or None: their types say so.
+                    kinds_here = set(map(type, map(field, distinct)))
+                    if any(map(_may_hold_text, kinds_here)) and not _texts_pass(
+                        map(field, distinct), name
+                    ):
                         return False
         elif issubclass(kind, tuple):
             if not _texts_pass(chain.from_iterable(same), key):  # type: ignore[arg-type]
@@ -181,6 +186,12 @@ def _texts_pass(values: Iterable[object], key: str) -> bool:
 
 
 _BLOCK = 1 << 16
+
+
+@functools.cache
+def _may_hold_text(kind: type) -> bool:
+    """Whether a value of this type is, or may hold, a text :func:`_walk` finds."""
+    return issubclass(kind, str | tuple | Mapping) or attrs.has(kind)
 
 
 @functools.cache
