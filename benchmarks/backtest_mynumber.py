@@ -14,6 +14,7 @@ AutoETS, Theta and AutoARIMA (the bench extra) on the same series, origins and h
     python benchmarks/backtest_mynumber.py
     python benchmarks/backtest_mynumber.py --format markdown --prefectures --sweep --peers
     python benchmarks/backtest_mynumber.py --prefectures --sample 300   # a quick look
+    python benchmarks/backtest_mynumber.py --prefectures --interleaved  # the other ACI mode
 """
 
 from __future__ import annotations
