@@ -80,8 +80,56 @@ def _field_text(value: object, lang: Lang) -> object:
     return value
 
 
+# One shared instance per distinct message. A national assessment builds a dozen
+# messages per KPI, nearly all the same from KPI to KPI (the blend's basis, the points'
+# selection, the spaces); each one kept by a forecast is an object the cyclic garbage
+# collector walks, and with tens of thousands of KPIs those walks took a quarter of
+# assess's time. Messages are immutable values, so a forecast may share one.
+# The cache is keyed strictly: a field's type counts as well as its value (1, 1.0 and
+# True are one value but three texts), zeros and NaN are never shared (0.0 and -0.0 are
+# one value but two texts), and a nested message counts by identity (as the shared
+# instance it is). A message with any other field is built afresh.
+_CACHE: dict[tuple[object, ...], Message] = {}
+_SHARED: dict[int, tuple[str, int]] = {}  # id of a shared message -> its token
+_CACHE_SIZE = 4096  # distinct messages kept; the cache starts afresh when it is full
+_STRICT = frozenset({int, bool, date})
+
+
+def _token(value: object) -> object:
+    """A field value's strict identity for the cache, or None when it is not shared."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is float:
+        return value if value != 0 and value == value else None
+    if kind in _STRICT:
+        return (kind, value)
+    if kind is Message:
+        return _SHARED.get(id(value))
+    if kind is MethodName:
+        return ("name", value.name)  # type: ignore[attr-defined]
+    if kind is Items:
+        tokens = tuple(map(_token, value.items))  # type: ignore[attr-defined]
+        return None if None in tokens else ("items", value.sep, tokens)  # type: ignore[attr-defined]
+    return None
+
+
 def _msg(key: str, **fields: object) -> Message:
-    return Message(key, tuple(fields.items()))
+    parts: list[object] = [key]
+    for name, value in fields.items():
+        token = _token(value)
+        if token is None:
+            return Message(key, tuple(fields.items()))
+        parts += (name, token)
+    cache_key = tuple(parts)
+    found = _CACHE.get(cache_key)
+    if found is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+            _SHARED.clear()
+        found = _CACHE[cache_key] = Message(key, tuple(fields.items()))
+        _SHARED[id(found)] = ("message", id(found))
+    return found
 
 
 class _FitError(CalculationError):
