@@ -4,8 +4,8 @@ and the official My Number card figures (総務省, compiled by Code for Japan) 
 >>> plan = maebashi_2022()
 >>> len(plan.pillars), len(plan.projects), len(plan.kpis), len(plan.working_groups)
 (3, 8, 6, 13)
->>> [p.id for p in plan.projects_of("kpi2")]
-['p2', 'p8']
+>>> tuple(p.id for p in plan.projects_of("kpi2"))
+('p2', 'p8')
 """
 
 from __future__ import annotations

@@ -144,8 +144,8 @@ def horizon_months(start: date, end: date) -> int:
     6
     >>> horizon_months(date(2019, 4, 1), date(2020, 4, 1))  # 366 days
     12
-    >>> [horizon_months(date(2022, 5, 31), date(2022, 7, d)) for d in (14, 16)]
-    [1, 2]
+    >>> tuple(horizon_months(date(2022, 5, 31), date(2022, 7, d)) for d in (14, 16))
+    (1, 2)
     """
     if end <= start:
         return 0
