@@ -26,9 +26,11 @@ from maebashi_dx.forecast.series import (
 )
 from maebashi_dx.forecast.trends import (
     _LineTrend,
+    crossing,
 )
 
 _HORIZON = timedelta(days=int(_HORIZON_YEARS * YEAR_DAYS))
+_DAY = timedelta(days=1)
 
 
 def _attainment(data: SeriesInput, trend: Trend) -> date | None:
@@ -48,6 +50,10 @@ def _attainment(data: SeriesInput, trend: Trend) -> date | None:
     monotone = False
     if isinstance(trend, _BlendTrend):
         monotone = _monotone(trend, sign)
+        if monotone:
+            found = _first_day_near_crossings(trend, gap, target, data.as_of)
+            if found is not None:
+                return found
         found = _solve_blend(trend, gap, target, sign, data.as_of, monotone=monotone)
         if found is not None:
             return found  # otherwise a member never meets it: search the whole horizon
@@ -80,6 +86,44 @@ def _monotone(trend: _BlendTrend, sign: int) -> bool:
         if t.space == "logit" and not t.lower < t.upper:
             return False
     return True
+
+
+def _first_day_near_crossings(
+    trend: _BlendTrend, gap: Callable[[date], float], target: float, after: date
+) -> date | None:
+    """The first day from ``after`` a monotone blend of lines meets ``target``, searched
+    between the days its members' lines cross it (:func:`crossing`, a day either side
+    for rounding); None when that bracket does not hold the day within the horizon (the
+    caller then searches as before).
+
+    For a gap non-decreasing in time the first day is the same in any bracket that
+    holds it, so this gives what the members' own solutions give, without settling each
+    of them on whole days first.
+    """
+    days = []
+    for member in trend.members:
+        if not isinstance(member, _LineTrend) or member.b == 0:
+            return None
+        t = member.transform
+        if (t.space == "log" and target <= 0) or (
+            t.space == "logit" and not t.lower < target < t.upper
+        ):
+            return None
+        x = crossing(t.forward(target), member.a, member.b) * YEAR_DAYS
+        if not -_HORIZON.days < x < 2 * _HORIZON.days:
+            return None
+        days.append(member.origin + timedelta(days=math.floor(x)))
+    lo = max(after, min(days) - _DAY)
+    hi = max(days) + 2 * _DAY
+    if hi > after + _HORIZON:
+        return None
+    g_lo = gap(lo)
+    if g_lo >= 0:
+        return after if lo == after else None
+    g_hi = gap(hi)
+    if g_hi < 0:
+        return None
+    return _first_day(gap, lo, g_lo, hi, g_hi)
 
 
 def _solve_blend(

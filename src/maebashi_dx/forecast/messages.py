@@ -90,37 +90,41 @@ def _field_text(value: object, lang: Lang) -> object:
 # one value but two texts), and a nested message counts by identity (as the shared
 # instance it is). A message with any other field is built afresh.
 _CACHE: dict[tuple[object, ...], Message] = {}
-_SHARED: dict[int, tuple[str, int]] = {}  # id of a shared message -> its token
+_SHARED: set[int] = set()  # ids of the shared messages (the cache holds them)
 _CACHE_SIZE = 4096  # distinct messages kept; the cache starts afresh when it is full
-_STRICT = frozenset({int, bool, date})
+_PLAIN = frozenset({str, int, bool, date})  # shared by type and value
 
 
-def _token(value: object) -> object:
-    """A field value's strict identity for the cache, or None when it is not shared."""
-    kind = type(value)
-    if kind is str:
-        return value
+def _token(kind: type, value: object) -> object:
+    """A field value's strict identity for the cache (beside its type), or None when a
+    message with it is not shared."""
     if kind is float:
         return value if value != 0 and value == value else None
-    if kind in _STRICT:
-        return (kind, value)
+    if kind in _PLAIN:
+        return value
     if kind is Message:
-        return _SHARED.get(id(value))
+        return id(value) if id(value) in _SHARED else None
     if kind is MethodName:
-        return ("name", value.name)  # type: ignore[attr-defined]
+        return value.name  # type: ignore[attr-defined]
     if kind is Items:
-        tokens = tuple(map(_token, value.items))  # type: ignore[attr-defined]
-        return None if None in tokens else ("items", value.sep, tokens)  # type: ignore[attr-defined]
+        tokens: list[object] = [value.sep]  # type: ignore[attr-defined]
+        for item in value.items:  # type: ignore[attr-defined]
+            token = _token(type(item), item)
+            if token is None:
+                return None
+            tokens += (type(item), token)
+        return tuple(tokens)
     return None
 
 
 def _msg(key: str, **fields: object) -> Message:
     parts: list[object] = [key]
     for name, value in fields.items():
-        token = _token(value)
+        kind = type(value)
+        token = _token(kind, value)
         if token is None:
             return Message(key, tuple(fields.items()))
-        parts += (name, token)
+        parts += (name, kind, token)
     cache_key = tuple(parts)
     found = _CACHE.get(cache_key)
     if found is None:
@@ -128,7 +132,7 @@ def _msg(key: str, **fields: object) -> Message:
             _CACHE.clear()
             _SHARED.clear()
         found = _CACHE[cache_key] = Message(key, tuple(fields.items()))
-        _SHARED[id(found)] = ("message", id(found))
+        _SHARED.add(id(found))
     return found
 
 

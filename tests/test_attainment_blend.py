@@ -1,0 +1,89 @@
+"""The attainment date of a monotone blend, found between its members' crossings, is the
+day the members' own solutions (or the whole horizon's search) give."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from maebashi_dx.forecast import FORECASTERS
+from maebashi_dx.forecast.attainment import (
+    _HORIZON,
+    _attainment,
+    _first_day,
+    _first_day_near_crossings,
+    _monotone,
+    _solve_blend,
+)
+from maebashi_dx.forecast.combine import _BlendTrend
+from maebashi_dx.forecast.series import SeriesInput
+from maebashi_dx.model import Direction
+
+START = date(2018, 4, 30)
+
+
+def _reference(data: SeriesInput, trend: _BlendTrend) -> date | None:
+    """The search as it was before the crossings' bracket (the members' solutions, then
+    the whole horizon)."""
+    sign, target = data.direction.sign, data.target
+
+    def gap(day: date) -> float:
+        return sign * (trend.predict(day) - target)
+
+    found = _solve_blend(trend, gap, target, sign, data.as_of, monotone=True)
+    if found is not None:
+        return found
+    lo, hi = data.as_of, data.as_of + _HORIZON
+    g_hi, g_lo = gap(hi), gap(lo)
+    if g_hi < 0:
+        return None
+    if g_lo >= 0:
+        return lo
+    return _first_day(gap, lo, g_lo, hi, g_hi)
+
+
+@settings(max_examples=300)
+@given(
+    start=st.floats(1, 90),
+    pace=st.floats(-5, 20),
+    noise=st.lists(st.floats(-2, 2), min_size=3, max_size=60),
+    target=st.floats(0.5, 150),
+    rising=st.booleans(),
+    bounded=st.booleans(),
+)
+def test_the_crossings_bracket_gives_the_first_day(
+    start: float,
+    pace: float,
+    noise: list[float],
+    target: float,
+    rising: bool,
+    bounded: bool,
+) -> None:
+    days = tuple(START + timedelta(days=30 * i) for i in range(len(noise)))
+    values = tuple(max(0.1, start + pace * i / 12 + e) for i, e in enumerate(noise))
+    direction = Direction.INCREASE if rising else Direction.DECREASE
+    data = SeriesInput(
+        kpi_id="k",
+        days=days,
+        values=values,
+        target=target,
+        deadline=days[-1] + timedelta(days=1500),
+        as_of=days[-1],
+        direction=direction,
+        bounds=(0.0, 100.0) if bounded else None,
+    )
+    trend = FORECASTERS.get("blend").fit(data)
+    assert isinstance(trend, _BlendTrend)
+    sign = direction.sign
+    if not _monotone(trend, sign) or any(sign * (v - target) >= 0 for v in values):
+        return
+    want = _reference(data, trend)
+    assert _attainment(data, trend) == want
+
+    def gap(day: date) -> float:
+        return sign * (trend.predict(day) - target)
+
+    fast = _first_day_near_crossings(trend, gap, target, data.as_of)
+    assert fast is None or fast == want
