@@ -22,7 +22,7 @@ from maebashi_dx.dates import DateSpan, _parse, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError
 from maebashi_dx.io import convert, files, measurements, plan_from_dict, plan_to_dict
 from maebashi_dx.io.measurements import MeasurementRow, loads_measurements, merge_measurements
-from maebashi_dx.model import Measurement, checks
+from maebashi_dx.model import Measurement, checks, kpi
 from maebashi_dx.model.kpi import own_measurements
 from tests.strategies import plans, spans
 
@@ -351,3 +351,19 @@ class TestSharedDays:
         DateSpan.day(date(2022, 5, 31))
         with pytest.raises(DateParseError, match=r"must be a datetime\.date"):
             DateSpan.day(datetime(2022, 5, 31))
+
+
+class TestSharedValues:
+    def test_equal_values_share_one_float(self) -> None:
+        day = parse_date("2022-05-31")
+        first = Measurement(when=day, value=float("12.34"))
+        assert Measurement(when=day, value=float("12.34")).value is first.value
+
+    def test_zero_keeps_its_sign_and_the_table_its_bound(self) -> None:
+        day = parse_date("2022-05-31")
+        assert str(Measurement(when=day, value=0.0).value) == "0.0"
+        assert str(Measurement(when=day, value=-0.0).value) == "-0.0"
+        with mock.patch.object(kpi, "_SHARED", {}), mock.patch.object(kpi, "_SHARED_MOST", 2):
+            for i in range(5):
+                Measurement(when=day, value=i + 0.5)
+            assert kpi._SHARED == {0.5: 0.5, 1.5: 1.5}
