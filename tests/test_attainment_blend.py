@@ -12,6 +12,7 @@ from maebashi_dx.forecast import FORECASTERS
 from maebashi_dx.forecast.attainment import (
     _HORIZON,
     _attainment,
+    _blend_gap,
     _first_day,
     _first_day_near_crossings,
     _monotone,
@@ -87,3 +88,41 @@ def test_the_crossings_bracket_gives_the_first_day(
 
     fast = _first_day_near_crossings(trend, gap, target, data.as_of)
     assert fast is None or fast == want
+
+
+@given(
+    start=st.floats(1, 90),
+    pace=st.floats(-5, 20),
+    noise=st.lists(st.floats(-2, 2), min_size=3, max_size=60),
+    target=st.floats(0.5, 150),
+    rising=st.booleans(),
+    bounded=st.booleans(),
+    ahead=st.lists(st.integers(-4000, 40000), min_size=1, max_size=5),
+)
+def test_the_blend_gap_is_the_trend_s_own_to_the_bit(
+    start: float,
+    pace: float,
+    noise: list[float],
+    target: float,
+    rising: bool,
+    bounded: bool,
+    ahead: list[int],
+) -> None:
+    days = tuple(START + timedelta(days=30 * i) for i in range(len(noise)))
+    values = tuple(max(0.1, start + pace * i / 12 + e) for i, e in enumerate(noise))
+    data = SeriesInput(
+        kpi_id="k",
+        days=days,
+        values=values,
+        target=target,
+        deadline=days[-1] + timedelta(days=1500),
+        as_of=days[-1],
+        bounds=(0.0, 100.0) if bounded else None,
+    )
+    trend = FORECASTERS.get("blend").fit(data)
+    assert isinstance(trend, _BlendTrend)
+    sign = 1 if rising else -1
+    gap = _blend_gap(trend, sign, target)
+    for n in ahead:
+        day = data.as_of + timedelta(days=n)
+        assert gap(day) == sign * (trend.predict(day) - target)
