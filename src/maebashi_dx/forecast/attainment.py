@@ -25,6 +25,7 @@ from maebashi_dx.forecast.series import (
     Trend,
 )
 from maebashi_dx.forecast.trends import (
+    Space,
     _LineTrend,
     back,
     cap,
@@ -45,14 +46,17 @@ def _attainment(data: SeriesInput, trend: Trend) -> date | None:
     if isinstance(trend, _LineTrend | _PooledTrend):
         return trend.solve(target, sign, data.as_of)
 
-    def gap(day: date) -> float:
-        """How far the trend is past the target on ``day`` (≥ 0: it meets it)."""
-        return sign * (trend.predict(day) - target)
+    gap: Callable[[date], float]
+    if isinstance(trend, _BlendTrend) and all(isinstance(m, _LineTrend) for m in trend.members):
+        gap = _blend_gap(trend, sign, target)
+    else:
+
+        def gap(day: date) -> float:
+            """How far the trend is past the target on ``day`` (≥ 0: it meets it)."""
+            return sign * (trend.predict(day) - target)
 
     monotone = False
     if isinstance(trend, _BlendTrend):
-        if all(isinstance(member, _LineTrend) for member in trend.members):
-            gap = _blend_gap(trend, sign, target)
         monotone = _monotone(trend, sign)
         if monotone:
             found = _first_day_near_crossings(trend, gap, target, data.as_of)
@@ -98,15 +102,14 @@ def _blend_gap(trend: _BlendTrend, sign: int, target: float) -> Callable[[date],
     same :func:`back` and :func:`cap` in the same order, the members summed as ``sum``
     does), without a method call per member and day: the search evaluates it a few
     times per KPI."""
-    lines = []
+    lines: list[tuple[float, float, float, int, Space, float, float, float | None, float]] = []
     for weight, member in zip(trend.weights, trend.members, strict=True):
         if not isinstance(member, _LineTrend):  # the caller checked; mypy does not know
             raise TypeError(member)
         t = member.transform
-        lines.append(
-            (weight, member.a, member.b, member.origin.toordinal(), t.space, t.lower, t.upper)
-            + (member.bounds or (None, None))
-        )
+        low, high = member.bounds or (None, 0.0)
+        origin = member.origin.toordinal()
+        lines.append((weight, member.a, member.b, origin, t.space, t.lower, t.upper, low, high))
 
     def gap(day: date) -> float:
         ordinal = day.toordinal()
