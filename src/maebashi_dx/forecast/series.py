@@ -147,6 +147,22 @@ def months_before(day: date, months: int) -> date:
     return date(year, month0 + 1, d)
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day ``years`` earlier, 29 February clamped to the 28th in a common year:
+    :func:`months_before` (day, 12 × years), without its month arithmetic (the same
+    month every year, so only 29 February can be clamped).
+
+    >>> years_before(date(2024, 2, 29), 1), years_before(date(2024, 2, 29), 4)
+    (datetime.date(2023, 2, 28), datetime.date(2020, 2, 29))
+    """
+    if years == 0:
+        return day
+    year, month, d = day.year - years, day.month, day.day
+    if d == 29 and month == 2 and not calendar.isleap(year):
+        d = 28
+    return date(year, month, d)
+
+
 def value_at(days: Sequence[date], values: Sequence[float], day: date) -> float | None:
     """A series' value on ``day``: exact on a snapshot, linear between two, None outside
     the observed range."""
@@ -170,7 +186,7 @@ def pace_shift(days: Sequence[date], values: Sequence[float], years: int = 4) ->
     # after the latest one).
     levels = []
     for k in range(years + 2):
-        day = months_before(end, 12 * k)
+        day = years_before(end, k)
         if day < first:
             break
         level = value_at(days, values, day)
