@@ -27,6 +27,7 @@ from maebashi_dx.forecast.series import (
     YEAR_DAYS,
     Forecaster,
     SeriesInput,
+    Trend,
     default_method,
     series_input,
 )
@@ -88,9 +89,13 @@ def run_forecaster(
     else:
         days = tuple(p.day for p in trend.points)
         values = tuple(p.value for p in trend.points)
-    value = trend.predict(data.deadline)
-    interval = trend.interval(data.deadline, level)
-    observed = trend.pace(data.as_of)
+    at = _blend_at(trend, data.deadline, data.as_of, level)
+    if at is not None:
+        value, interval, observed = at
+    else:
+        value = trend.predict(data.deadline)
+        interval = trend.interval(data.deadline, level)
+        observed = trend.pace(data.as_of)
     if not all(math.isfinite(v) for v in (value, *interval, observed)):
         return make(
             required_pace=required,
@@ -125,6 +130,35 @@ def run_forecaster(
         basis="" if isinstance(basis, Message) else basis,
         basis_message=basis if isinstance(basis, Message) else None,
     )
+
+
+def _blend_at(
+    trend: Trend, day: date, as_of: date, level: float
+) -> tuple[float, tuple[float, float], float] | None:
+    """A blend of lines' ``predict(day)``, ``interval(day, level)`` and ``pace(as_of)``,
+    as :class:`_BlendTrend` computes them, with each member's value at ``day`` and pace
+    on the latest day computed once rather than once per use (the default forecaster's
+    path: its interval reads the members' values, the blend's value and its pace on the
+    latest day, which is ``as_of`` when the latest measurement is that day's). None for
+    any other trend (its own methods then answer)."""
+    # Exactly these types: a subclass may answer otherwise.
+    if not isinstance(trend, _BlendTrend) or type(trend) is not _BlendTrend:
+        return None
+    members = [m for m in trend.members if isinstance(m, _LineTrend) and type(m) is _LineTrend]
+    if len(members) < len(trend.members):
+        return None
+    weights = trend.weights
+    ends = [m.predict(day) for m in members]
+    # _BlendTrend.predict: the members' weighted sum, in the same order.
+    value = sum(w * e for w, e in zip(weights, ends, strict=True))
+    # _BlendTrend.interval: the members' values, the prediction intervals of the members
+    # fitted on three or more points (all of them when none is), widened for the pace.
+    fitted = [m for m in members if len(m.days) >= 3] or members
+    ends += [e for m in fitted for e in m.interval(day, level)]
+    last = trend.days[-1]
+    pace_last = trend.pace(last)
+    observed = pace_last if as_of == last else trend.pace(as_of)
+    return value, trend._widen(ends, day, value, pace_last), observed
 
 
 def _note(message: Message) -> dict[str, Any]:
