@@ -42,7 +42,7 @@ class Items:
     sep: Literal["list", "reasons"] = "list"
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # shared messages key caches: hash the tree once
 class Message:
     """A user-facing text as a catalogue key (domain ``forecast``) and its fields, so that
     it can be shown in any language (:meth:`text`).
