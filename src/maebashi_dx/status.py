@@ -262,7 +262,9 @@ def open_sdg_ratio(
         return None
     if min(base, latest, target) < 0:
         return None
-    y0, yi, yt = (v if v != 0 else 0.001 for v in (base, latest, target))
+    y0 = base if base != 0 else 0.001
+    yi = latest if latest != 0 else 0.001
+    yt = target if target != 0 else 0.001
     try:
         observed = math.pow(yi / y0, 1 / years_seen) - 1
         required = math.pow(yt / y0, 1 / years_all) - 1
