@@ -212,7 +212,7 @@ def _plan_data(draw: st.DrawFn) -> dict[str, Any]:
         items = kpi.setdefault("measurements", [])
         if not isinstance(items, list) or not all(isinstance(m, dict) for m in items):
             continue  # replaced by a value of the wrong kind already
-        change = draw(st.integers(0, 11))
+        change = draw(st.integers(0, 13))
         if change == 0 and items:
             items.reverse()
         elif change == 1 and items:
@@ -239,10 +239,16 @@ def _plan_data(draw: st.DrawFn) -> dict[str, Any]:
             kpi["measurements"] = draw(st.sampled_from([{}, "kpi1", [1, 2], [[]]]))
         elif change == 9 and items and "baseline" in kpi:
             items[0]["when"] = kpi["baseline"]["when"]  # on the baseline's day
-        elif change == 10:
+        elif change == 10 and isinstance(kpi.get("target"), dict):
             kpi["target"]["deadline"] = draw(
                 st.sampled_from(["2022-02-30", "1800-01-01", 5, "R4.5", "2023年度"])
             )
+        elif change == 12:
+            kpi[draw(st.sampled_from(["unit", "bounds", "id", "direction", "kind", "extra"]))] = (
+                draw(st.sampled_from([5, [1], [5, 1], ["a", 1], [0, 10**400], "", None, "x"]))
+            )
+        elif change == 13:
+            kpi.pop(draw(st.sampled_from(["id", "name", "target"])), None)
         elif change == 11 and "baseline" in kpi:
             kpi["baseline"][draw(st.sampled_from(["value", "when", "note"]))] = draw(
                 st.sampled_from([True, "halfway", 10**400, float("inf"), 3, "2022-02-30"])
@@ -367,3 +373,49 @@ class TestSharedValues:
             for i in range(5):
                 Measurement(when=day, value=i + 0.5)
             assert kpi._SHARED == {0.5: 0.5, 1.5: 1.5}
+
+
+_KPI_MISTAKES = [
+    ("unit", 5),
+    ("name", None),
+    ("name_en", ["x"]),
+    ("id", ""),
+    ("id", " kpi1"),
+    ("bounds", [1]),
+    ("bounds", [5, 1]),
+    ("bounds", ["a", 1]),
+    ("bounds", [0, 10**400]),
+    ("bounds", [0, float("inf")]),
+    ("bounds", [True, 5]),
+    ("bounds", None),
+    ("bounds", [0, 100]),
+    ("direction", "up"),
+    ("direction", "decrease"),
+    ("kind", 5),
+    ("kind", "staged"),
+    ("extra", 1),
+    ("target", None),
+    ("target", {"value": 50, "deadline": "2025年度", "label": "x"}),
+    ("baseline", None),
+    ("baseline", {"when": "x", "value": 1}),
+    ("measurements", "x"),
+    ("measurements", []),
+    ("name", "ok"),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), _KPI_MISTAKES)
+def test_a_kpi_reads_the_same_without_the_fast_paths(field: str, value: object) -> None:
+    """Each KPI field written plainly, of another type, or refused by the KPI itself."""
+    data = plan_to_dict(maebashi_2022())
+    for entry in data["kpis"]:  # the fields the fast path reads, and one mistake
+        for other in ("update_frequency", "series", "value_label", "value_label_en"):
+            entry.pop(other, None)
+        plain = [m for m in entry.get("measurements", []) if "series" not in m]
+        entry["measurements"] = [{"when": m["when"], "value": m["value"]} for m in plain]
+        entry["baseline"] = {k: entry["baseline"][k] for k in ("when", "value")}
+        entry["target"] = {k: entry["target"][k] for k in ("value", "deadline")}
+        entry[field] = value
+    fast = _plan_outcome(data)
+    with mock.patch.object(convert, "_plain_entity", return_value=None):
+        assert fast == _plan_outcome(data)

@@ -37,7 +37,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
-from maebashi_dx.model import Measurement, Plan, Target, Value
+from maebashi_dx.model import KPI, Direction, KPIKind, Measurement, Plan, Target, Value
 from maebashi_dx.model.checks import EARLIEST, LATEST, show
 from maebashi_dx.model.kpi import checked_measurements
 from maebashi_dx.model.plan import reference_problems
@@ -360,7 +360,7 @@ def _entity_hook(
 
     def factory(cls: Any) -> Callable[[object, Any], Any]:
         full = make(cls)
-        if cls not in _PLAIN_KEYS:
+        if cls not in _PLAIN_KEYS and cls is not KPI:
             return full
 
         def hook(data: object, typ: Any) -> Any:
@@ -378,12 +378,14 @@ _PLAIN_KEYS: dict[type, frozenset[str]] = {
 }
 
 
-def _plain_entity(cls: type, data: object) -> Measurement | Target | None:
+def _plain_entity(cls: type, data: object) -> KPI | Measurement | Target | None:
     """A measurement ``{when = "<date text>", value = <number or stage>}`` or a target
     ``{value = ..., deadline = "<date text>"}`` built directly, as cattrs would build
     it (each field by its hook, each date text parsed once); None if it is written
     otherwise or would be refused (then cattrs builds it, and names each problem). A
-    national plan has tens of thousands of them."""
+    national plan has tens of thousands of them; a KPI, see :func:`_plain_kpi`."""
+    if cls is KPI:
+        return _plain_kpi(data)
     if type(data) is not dict or data.keys() != _PLAIN_KEYS[cls]:
         return None
     text = data["when"] if cls is Measurement else data["deadline"]
@@ -523,3 +525,69 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TypeError | ValueError) and exc.args:
         return str(exc.args[0])[:500]
     return f"{type(exc).__name__}: {str(exc)[:500]}"
+
+
+_KPI_TEXTS = frozenset(("id", "name", "name_en", "unit"))
+_KPI_KEYS = _KPI_TEXTS | {"target", "baseline", "bounds", "measurements", "direction", "kind"}
+_KPI_ENUMS: dict[str, type[enum.Enum]] = {"direction": Direction, "kind": KPIKind}
+
+
+def _plain_kpi(data: object) -> KPI | None:
+    """A KPI of texts, a plainly written target and baseline, bounds, measurements and
+    its direction and kind, built without cattrs' per-field machinery; None for any
+    other field or anything cattrs would refuse or read otherwise, and for any KPI its
+    own checks refuse (then cattrs builds it again and names each problem)."""
+    if type(data) is not dict or not data.keys() <= _KPI_KEYS or "target" not in data:
+        return None
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _KPI_TEXTS:
+            if type(value) is not str:
+                return None
+        elif key in _KPI_ENUMS:
+            if type(value) is not str:
+                return None
+            try:
+                value = _KPI_ENUMS[key](value)
+            except ValueError:
+                return None
+        elif key == "bounds":
+            if value is not None:
+                value = _plain_pair(value)
+                if value is None:
+                    return None
+        elif key == "measurements":
+            value = _plain_measurements(value) if type(value) is list else None
+            if value is None:
+                return None
+        elif key == "baseline" and value is None:
+            pass
+        else:  # the target, or a baseline written as a table
+            value = _plain_entity(Target if key == "target" else Measurement, value)
+            if value is None:
+                return None
+        fields[key] = value
+    if "id" not in fields or "name" not in fields:
+        return None
+    try:
+        return KPI(**fields)
+    except Exception:  # cattrs builds it again and says what is wrong
+        return None
+
+
+def _plain_pair(value: object) -> tuple[float, float] | None:
+    """Two finite numbers, as floats, as cattrs reads a pair; else None."""
+    if type(value) is not list or len(value) != 2:
+        return None
+    numbers = []
+    for number in value:
+        if type(number) is not int and type(number) is not float:
+            return None
+        try:
+            number = float(number)
+        except OverflowError:
+            return None
+        if not math.isfinite(number):
+            return None
+        numbers.append(number)
+    return numbers[0], numbers[1]
