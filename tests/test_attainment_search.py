@@ -224,3 +224,17 @@ def test_only_a_blend_moving_toward_its_target_counts_as_monotone() -> None:
         name="b", description="", members=("linear", "cagr"), weights=(1.5, -0.5)
     )
     assert not _monotone(negative.fit(rising), 1)
+
+
+def test_first_day_when_the_gaps_underflow_to_zero() -> None:
+    """Gaps at the float range's floor: halving the kept end gives -0.0, the ends' gaps
+    are then equal and the step is a bisection, not a division by zero (found by
+    test_extreme_inputs_give_finite_forecasts_or_a_library_error)."""
+    tiny = -5e-324  # the smallest subnormal; half of it is -0.0
+    crossing = date(2000, 3, 1)
+
+    def gap(day: date) -> float:
+        return tiny if day < crossing else 0.0
+
+    lo, hi = date(2000, 1, 1), date(2000, 12, 31)
+    assert _first_day(gap, lo, gap(lo), hi, gap(hi)) == crossing

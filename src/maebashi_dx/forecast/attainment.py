@@ -231,7 +231,10 @@ def _first_day(gap: Callable[[date], float], lo: date, g_lo: float, hi: date, g_
         span = (hi - lo).days
         if span <= 1:
             return hi
-        share = -f_lo / (f_hi - f_lo)
+        # Gaps near the float range's floor can make the ends equal (a halved end
+        # underflows to zero): no interpolation then, a bisection step.
+        spread = f_hi - f_lo
+        share = -f_lo / spread if spread > 0 else math.nan
         if halve or not math.isfinite(share):
             step = span // 2
         else:
