@@ -3,6 +3,7 @@ pooled toward a reference series's pace)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import attrs
@@ -59,40 +60,38 @@ class _BlendTrend(_WidenedTrend):
         # (stall .. double), which are wide, as they should be.
         fitted = [t for t in self.members if _size(t) >= 3] or list(self.members)
         ends = [t.predict(day) for t in self.members]
+        middle = sum(w * e for w, e in zip(self.weights, ends, strict=True))  # predict(day)
         ends += [e for t in fitted for e in t.interval(day, level)]
-        return self._widen(ends, day, self.predict(day), self.pace(self.days[-1]))
+        return self._widen(ends, day, middle, self.pace(self.days[-1]))
 
     def pace(self, day: date) -> float:
         return sum(w * t.pace(day) for w, t in zip(self.weights, self.members, strict=True))
 
-    def solve(self, target: float, sign: int, after: date) -> date | None:
-        """The first day from ``after`` the blend meets ``target``. A weighted mean of
-        monotone lines meets it between the first and the last day its members do, so
-        the search is bisection within that bracket; None when a member never does."""
 
-        def meets(day: date) -> bool:
-            return sign * (self.predict(day) - target) >= 0
-
-        if meets(after):
-            return after
-        dates = []
-        for member in self.members:
-            if not isinstance(member, _LineTrend):
-                return None
-            found = member.solve(target, sign, after)
-            if found is None:
-                return None
-            dates.append(found)
-        lo, hi = max(after, min(dates)), max(dates)
-        if not meets(hi):
-            return None
-        while (hi - lo).days > 1:
-            mid = lo + (hi - lo) / 2
-            if meets(mid):
-                hi = mid
-            else:
-                lo = mid
-        return lo if meets(lo) else hi
+@functools.lru_cache(maxsize=256)
+def _blend_basis(
+    name: str,
+    weights: tuple[float, ...],
+    bases: tuple[Message | str, ...],
+    reasons: tuple[Message | str, ...],
+) -> Message:
+    """A blend's basis: one shared message per name, weights, members' bases and
+    reasons, built once (a fit runs for every KPI)."""
+    parts = Items(
+        tuple(
+            _msg("forecast.basis.share", weight=w, basis=b)
+            for w, b in zip(weights, bases, strict=True)
+        )
+    )
+    method = MethodName(name)
+    if reasons:
+        return _msg(
+            "forecast.basis.blend_left_out",
+            method=method,
+            parts=parts,
+            reasons=Items(reasons, "reasons"),
+        )
+    return _msg("forecast.basis.blend", method=method, parts=parts)
 
 
 @attrs.frozen(kw_only=True)
@@ -139,23 +138,11 @@ class BlendForecaster:
             raise _FitError(_msg("forecast.note.none_fit", reasons=why))
         total = sum(w for w, _ in fitted)
         weights = tuple(w / total for w, _ in fitted)
-        parts = Items(
-            tuple(
-                _msg("forecast.basis.share", weight=w, basis=_basis_of(t))
-                for w, (_, t) in zip(weights, fitted, strict=True)
-            )
-        )
-        method = MethodName(self.name)
-        basis = (
-            _msg(
-                "forecast.basis.blend_left_out",
-                method=method,
-                parts=parts,
-                reasons=Items(tuple(reasons), "reasons"),
-            )
-            if reasons
-            else _msg("forecast.basis.blend", method=method, parts=parts)
-        )
+        args = (self.name, weights, tuple(_basis_of(t) for _, t in fitted), tuple(reasons))
+        try:
+            basis = _blend_basis(*args)
+        except TypeError:  # a plugin's basis with a field that cannot be hashed
+            basis = _blend_basis.__wrapped__(*args)
         return _BlendTrend(
             basis_message=basis,
             members=tuple(t for _, t in fitted),

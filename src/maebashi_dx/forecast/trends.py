@@ -5,6 +5,7 @@ and the flat ``naive`` trend."""
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import operator
 from datetime import date, timedelta
@@ -189,7 +190,13 @@ class _LineTrend(_Explained):
         return "" if message is None else message.text("en")
 
     def predict(self, day: date) -> float:
-        return self._cap(self.transform.back(self.a + self.b * _years(day, self.origin)))
+        # _cap(transform.back(a + b·x)) with x = _years(day, origin), written out: the
+        # attainment search and the interval call this several times per KPI.
+        z = self.a + self.b * ((day - self.origin).days / YEAR_DAYS)
+        t = self.transform
+        value = z if t.space == "identity" else float(back(t.space, z, t.lower, t.upper))
+        bounds = self.bounds
+        return value if bounds is None else float(cap(value, bounds[0], bounds[1]))
 
     def interval(self, day: date, level: float) -> tuple[float, float]:
         x = _years(day, self.origin)
@@ -238,6 +245,8 @@ class _LineTrend(_Explained):
                 day -= timedelta(days=1)
             elif not meets(day):
                 day += timedelta(days=1)
+            else:
+                return day  # settled: it meets, and the day before it does not
         return day if meets(day) else None
 
     def pace(self, day: date) -> float:
@@ -256,6 +265,19 @@ class _LineTrend(_Explained):
                 t.upper,
             )
         )
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _trend_basis(name: str, two: bool, chosen: Message, space: Space) -> Message:
+    """A line's basis: one shared message per forecaster, point count (two or more),
+    selection and space, built once (a fit runs for every KPI)."""
+    return _msg(
+        "forecast.basis.trend",
+        method=MethodName(name),
+        how=_msg("forecast.how.line" if two else "forecast.how.least_squares"),
+        points=chosen,
+        space=_msg(f"forecast.space.{space}"),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -337,13 +359,7 @@ class TrendForecaster:
                 ssr = residual_ssr(syy, b_day / scale, sxx)
                 if ssr > 1e-12 * syy:
                     sigma = residual_sigma(scale, ssr, n)
-        basis = _msg(
-            "forecast.basis.trend",
-            method=MethodName(self.name),
-            how=_msg("forecast.how.line" if n == 2 else "forecast.how.least_squares"),
-            points=chosen,
-            space=_msg(f"forecast.space.{transform.space}"),
-        )
+        basis = _trend_basis(self.name, n == 2, chosen, transform.space)
         return _LineTrend(
             basis_message=basis,
             days=days,
