@@ -15,8 +15,9 @@ measurements plus a baseline each, seeded), written once to a folder and reused:
   long CSV is merged into.
 
 Each figure is the best CPU time of ``--repeat`` runs, printed beside its anchor
-measured in the same run, and as their ratio. Peak memory of the object path (the definitions,
-the CSV read and merged into them) is measured with tracemalloc in a separate process.
+measured in the same run, and as their ratio. Memory is measured with tracemalloc in separate
+processes: the peak of the object path (the definitions, the CSV read and merged into
+them), and the national plans held in memory as bench_assess.py builds them.
 
     python benchmarks/bench_load.py                  # the national workload
     python benchmarks/bench_load.py --cities 100     # a quicker look
@@ -147,6 +148,26 @@ print(tracemalloc.get_traced_memory()[1] / 2**20)
 """
 
 
+_PLANS = """
+import random, sys, tracemalloc
+sys.path.insert(0, sys.argv[1])
+from bench_assess import build_plan
+tracemalloc.start()
+rng = random.Random(int(sys.argv[5]))
+plans = [build_plan(c, int(sys.argv[3]), int(sys.argv[4]), rng) for c in range(int(sys.argv[2]))]
+print(tracemalloc.get_traced_memory()[0] / 2**20)
+"""
+
+
+def plans_mib(cities: int, kpis: int, months: int, seed: int) -> float:
+    """Traced memory (MiB) of the plans as bench_assess.py builds them, in a new process."""
+    argv = [str(HERE), str(cities), str(kpis), str(months), str(seed)]
+    done = subprocess.run(
+        [sys.executable, "-c", _PLANS, *argv], check=True, capture_output=True, text=True
+    )
+    return float(done.stdout.split()[-1])
+
+
 def peak_mib(kpis: Path, measurements: Path) -> float:
     """Peak traced memory (MiB) of load_plan + load_measurements + merge, in a new process."""
     done = subprocess.run(
@@ -192,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_memory:
         peak = peak_mib(files["kpis"], files["national"])
         print(f"peak memory (tracemalloc), load_plan + load_measurements + merge: {peak:,.0f} MiB")
+        held = plans_mib(args.cities, args.kpis, args.months, args.seed)
+        print(f"the plans in memory, built as bench_assess.py builds them: {held:,.0f} MiB")
     return 0
 
 
