@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,35 @@ def test_unknown_key_is_a_library_error() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         check_lang("fr")
+
+
+class TestLightImport:
+    """The catalogue module loads neither the errors module nor attrs until an error is raised,
+    so that ``maebashi-dx --help`` does without them; its error stays importable from it."""
+
+    def test_importing_i18n_loads_no_attrs(self) -> None:
+        code = (
+            "import sys, maebashi_dx.i18n as i; i.text('common.as_of', 'en', date='x'); "
+            "print(sorted(m for m in sys.modules if m.startswith(('maebashi_dx.errors', 'attr'))))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        )
+        assert done.stdout.strip() == "[]"
+
+    def test_the_error_is_the_errors_module_s_class(self) -> None:
+        import maebashi_dx.errors
+        import maebashi_dx.i18n
+
+        assert UnknownMessageError is maebashi_dx.errors.UnknownMessageError
+        assert issubclass(UnknownMessageError, maebashi_dx.errors.MaebashiDXError)
+        assert issubclass(UnknownMessageError, LookupError)
+        with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+            maebashi_dx.i18n.Nope  # noqa: B018
+
+    def test_the_error_survives_pickling(self) -> None:
+        with pytest.raises(UnknownMessageError) as caught:
+            text("common.nope", "en")
+        again = pickle.loads(pickle.dumps(caught.value))
+        assert type(again) is UnknownMessageError
+        assert str(again) == str(caught.value)

@@ -122,6 +122,13 @@ class UnknownPluginError(MaebashiDXError, LookupError):
         return (UnknownPluginError, (self.kind, self.name, self.available))
 
 
+class UnknownMessageError(MaebashiDXError, LookupError):
+    """A message key is missing from a catalogue: a bug in the library, never bad input.
+
+    Also importable as ``maebashi_dx.i18n.UnknownMessageError``, where the catalogue is.
+    """
+
+
 class MissingDependencyError(MaebashiDXError, ImportError):
     """An optional extra is needed for this and is not installed.
 

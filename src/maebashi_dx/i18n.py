@@ -25,9 +25,10 @@ from __future__ import annotations
 import string
 from datetime import date
 from functools import cache
-from typing import Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
-from maebashi_dx.errors import MaebashiDXError
+if TYPE_CHECKING:
+    from maebashi_dx.errors import UnknownMessageError as UnknownMessageError
 
 __all__ = ["LANGS", "Lang", "catalogue", "check_lang", "day_text", "localized", "text"]
 
@@ -37,8 +38,15 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 _Text = TypeVar("_Text", str, str | None)
 
 
-class UnknownMessageError(MaebashiDXError, LookupError):
-    """A message key is missing from a catalogue: a bug in the library, never bad input."""
+def __getattr__(name: str) -> object:
+    """``i18n.UnknownMessageError``, imported from :mod:`maebashi_dx.errors` on first use
+    (PEP 562): the errors module loads attrs, which ``maebashi-dx --help`` does without."""
+    if name == "UnknownMessageError":
+        from maebashi_dx.errors import UnknownMessageError
+
+        return UnknownMessageError
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def check_lang(lang: object) -> Lang:
@@ -76,6 +84,8 @@ def _flatten(prefix: str, table: dict[str, object], into: dict[str, str]) -> Non
         elif isinstance(value, str):
             into[f"{prefix}.{key}"] = value
         else:  # pragma: no cover - the catalogue test rejects this
+            from maebashi_dx.errors import UnknownMessageError
+
             msg = f"catalogue entry {prefix}.{key} is not text"
             raise UnknownMessageError(msg)
 
@@ -95,6 +105,8 @@ def text(key: str, lang: Lang = "ja", /, **fields: object) -> str:
     try:
         template = catalogue(lang)[key]
     except KeyError:
+        from maebashi_dx.errors import UnknownMessageError
+
         msg = f"no message {key!r} in the {lang!r} catalogue"
         raise UnknownMessageError(msg) from None
     return template.format(**fields)
