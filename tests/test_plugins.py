@@ -84,13 +84,38 @@ def test_a_broken_plugin_is_reported_and_never_breaks_the_built_ins(fake_entry_p
     assert "no module named city_plugin" in reg.failures[0].error
 
 
-def test_a_plugin_clashing_with_a_built_in_is_an_error(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+def test_a_built_in_is_looked_up_without_reading_entry_points(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+    found, calls = fake_entry_points
+    found.append(FakeEntryPoint("two", 2))
+    reg: Registry[int] = Registry("number", "test.group")
+    reg.register("one", 1)
+    assert reg.get("one") == 1
+    assert calls == []  # the command's start reads no distribution's metadata
+    assert reg.get("two") == 2  # a name not registered reads them
+    assert calls == ["test.group"]
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        pytest.param(lambda reg: list(reg), id="iter"),
+        pytest.param(len, id="len"),
+        pytest.param(lambda reg: "one" in reg, id="in"),
+        pytest.param(lambda reg: reg.failures, id="failures"),
+        pytest.param(lambda reg: reg.origin("one"), id="origin"),
+        pytest.param(lambda reg: reg.get("three"), id="get-a-name-not-registered"),
+    ],
+)
+def test_a_plugin_clashing_with_a_built_in_is_an_error(fake_entry_points, listing) -> None:  # type: ignore[no-untyped-def]
+    """Wherever the entry points are read, a plugin claiming a built-in's name is refused,
+    naming both; a lookup of the built-in by name alone does not read them."""
     found, _ = fake_entry_points
     found.append(FakeEntryPoint("one", 11))
     reg: Registry[int] = Registry("number", "test.group")
     reg.register("one", 1)
-    with pytest.raises(PluginConflictError, match="city-plugin"):
-        reg.get("one")
+    assert reg.get("one") == 1
+    with pytest.raises(PluginConflictError, match=r"city-plugin.*built-in"):
+        listing(reg)
 
 
 def test_a_plugin_that_fails_the_protocol_check_is_a_failure(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
@@ -118,3 +143,27 @@ def test_discovery_is_thread_safe(fake_entry_points) -> None:  # type: ignore[no
         t.join()
     assert results == [50] * 8
     assert calls == ["test.group"]
+
+
+def test_the_command_reports_a_plugin_claiming_a_built_in_name_when_listing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``maebashi-dx status`` uses the built-in ``linear`` without reading the entry points;
+    ``maebashi-dx plugins`` reads them and refuses the clash in one error line."""
+    from maebashi_dx.cli import main
+    from maebashi_dx.forecast import FORECASTERS
+
+    clashing = FakeEntryPoint("linear", FORECASTERS.get("linear"))
+
+    def entry_points(*, group: str) -> list[FakeEntryPoint]:
+        return [clashing] if group == "maebashi_dx.forecasters" else []
+
+    monkeypatch.setattr("importlib.metadata.entry_points", entry_points)
+    monkeypatch.setattr(FORECASTERS, "_loaded", False)
+    assert main(["status", "--method", "linear", "--lang", "en"]) == 0
+    capsys.readouterr()
+    assert main(["plugins"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("maebashi-dx: error:")
+    assert "forecaster 'linear' from city-plugin (city_plugin:linear) clashes" in err
+    assert "built-in" in err

@@ -3,10 +3,15 @@
 A registry is a small object with ``register``, ``get``, ``in`` and iteration, as svcs's
 ``Registry`` is. Third-party packages add entries through entry points
 (``maebashi_dx.forecasters``, ``maebashi_dx.conflict_rules``,
-``maebashi_dx.rating_scales``); those are loaded lazily, the first time a name is looked
-up or the registry is listed, never at import, and under a lock so that threads see one
-consistent load. A plugin that fails to load is recorded with its distribution and the
-error, and never breaks the built-ins.
+``maebashi_dx.rating_scales``); those are loaded lazily, never at import, and under a
+lock so that threads see one consistent load. They are read the first time the registry
+is listed (iteration, ``len``, ``in``, :attr:`Registry.failures`, :meth:`Registry.origin`)
+or a name that is not registered yet is looked up; looking up a registered name (every
+built-in) does not read them, since reading the installed distributions' metadata costs
+more than the command's own start. A plugin that claims a registered name is refused with
+:class:`PluginConflictError` naming both when the entry points are read, so a listing
+(``maebashi-dx plugins``) always reports it. A plugin that fails to load is recorded with
+its distribution and the error, and never breaks the built-ins.
 """
 
 from __future__ import annotations
@@ -81,9 +86,18 @@ class Registry(Generic[T]):
     def get(self, name: str) -> T:
         """The entry named ``name``.
 
+        A registered name (every built-in) is answered without reading the entry points;
+        any other name reads them first (once), so that a plugin's name is found.
+
         Raises:
             UnknownPluginError: No such entry; the message lists what is available.
+            PluginConflictError: Reading the entry points found a plugin claiming a name
+                already taken.
         """
+        try:
+            return self._entries[name]
+        except KeyError:
+            pass
         self._discover()
         try:
             return self._entries[name]
