@@ -285,3 +285,63 @@ class TestBoundedMessages:
         assert show(list(range(10**6))) == "[0, 1, 2, 3, 4, 5, 6, 7, ...]"
         assert show({"a": [1] * 100}) == "{'a': [1, 1, 1, 1, 1, 1, 1, 1, ...]}"
         assert show(10**5000) == "<int>"
+
+
+class _Cycle:
+    """An object in a reference cycle, counted when the collector frees it."""
+
+    freed = 0
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        _Cycle.freed += 1
+
+
+def test_collector_paused_leaves_the_collector_as_it_was() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with files.collector_paused():
+        assert not gc.isenabled()
+        with files.collector_paused():  # nested: the outer one restores
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        with files.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_collector_paused_keeps_what_a_caller_froze_frozen() -> None:
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with files.collector_paused():
+            made = [[] for _ in range(1000)]
+        assert gc.get_freeze_count() == frozen  # nothing released, nothing added
+        assert len(made) == 1000
+    finally:
+        gc.unfreeze()
+
+
+def test_collector_paused_garbage_is_still_collected() -> None:
+    import gc
+
+    gc.collect()
+    _Cycle.freed = 0
+    _Cycle()  # young garbage before the reading: collected as the collector would
+    with files.collector_paused():
+        _Cycle()  # garbage made during the reading: in the oldest generation, not frozen
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert _Cycle.freed == 2
