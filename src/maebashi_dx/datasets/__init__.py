@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import attrs
-
-from maebashi_dx.errors import UnknownPluginError
-from maebashi_dx.io.files import loads_plan
-from maebashi_dx.io.soumu import CardTable, load_mynumber
-from maebashi_dx.model import Plan
+# The readers are imported inside the functions, so that reading one dataset loads only
+# its own reader (the card tables' reader is not on ``maebashi-dx status``'s path).
+if TYPE_CHECKING:
+    from maebashi_dx.io.soumu import CardTable
+    from maebashi_dx.model import Plan
 
 __all__ = ["MynumberLevel", "maebashi_2022", "mynumber_cards", "starter_plan_toml"]
 
@@ -41,6 +40,8 @@ def maebashi_2022() -> Plan:
     plan is a packaged TOML file (``maebashi_2022.toml``) read with the library's own
     loader; the returned plan is immutable, so it is read once and cached.
     """
+    from maebashi_dx.io.files import loads_plan
+
     text = resources.files(__name__).joinpath("maebashi_2022.toml").read_text(encoding="utf-8")
     return loads_plan(text, "toml")
 
@@ -84,6 +85,10 @@ def mynumber_cards(level: MynumberLevel = "municipalities") -> CardTable:
     >>> mynumber_cards("japan").find("全国")[-1].rate_pct
     44.0
     """
+    import attrs
+
+    from maebashi_dx.errors import UnknownPluginError
+
     if not isinstance(level, str) or level not in _MYNUMBER_FILES:
         raise UnknownPluginError("My Number card level", str(level), _MYNUMBER_FILES)
     table = _mynumber_table(level)
@@ -92,5 +97,7 @@ def mynumber_cards(level: MynumberLevel = "municipalities") -> CardTable:
 
 @functools.cache
 def _mynumber_table(level: str) -> CardTable:
+    from maebashi_dx.io.soumu import load_mynumber
+
     folder = resources.files(__name__).joinpath("mynumbercard")
     return load_mynumber(folder.joinpath(_MYNUMBER_FILES[level]))
