@@ -23,7 +23,7 @@ from maebashi_dx.errors import DateParseError, PlanError
 from maebashi_dx.io import convert, files, measurements, plan_from_dict, plan_to_dict
 from maebashi_dx.io.measurements import MeasurementRow, loads_measurements, merge_measurements
 from maebashi_dx.model import Measurement, checks, kpi
-from maebashi_dx.model.kpi import own_measurements
+from maebashi_dx.model.kpi import Target, checked_measurement, checked_target, own_measurements
 from tests.strategies import plans, spans
 
 
@@ -193,6 +193,41 @@ class TestOwnMeasurements:
                 field.default if field.name not in ("when", "value") else getattr(made, field.name)
             )
         assert set(measurements._ROW_SLOTS) == {f.name for f in attrs.fields(MeasurementRow)}
+
+
+class TestOneChecked:
+    """A baseline or target a plan reader has checked, built without attrs' __init__."""
+
+    _VALUES = (
+        st.floats(-1e9, 1e9) | st.sampled_from([90.0, -0.0, 0.0, 5e-324]) | st.text(max_size=5)
+    )
+
+    @given(spans(), _VALUES)
+    def test_the_same_as_measurement(self, when: DateSpan, value: float | str) -> None:
+        made = checked_measurement(when, value)
+        expected = Measurement(when=when, value=value)
+        assert made == expected
+        assert repr(made) == repr(expected)
+        assert made.value is expected.value or type(value) is str or not value
+
+    @given(spans(), _VALUES)
+    def test_the_same_as_target(self, deadline: DateSpan, value: float | str) -> None:
+        made = checked_target(value, deadline)
+        expected = Target(value=value, deadline=deadline)
+        assert made == expected
+        assert repr(made) == repr(expected)
+        assert hash(made) == hash(expected)
+
+    def test_every_field_is_filled(self) -> None:
+        """A field added to Measurement or Target is filled here too (a slot left
+        unset would raise AttributeError)."""
+        day = parse_date("2022-05-31")
+        for made, cls in (
+            (checked_measurement(day, 1.0), Measurement),
+            (checked_target(1.0, day), Target),
+        ):
+            for field in attrs.fields(cls):
+                getattr(made, field.name)
 
 
 # ---------------------------------------------------------------------- plan files

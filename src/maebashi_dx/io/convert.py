@@ -39,7 +39,7 @@ from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.model import KPI, Direction, KPIKind, Measurement, Plan, Target, Value
 from maebashi_dx.model.checks import EARLIEST, LATEST, show
-from maebashi_dx.model.kpi import checked_measurements
+from maebashi_dx.model.kpi import checked_measurement, checked_measurements, checked_target
 from maebashi_dx.model.plan import reference_problems
 
 __all__ = ["converter", "plan_from_dict", "plan_to_dict", "structure", "unstructure"]
@@ -403,8 +403,8 @@ def _plain_entity(cls: type, data: object) -> KPI | Measurement | Target | None:
     elif type(value) is not str:
         return None
     if cls is Measurement:
-        return Measurement(when=span, value=value)
-    return Target(value=value, deadline=span)
+        return checked_measurement(span, value)
+    return checked_target(value, span)
 
 
 #: The one converter of the library (never cattrs' global one).

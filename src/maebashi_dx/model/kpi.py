@@ -30,7 +30,9 @@ __all__ = [
     "Stage",
     "Target",
     "Value",
+    "checked_measurement",
     "checked_measurements",
+    "checked_target",
     "own_measurements",
 ]
 
@@ -330,6 +332,44 @@ class Target:
     def due(self) -> date:
         """The last day on which the target can still be met."""
         return self.deadline.end
+
+
+def checked_measurement(when: DateSpan, value: Value) -> Measurement:
+    """``Measurement(when=when, value=value)`` of a span and value a reader has checked
+    as ``Measurement`` does: a ``DateSpan`` within EARLIEST..LATEST, and a finite float
+    or a text. The value is stored as ``Measurement`` stores it (see :func:`_value`),
+    the slots filled without attrs' ``__init__`` (a national plan has tens of thousands
+    of baselines)."""
+    made: Measurement = _NEW(Measurement)
+    _SET_WHEN(made, when)
+    _SET_VALUE(made, _value(value))
+    for setter, default in _MEASUREMENT_DEFAULTS:
+        setter(made, default)
+    return made
+
+
+def checked_target(value: Value, deadline: DateSpan) -> Target:
+    """``Target(value=value, deadline=deadline)`` of a value and span a reader has
+    checked as ``Target`` does (as for :func:`checked_measurement`), built the same way."""
+    made: Target = _NEW(Target)
+    _SET_TARGET_VALUE(made, _value(value))
+    _SET_DEADLINE(made, deadline)
+    for setter, default in _TARGET_DEFAULTS:
+        setter(made, default)
+    return made
+
+
+_NEW = object.__new__
+_SET_WHEN, _SET_VALUE = _MEASUREMENT_SLOTS[:2]
+_TARGET_FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(Target))
+_TARGET_SLOTS = {f.name: Target.__dict__[f.name].__set__ for f in _TARGET_FIELDS}
+_SET_TARGET_VALUE = _TARGET_SLOTS["value"]
+_SET_DEADLINE = _TARGET_SLOTS["deadline"]
+_TARGET_DEFAULTS = tuple(
+    (_TARGET_SLOTS[f.name], f.default)
+    for f in _TARGET_FIELDS
+    if f.name not in ("value", "deadline")
+)
 
 
 @attrs.frozen(kw_only=True)
