@@ -85,3 +85,16 @@ class TestLightImport:
         again = pickle.loads(pickle.dumps(caught.value))
         assert type(again) is UnknownMessageError
         assert str(again) == str(caught.value)
+
+
+def test_a_lookup_reads_only_its_own_domain() -> None:
+    """``maebashi-dx --help`` parses the ``cli`` catalogue file, not every domain's."""
+    from maebashi_dx import i18n
+
+    i18n._domain.cache_clear()
+    assert text("cli.error.no_command", "en")
+    assert i18n._domain.cache_info().currsize == 1
+    assert len(catalogue("en")) == sum(len(i18n._domain("en", d)) for d in i18n._domains("en"))
+    assert i18n._domain.cache_info().currsize == len(i18n._domains("en")) > 1
+    assert "cli.nope" not in catalogue("en")
+    assert "nodomain" not in catalogue("en")

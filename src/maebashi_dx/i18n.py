@@ -23,6 +23,7 @@ A catalogue is read once, on first use, so ``import maebashi_dx`` stays light.
 from __future__ import annotations
 
 import string
+from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Literal, TypeVar, get_args
@@ -62,17 +63,58 @@ def check_lang(lang: object) -> Lang:
 
 
 @cache
-def catalogue(lang: Lang) -> dict[str, str]:
-    """Every message of one language, flattened to ``domain.key`` (and ``domain.a.b``)."""
+def catalogue(lang: Lang) -> Mapping[str, str]:
+    """Every message of one language, flattened to ``domain.key`` (and ``domain.a.b``).
+
+    Each domain's file is read the first time one of its keys is looked up (listing the
+    catalogue reads them all): ``maebashi-dx --help`` reads only the ``cli`` domain.
+
+    >>> catalogue("en")["common.as_of"]
+    'as of {date}'
+    """
+    return _Catalogue(check_lang(lang))
+
+
+class _Catalogue(Mapping[str, str]):
+    """One language's messages, read a domain at a time (one TOML file each)."""
+
+    def __init__(self, lang: Lang) -> None:
+        self._lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return _domain(self._lang, key.partition(".")[0])[key]
+
+    def __iter__(self) -> Iterator[str]:
+        for domain in _domains(self._lang):
+            yield from _domain(self._lang, domain)
+
+    def __len__(self) -> int:
+        return sum(len(_domain(self._lang, domain)) for domain in _domains(self._lang))
+
+    def __repr__(self) -> str:
+        return f"<catalogue {self._lang!r}: {', '.join(_domains(self._lang))}>"
+
+
+@cache
+def _domains(lang: Lang) -> tuple[str, ...]:
+    """The domains of a language: its catalogue files' names, in order."""
+    from importlib.resources import files
+
+    folder = files("maebashi_dx") / "locales" / lang
+    return tuple(
+        sorted(e.name.removesuffix(".toml") for e in folder.iterdir() if e.name.endswith(".toml"))
+    )
+
+
+@cache
+def _domain(lang: Lang, domain: str) -> dict[str, str]:
+    """One domain's messages, flattened; an unknown domain has none."""
     import tomllib
     from importlib.resources import files
 
-    folder = files("maebashi_dx") / "locales" / check_lang(lang)
     flat: dict[str, str] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        domain = entry.name.removesuffix(".toml")
+    if domain in _domains(lang):
+        entry = files("maebashi_dx") / "locales" / lang / f"{domain}.toml"
         _flatten(domain, tomllib.loads(entry.read_text(encoding="utf-8")), flat)
     return flat
 
