@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterator, Mapping
-from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from maebashi_dx.errors import UnknownMessageError as UnknownMessageError
 
 __all__ = ["LANGS", "Lang", "catalogue", "check_lang", "day_text", "localized", "text"]
@@ -163,6 +164,7 @@ def day_text(day: date, lang: Lang = "ja") -> str:
     """A day as the messages write it: 2022年5月31日, or ISO 8601 in English (as in a
     formula a reader redoes by hand).
 
+    >>> from datetime import date
     >>> day_text(date(2022, 5, 31), "ja"), day_text(date(2022, 5, 31), "en")
     ('2022年5月31日', '2022-05-31')
     """

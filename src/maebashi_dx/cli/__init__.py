@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Iterable, Sequence
 
 from maebashi_dx.cli.problems import (
@@ -146,6 +145,8 @@ def _failed(exc: Exception, argv: Sequence[str]) -> int:
     from maebashi_dx.i18n import text
 
     if _debug_asked(argv):
+        import traceback
+
         traceback.print_exception(exc, file=sys.stderr)
     error = f"{type(exc).__name__}: {exc}"
     version = maebashi_dx.__version__

@@ -11,7 +11,6 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 from maebashi_dx.cli.problems import InputError
@@ -65,6 +64,8 @@ def read_measurements(source: str, load: Callable[..., Any], lang: Lang) -> Any:
         from rich.progress import Progress  # optional extra
     except ImportError:
         return load(source)
+    from pathlib import Path
+
     with Progress(transient=True) as bar:
         label = text("cli.progress.reading", lang, name=Path(source).name)
         task = bar.add_task(label, total=total)
@@ -77,6 +78,8 @@ def check_output(path: str, lang: Lang) -> None:
     Raises:
         InputError: The folder is missing or not writable, or the path is a folder.
     """
+    from pathlib import Path  # here: --help needs no paths
+
     target = Path(path)
     folder = target.parent
     if target.is_dir():

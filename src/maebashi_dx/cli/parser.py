@@ -12,11 +12,13 @@ import argparse
 import math
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from maebashi_dx.cli.problems import PROG, UsageError
 from maebashi_dx.i18n import LANGS, Lang, text
+
+if TYPE_CHECKING:
+    from datetime import date
 
 __all__ = ["Parser", "build_parser", "lang_of"]
 
