@@ -23,7 +23,14 @@ from maebashi_dx.errors import DateParseError, PlanError
 from maebashi_dx.io import convert, files, measurements, plan_from_dict, plan_to_dict
 from maebashi_dx.io.measurements import MeasurementRow, loads_measurements, merge_measurements
 from maebashi_dx.model import Measurement, checks, kpi
-from maebashi_dx.model.kpi import Target, checked_measurement, checked_target, own_measurements
+from maebashi_dx.model.kpi import (
+    KPI,
+    Target,
+    built_kpi,
+    checked_measurement,
+    checked_target,
+    own_measurements,
+)
 from tests.strategies import plans, spans
 
 
@@ -228,6 +235,45 @@ class TestOneChecked:
         ):
             for field in attrs.fields(cls):
                 getattr(made, field.name)
+
+
+def _kpi_outcome(build: Any, fields: dict[str, Any]) -> object:
+    try:
+        made = build(fields)
+    except (TypeError, ValueError, PlanError) as exc:
+        return type(exc), str(exc)
+    return made, made.history(), made.numbers()
+
+
+@given(plans(), st.data())
+def test_built_kpi_is_kpi(plan: Any, data: st.DataObject) -> None:
+    """built_kpi(fields) is KPI(**fields): the same KPI, or the same error, for fields
+    given or left to their defaults, and a field changed to a value a check refuses."""
+    init = [f.name for f in attrs.fields(KPI) if f.init]
+    for made in plan.kpis:
+        given_names = data.draw(st.sets(st.sampled_from(init)))
+        fields = {name: getattr(made, name) for name in init if name in given_names}
+        fields |= {name: getattr(made, name) for name in ("id", "name", "target")}
+        if data.draw(st.booleans()):
+            name, value = data.draw(
+                st.sampled_from(
+                    [
+                        ("id", ""),
+                        ("id", 5),
+                        ("bounds", (5.0, 1.0)),
+                        ("bounds", [0, 100]),
+                        ("weight", -1.0),
+                        ("weight", 2),
+                        ("decimals", 11),
+                        ("measurements", [*made.measurements, *made.measurements]),
+                        ("stages", [made.ladder[0], made.ladder[0]]),
+                        ("baseline", made.measurements[-1] if made.measurements else None),
+                    ]
+                )
+            )
+            fields[name] = value
+        expected = _kpi_outcome(lambda f: KPI(**f), fields)
+        assert _kpi_outcome(built_kpi, fields) == expected
 
 
 # ---------------------------------------------------------------------- plan files

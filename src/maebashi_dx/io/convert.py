@@ -39,7 +39,12 @@ from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.model import KPI, Direction, KPIKind, Measurement, Plan, Target, Value
 from maebashi_dx.model.checks import EARLIEST, LATEST, show
-from maebashi_dx.model.kpi import checked_measurement, checked_measurements, checked_target
+from maebashi_dx.model.kpi import (
+    built_kpi,
+    checked_measurement,
+    checked_measurements,
+    checked_target,
+)
 from maebashi_dx.model.plan import reference_problems
 
 __all__ = ["converter", "plan_from_dict", "plan_to_dict", "structure", "unstructure"]
@@ -570,7 +575,7 @@ def _plain_kpi(data: object) -> KPI | None:
     if "id" not in fields or "name" not in fields:
         return None
     try:
-        return KPI(**fields)
+        return built_kpi(fields)
     except Exception:  # cattrs builds it again and says what is wrong
         return None
 

@@ -30,6 +30,7 @@ __all__ = [
     "Stage",
     "Target",
     "Value",
+    "built_kpi",
     "checked_measurement",
     "checked_measurements",
     "checked_target",
@@ -530,3 +531,47 @@ class KPI:
             yield "baseline", self.baseline
         for i, m in enumerate(self.measurements):
             yield f"measurements[{i}]", m
+
+
+def built_kpi(fields: dict[str, Any]) -> KPI:
+    """``KPI(**fields)``, built by filling its slots: a plan reader builds tens of
+    thousands of KPIs, most with half their fields left to their defaults.
+
+    Each given field goes through its converter and its validator, as in attrs'
+    ``__init__``; a field left out takes its default as that ``__init__`` makes it
+    (converted once, here: the defaults pass their validators); then the KPI's own
+    checks run (``__attrs_post_init__``).
+
+    Raises:
+        TypeError: A required field (id, name, target) is missing, or what a field's
+            converter or validator raises.
+        KeyError: A field KPI does not take.
+        ValueError: What a field's converter or validator raises.
+        PlanError: What the KPI's own checks find.
+    """
+    if not fields.keys() >= _KPI_REQUIRED:
+        missing = ", ".join(sorted(_KPI_REQUIRED - fields.keys()))
+        msg = f"a KPI needs {missing}"
+        raise TypeError(msg)
+    made: KPI = _NEW(KPI)
+    for name, value in fields.items():
+        setter, attribute = _KPI_INIT[name]
+        if attribute.converter is not None:
+            value = attribute.converter(value)  # type: ignore[operator]
+        setter(made, value)
+        if attribute.validator is not None:
+            attribute.validator(made, attribute, value)
+    for name, setter, default in _KPI_DEFAULTS:
+        if name not in fields:
+            setter(made, default)
+    made.__attrs_post_init__()
+    return made
+
+
+_KPI_INIT = {f.name: (KPI.__dict__[f.name].__set__, f) for f in attrs.fields(KPI) if f.init}
+_KPI_REQUIRED = frozenset(name for name, (_, f) in _KPI_INIT.items() if f.default is attrs.NOTHING)
+_KPI_DEFAULTS = tuple(
+    (name, setter, f.converter(f.default) if f.converter is not None else f.default)  # type: ignore[operator]
+    for name, (setter, f) in _KPI_INIT.items()
+    if f.default is not attrs.NOTHING
+)
