@@ -7,8 +7,13 @@ card tables' reader on the way to ``status``).
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+
+import pytest
+
+from maebashi_dx.cli.parser import _width, build_parser
 
 # Run the command in a fresh interpreter and print the modules it loaded.
 _RUN = """
@@ -43,6 +48,18 @@ def test_help_loads_neither_attrs_nor_the_library() -> None:
         "maebashi_dx.i18n",
     }
     assert {m for m in loaded if m.startswith(("attr", "cattrs"))} == set()
+    assert "shutil" not in loaded  # argparse's way to the terminal's width
+
+
+@pytest.mark.parametrize("columns", ["60", "200", "", "0", "-3", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it(
+    monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """The width read without shutil is the one argparse reads through it."""
+    monkeypatch.setenv("COLUMNS", columns)
+    theirs = argparse.RawDescriptionHelpFormatter(prog="maebashi-dx")
+    assert _width() == theirs._width
+    assert build_parser("en")._get_formatter()._width == theirs._width
 
 
 def test_status_reads_no_entry_points_nor_the_card_tables_reader() -> None:
