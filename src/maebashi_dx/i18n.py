@@ -111,12 +111,17 @@ def _domains(lang: Lang) -> tuple[str, ...]:
 def _domain(lang: Lang, domain: str) -> dict[str, str]:
     """One domain's messages, flattened; an unknown domain has none."""
     import tomllib
-    from importlib.resources import files
+
+    from maebashi_dx._package_data import package_text
 
     flat: dict[str, str] = {}
-    if domain in _domains(lang):
-        entry = files("maebashi_dx") / "locales" / lang / f"{domain}.toml"
-        _flatten(domain, tomllib.loads(entry.read_text(encoding="utf-8")), flat)
+    if not domain.isidentifier():  # never a path: "../x" is no domain
+        return flat
+    try:
+        source = package_text("maebashi_dx", "locales", lang, f"{domain}.toml")
+    except FileNotFoundError:
+        return flat
+    _flatten(domain, tomllib.loads(source), flat)
     return flat
 
 

@@ -11,7 +11,6 @@ and the official My Number card figures (総務省, compiled by Code for Japan) 
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 # The readers are imported inside the functions, so that reading one dataset loads only
@@ -40,10 +39,10 @@ def maebashi_2022() -> Plan:
     plan is a packaged TOML file (``maebashi_2022.toml``) read with the library's own
     loader; the returned plan is immutable, so it is read once and cached.
     """
+    from maebashi_dx._package_data import package_text
     from maebashi_dx.io.files import loads_plan
 
-    text = resources.files(__name__).joinpath("maebashi_2022.toml").read_text(encoding="utf-8")
-    return loads_plan(text, "toml")
+    return loads_plan(package_text(__name__, "maebashi_2022.toml"), "toml")
 
 
 def starter_plan_toml(city: str = "○○市") -> str:
@@ -55,7 +54,9 @@ def starter_plan_toml(city: str = "○○市") -> str:
     >>> loads_plan(starter_plan_toml("高崎市"), "toml").city
     '高崎市'
     """
-    template = resources.files(__name__).joinpath("starter_plan.toml").read_text(encoding="utf-8")
+    from maebashi_dx._package_data import package_text
+
+    template = package_text(__name__, "starter_plan.toml")
     return template.format(city=city.replace("\\", "\\\\").replace('"', '\\"'))
 
 
@@ -97,6 +98,8 @@ def mynumber_cards(level: MynumberLevel = "municipalities") -> CardTable:
 
 @functools.cache
 def _mynumber_table(level: str) -> CardTable:
+    from importlib import resources
+
     from maebashi_dx.io.soumu import load_mynumber
 
     folder = resources.files(__name__).joinpath("mynumbercard")
