@@ -31,7 +31,6 @@ import math
 import string
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from html import escape
 from typing import Literal
 
 from maebashi_dx.dates import FiscalYear
@@ -302,6 +301,8 @@ def method_name(method: str, lang: Lang = "ja") -> str:
 def html_text(key: str, lang: Lang, /, **fields: str) -> str:
     """A catalogue message as HTML: its own words escaped, its fields inserted as given
     (each field is HTML already, e.g. ``<code>blend</code>``)."""
+    from html import escape  # here: the terminal table (maebashi-dx status) needs no HTML
+
     template = catalogue(lang)[key]
     out = []
     for literal, name, spec, conversion in string.Formatter().parse(template):
