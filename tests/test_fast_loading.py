@@ -105,7 +105,9 @@ _DATES = st.one_of(
         ]
     ),
 )
-_IDS = st.sampled_from(["kpi1", "kpi2", "kpi6", " kpi1 ", "", "k\x01", "全国", "  "])
+_IDS = st.sampled_from(
+    ["kpi1", "kpi2", "kpi6", " kpi1 ", "", "k\x01", "全国", "  ", "kpi_of_twenty_chars"]
+)
 _VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-(10**6), 10**6).map(str),
@@ -155,6 +157,26 @@ def test_plain_csv_reads_as_any_csv(text: str, block: int) -> None:
     """The plain reading (in blocks of any size) and the row-by-row one agree."""
     with mock.patch.object(measurements._Plain, "_BLOCK", block):
         assert _outcome(loads_measurements, text) == _outcome(measurements._loads_csv, text)
+
+
+@given(_csv_texts(), st.sampled_from([1 << 20, 1, 40]), st.sampled_from([4, 18, 20, 22, 30]))
+@example("kpi_id,date,value\nkpi_of_twenty_chars,2022-05-31,1\n", 1, 18)
+@example("kpi_id,date,value\nkpi1,2022-05-31,-1.2345678901234567e-300\n", 1, 20)
+@example("kpi_id,date,value\nkpi1,2022-05-31,1\nkpi1,2022-06-30,2\n", 1, 18)
+def test_plain_csv_reads_as_any_csv_with_a_small_cell_limit(
+    text: str, block: int, limit: int
+) -> None:
+    """A line over the csv module's cell limit whose cells are not, and a cell over it
+    (an id, a date or a value), read as the csv module reads them."""
+    import csv
+
+    before = csv.field_size_limit(limit)
+    try:
+        with mock.patch.object(measurements._Plain, "_BLOCK", block):
+            fast = _outcome(loads_measurements, text)
+        assert fast == _outcome(measurements._loads_csv, text)
+    finally:
+        csv.field_size_limit(before)
 
 
 @pytest.mark.parametrize("bad", ["", "kpi1,2022-02-30,1\n", "kpi1,2022-05-31,x,y\n"])

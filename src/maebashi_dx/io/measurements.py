@@ -300,11 +300,8 @@ class _Plain:
             # Every carriage return is before a newline (see _plain): the csv module
             # drops it with the newline.
             block = block.replace("\r\n", "\n").removesuffix("\r")
-            lines = block.split("\n")
-            if max(map(len, lines)) > limit:
-                raise _NotPlainError(self.reported)  # a cell may be over the csv module's limit
-            self._block(block, lines, line)
-            line += len(lines)
+            self._block(block, line, limit)
+            line += block.count("\n") + 1
         if not self.header:
             problem = Problem("header", "the file is empty: no header row", 1)
             raise PlanError([problem], source=self.source)
@@ -313,28 +310,31 @@ class _Plain:
             raise PlanError(self.problems, source=self.source)
         return tuple(self.rows_read)
 
-    def _block(self, block: str, lines: list[str], line: int) -> None:
-        """The lines of a block (``block`` joined by newlines), the first at ``line``.
+    def _block(self, block: str, line: int, limit: int) -> None:
+        """The lines of a block (split at its newlines), the first at ``line``; a cell
+        over ``limit`` characters (the csv module's) is read as any CSV.
 
         Without quotes, the csv module splits a line at its commas (a blank line is []
         there, [""] here: either is a blank line to _one).
         """
         if not self.header:
+            lines = _lines(block, limit, self.reported)
             for i, text in enumerate(lines):
                 cells = text.split(",")
                 if any(c.strip() for c in cells):
                     self._read_header(cells)
-                    lines, line = lines[i + 1 :], line + i + 1
-                    block = "\n".join(lines)
+                    if i + 1 == len(lines):
+                        return
+                    block, line = "\n".join(lines[i + 1 :]), line + i + 1
                     break
             else:
                 return
         # Two commas on every line: the block's cells, three a line, in one list.
-        if lines and set(map(str.count, lines, repeat(","))) == {2}:
+        if _THREE_CELLS.fullmatch(block):
             cells = block.replace("\n", ",").split(",")
-            if self._bulk([cells[i::3] for i in self.order], line):
+            if self._bulk([cells[i::3] for i in self.order], line, limit):
                 return
-        for i, text in enumerate(lines, start=line):
+        for i, text in enumerate(_lines(block, limit, self.reported), start=line):
             self._one(text.split(","), i)
 
     def _read_header(self, cells: list[str]) -> None:
@@ -367,11 +367,13 @@ class _Plain:
         except (ValueError, TypeError) as exc:
             self.problems.append(Problem(f"line {line}", str(exc), line))
 
-    def _bulk(self, columns: list[list[str]], line: int) -> bool:
+    def _bulk(self, columns: list[list[str]], line: int, limit: int) -> bool:
         """The rows of a block's cells (the kpi_id, date and value columns), if every
-        row is good; False if any is not."""
+        row is good and no cell is over ``limit`` characters; False if not."""
         ids, days, texts = columns
         distinct_ids, distinct_days = set(ids), set(days)
+        if max(map(len, distinct_ids)) > limit or max(map(len, distinct_days)) > limit:
+            return False
         for cell in distinct_ids.difference(self.ids):
             self.ids[cell] = _good_id(cell)
         for cell in distinct_days.difference(self.cells):
@@ -380,7 +382,7 @@ class _Plain:
             self.cells.__getitem__, distinct_days
         ):
             return False
-        if max(map(len, texts)) > _LONGEST_NUMBER:
+        if max(map(len, texts)) > min(_LONGEST_NUMBER, limit):
             return False
         # Each distinct number text is one float object: a national file's values have
         # two decimals and repeat (24 bytes each saved), up to a bound on the table.
@@ -405,6 +407,20 @@ class _Plain:
             deque(map(_ROW_SLOTS[name], made, column), maxlen=0)
         self.rows_read += made
         return True
+
+
+def _lines(block: str, limit: int, reported: int) -> list[str]:
+    """A block's lines, each read by splitting at its commas if no line is over the csv
+    module's ``limit`` (then no cell is); else the text is read as any CSV."""
+    lines = block.split("\n")
+    if max(map(len, lines)) > limit:
+        raise _NotPlainError(reported)  # a cell may be over the csv module's limit
+    return lines
+
+
+# Lines of exactly two commas each: what a block read in bulk is (possessive, so that a
+# line without them fails at once, without backtracking).
+_THREE_CELLS = re.compile(r"[^,\n]*+,[^,\n]*+,[^,\n]*+(?:\n[^,\n]*+,[^,\n]*+,[^,\n]*+)*+")
 
 
 class _Numbers(dict[str, float]):
