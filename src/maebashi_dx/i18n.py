@@ -17,7 +17,8 @@ not a translation of the English one but a peer of it. The test suite checks tha
 catalogues hold the same keys with the same fields, and that every key the code uses
 exists.
 
-A catalogue is read once, on first use, so ``import maebashi_dx`` stays light.
+A catalogue is read a domain at a time, when one of the domain's keys is first looked
+up, and kept, so that ``import maebashi_dx`` and ``maebashi-dx --help`` stay light.
 """
 
 from __future__ import annotations
