@@ -8,6 +8,7 @@ too), the same rows, and the same problems with the same messages.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 from unittest import mock
@@ -391,6 +392,62 @@ _JSONISH = st.recursive(
     ),
     max_leaves=30,
 )
+
+
+_KEYS = st.sampled_from(["a", "b", "a:b", ":", "x" * 10_001, "ü"])
+_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | _KEYS | st.text(max_size=3)
+
+
+def _json_text(value: object, colon: str) -> str:
+    """JSON text of nested pair lists (("k", v), ...) (an object; repeats kept) and
+    lists of lists (an array), every colon in a text written as ``colon``."""
+    if isinstance(value, tuple):
+        items = (f"{_json_text(k, colon)}: {_json_text(v, colon)}" for k, v in value)
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(v, colon) for v in value) + "]"
+    text = json.dumps(value)
+    return text.replace(":", colon) if isinstance(value, str) else text
+
+
+_PAIRS = st.recursive(
+    _LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(st.tuples(_KEYS | st.text(max_size=2), inner), max_size=4).map(tuple)
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    st.lists(st.tuples(_KEYS, _PAIRS), max_size=4).map(tuple),
+    st.sampled_from([":", "\\u003a", "\\u003A"]),
+    st.sampled_from(["", "}", " x"]),
+    st.sampled_from([5, 40, 10**6]),
+)
+@example((("a", 1), ("a", ":")), "\\u003a", "", 10**6)  # a repeat, a colon escaped
+@example((("a", 1), ("a", ":")), ":", " x", 10**6)  # a repeat, then a syntax error
+def test_json_reads_as_with_the_repeat_hook(
+    data: tuple[Any, ...], colon: str, tail: str, most: int
+) -> None:
+    """The json module alone, then a count of the colons: the same data, or the same
+    problem, as the hook that refuses a repeated key (a repeat, a colon inside a text
+    or written as an escape, a syntax error after a repeat, data over the limits)."""
+    text = _json_text(data, colon) + tail
+
+    def outcome(decode: Any) -> object:
+        try:
+            return "data", decode()
+        except PlanError as exc:
+            return "error", [str(p) for p in exc.problems]
+
+    def with_the_hook() -> object:
+        with mock.patch.object(files, "_load_json", lambda t: (files._hooked_json(t), False)):
+            return files._decode(text, "json")
+
+    with mock.patch.object(files, "MAX_NODES", most):
+        assert outcome(lambda: files._decode(text, "json")) == outcome(with_the_hook)
 
 
 @given(st.dictionaries(st.text(max_size=3), _JSONISH, max_size=4), st.sampled_from([5, 40, 10**6]))

@@ -121,13 +121,15 @@ def _decode(text: str, fmt: Format) -> object:
     if len(text) > MAX_PLAN_BYTES:
         raise PlanError([Problem("$", _too_large("the text", len(text), MAX_PLAN_BYTES))])
     try:
+        checked = False
         if fmt == "toml":
             data: object = tomllib.loads(text)
         elif fmt == "json":
-            data = json.loads(text, object_pairs_hook=_no_repeats)
+            data, checked = _load_json(text)
         else:
             data = _load_yaml(text)
-        _check_plain(data)
+        if not checked:
+            _check_plain(data)
     except PlanError:
         raise
     except _LimitError as exc:
@@ -148,6 +150,40 @@ def _decode(text: str, fmt: Format) -> object:
         msg = f"invalid {fmt.upper()}: {str(exc)[:300]}"
         raise PlanError([Problem("$", msg)]) from None
     return data
+
+
+def _load_json(text: str) -> tuple[object, bool]:
+    """JSON text as plain data, each object's keys checked for repeats (:func:`_no_repeats`),
+    and whether the data were found within the limits (:func:`_check_plain`).
+
+    Read first by the json module alone, all in C: the data holds every key of the text,
+    none repeated, when the text's colons (the pairs' and those inside texts) are as
+    many as the data's keys and the colons in its keys and texts (a repeated key drops a
+    key and adds none); the data are found within the limits on the way. Anything
+    else (a syntax error, a repeat, data over the limits, a colon written ``\\u003a``)
+    is read again with the hook, as before.
+    """
+    if _ESCAPED_COLON.search(text) is None:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError, MemoryError):
+            data = None  # read again below: the same error, or a repeat before it
+        tally = [0, 0]
+        if (
+            type(data) is dict
+            and _within_limits(data, tally)
+            and text.count(":") == tally[0] + tally[1]
+        ):
+            return data, True
+    return _hooked_json(text), False
+
+
+def _hooked_json(text: str) -> object:
+    """JSON text as plain data, read with :func:`_no_repeats`."""
+    return json.loads(text, object_pairs_hook=_no_repeats)
+
+
+_ESCAPED_COLON = re.compile(r"\\u003[aA]")
 
 
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -317,11 +353,15 @@ _ALLOWED = frozenset({str, dict, list, int, float, bool, type(None), date, datet
 _CONTAINERS = frozenset({dict, list})
 
 
-def _within_limits(data: dict[Any, Any]) -> bool:
+def _within_limits(data: dict[Any, Any], tally: list[int] | None = None) -> bool:
     """Whether :func:`_check_plain` finds nothing in parsed data, found without writing
     the path of each value: the tables and lists of one depth are looked at together,
     by loops in C. False for anything but dicts and lists of the types a parser gives
-    (then _check_plain says what and where)."""
+    (then _check_plain says what and where).
+
+    ``tally``, if given, gets the number of keys added to its first item and the colons
+    in the keys and texts to its second (see :func:`_load_json`), when True.
+    """
     count = 0
     level: list[Any] = [data]
     depth = 1
@@ -347,6 +387,9 @@ def _within_limits(data: dict[Any, Any]) -> bool:
         texts = list(compress(values, map(operator.is_, kinds, repeat(str))))
         if texts and max(map(len, texts)) > MAX_TEXT:
             return False
+        if tally is not None:
+            tally[0] += len(keys)
+            tally[1] += "".join(keys).count(":") + "".join(texts).count(":")
         level = list(compress(values, map(_CONTAINERS.__contains__, kinds)))
         depth += 1
     return True
