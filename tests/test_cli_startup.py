@@ -26,14 +26,16 @@ print("\\n".join(sorted(sys.modules)))
 """
 
 
-def _loaded(*argv: str) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN.format(argv=list(argv))],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+def _modules(code: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return set(done.stdout.split())
+
+
+def _loaded(*argv: str) -> set[str]:
+    """The modules the command loads beyond what the bare interpreter has at start (its
+    site hooks, e.g. a package's .pth file, may import shutil or importlib.metadata)."""
+    bare = _modules("import sys; print('\\n'.join(sorted(sys.modules)))")
+    return _modules(_RUN.format(argv=list(argv))) - bare
 
 
 def test_help_loads_neither_attrs_nor_the_library() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -21,7 +22,6 @@ from maebashi_dx.forecast import (
     DEFAULT_FORECASTER,
     DEFAULT_POOLED_FORECASTER,
     FORECASTERS,
-    Calibration,
     Forecast,
     Forecaster,
     Reference,
@@ -46,6 +46,9 @@ from maebashi_dx.status import (
 __all__ = ["Assessment", "KPIRow", "assess"]
 
 _MONTH_DAYS = 30.4375
+
+if TYPE_CHECKING:
+    from maebashi_dx.forecast.conformal import Calibration
 
 
 @attrs.frozen(kw_only=True)
@@ -214,9 +217,9 @@ def assess(
     start = plan.period.start
 
     def calibration_of(f: Forecaster) -> Calibration | None:
-        if calibration is None or isinstance(calibration, Calibration):
-            return calibration
-        return calibration.get(f.name)
+        if isinstance(calibration, Mapping):
+            return calibration.get(f.name)
+        return calibration
 
     rows = tuple(
         _assess_kpi(

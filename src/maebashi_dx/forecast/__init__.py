@@ -42,9 +42,10 @@ meeting the target calibrated on a method's own track record, opt-in), ``result`
 ``messages`` (localizable texts) and ``builtin`` (the registrations).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from maebashi_dx.forecast import builtin as _builtin  # registers the built-ins
 from maebashi_dx.forecast.combine import BlendForecaster, PooledForecaster
-from maebashi_dx.forecast.conformal import Calibration, calibrate, calibrate_plan
 from maebashi_dx.forecast.intervals import student_t_quantile
 from maebashi_dx.forecast.messages import Items, Message, MethodName, method_label
 from maebashi_dx.forecast.result import Forecast
@@ -69,6 +70,23 @@ from maebashi_dx.forecast.trends import NaiveForecaster, Space, TrendForecaster
 from maebashi_dx.model.reference import Reference
 
 del _builtin
+
+if TYPE_CHECKING:
+    from maebashi_dx.forecast.conformal import Calibration, calibrate, calibrate_plan
+
+# The calibration (issue 14) is read on first use (PEP 562): a plain forecast, and the
+# CLI's start-up, never import it.
+_CONFORMAL = frozenset({"Calibration", "calibrate", "calibrate_plan"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CONFORMAL:
+        from maebashi_dx.forecast import conformal
+
+        return getattr(conformal, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "DEFAULT_FORECASTER",

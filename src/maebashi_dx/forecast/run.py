@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast.attainment import _attainment
@@ -13,7 +13,6 @@ from maebashi_dx.forecast.combine import (
     _BlendTrend,
     _PooledTrend,
 )
-from maebashi_dx.forecast.conformal import Calibration, apply_calibration
 from maebashi_dx.forecast.messages import (
     Message,
     _basis_of,
@@ -38,6 +37,9 @@ from maebashi_dx.forecast.trends import (
 from maebashi_dx.model import KPI
 from maebashi_dx.model.reference import Reference
 
+if TYPE_CHECKING:
+    from maebashi_dx.forecast.conformal import Calibration
+
 
 def run_forecaster(
     forecaster: Forecaster,
@@ -55,6 +57,9 @@ def run_forecaster(
             than ``data.as_of``.
     """
     if calibration is not None:  # apply_calibration checks the method, level and day
+        # Imported on first use: an uncalibrated run (the CLI's status) never needs it.
+        from maebashi_dx.forecast.conformal import apply_calibration
+
         found = run_forecaster(forecaster, data, level=level)
         return apply_calibration(found, data, calibration)
 
