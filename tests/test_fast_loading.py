@@ -299,6 +299,44 @@ def test_built_kpi_is_kpi(plan: Any, data: st.DataObject) -> None:
         assert _kpi_outcome(built_kpi, fields) == expected
 
 
+def _unchecked(made: KPI, **changes: object) -> KPI:
+    """A copy of a KPI with fields changed, built without its checks (to check it)."""
+    copy: KPI = object.__new__(KPI)
+    for field in attrs.fields(KPI):
+        object.__setattr__(copy, field.name, changes.get(field.name, getattr(made, field.name)))
+    return copy
+
+
+@given(plans(), st.data())
+def test_the_usual_kpi_has_the_problems_each_check_finds(plan: Any, data: st.DataObject) -> None:
+    """kpi_problems' shortcut for a plain quantitative KPI finds what the checks made
+    one by one find: nothing, or each problem (a baseline equal to the target or after
+    its deadline, of another series or a text, a text target, stages)."""
+    for made in plan.kpis:
+        base, target = made.baseline, made.target
+        changes: dict[str, object] = {}
+        choice = data.draw(st.integers(0, 7))
+        if choice == 1 and base is not None and isinstance(target.value, float):
+            changes["baseline"] = attrs.evolve(base, value=target.value + 1e-13)
+        elif choice == 2 and base is not None:
+            late = DateSpan.day(date(target.due.year + 1, 1, 1))
+            changes["baseline"] = attrs.evolve(base, when=late)
+        elif choice == 3 and base is not None:
+            changes["baseline"] = attrs.evolve(base, series="applied")
+        elif choice == 4 and base is not None:
+            changes["baseline"] = attrs.evolve(base, value="achieved")
+        elif choice == 5:
+            changes["target"] = attrs.evolve(target, value="achieved")
+        elif choice == 6:
+            changes["stages"] = (made.ladder[0], made.ladder[0])
+        elif choice == 7 and made.measurements:
+            changes["measurements"] = made.measurements[::-1] + made.measurements
+        kpi_now = _unchecked(made, **changes)
+        found = checks.kpi_problems(kpi_now)
+        with mock.patch.object(checks, "_plain_quantitative", return_value=False):
+            assert found == checks.kpi_problems(kpi_now)
+
+
 # ---------------------------------------------------------------------- plan files
 
 _BAD_TEXTS = st.sampled_from(["a\x01b", " k ", "x" * 10_001, "\ud800", "ok", "", "2022-05-31"])

@@ -236,6 +236,8 @@ def kpi_problems(kpi: KPI, path: str = "$") -> list[Problem]:
     deadline; measurements out of order or duplicated within a series; unknown series;
     duplicate stage ids.
     """
+    if _plain_quantitative(kpi):
+        return []
     problems: list[Problem] = []
     staged = kpi.kind.value == "staged"
     ladder = {s.id for s in kpi.ladder} if staged else set()
@@ -321,6 +323,28 @@ def kpi_problems(kpi: KPI, path: str = "$") -> list[Problem]:
 _SERIES = attrgetter("series")
 _VALUE = attrgetter("value")
 _AS_OF = attrgetter("when.end")
+
+
+def _plain_quantitative(kpi: KPI) -> bool:
+    """Whether :func:`kpi_problems` finds nothing in a KPI, found for the usual one: a
+    number without stages, whose target and baseline (of its own series) are floats,
+    the baseline on or before the deadline and not equal to the target, and whose
+    measurements are plain (:func:`_plain_own_series`). False for any other KPI (then
+    each check is made as written below)."""
+    if kpi.kind.value == "staged" or kpi.stages:
+        return False
+    target = kpi.target.value
+    if type(target) is not float:
+        return False
+    base = kpi.baseline
+    if base is not None and (
+        base.series is not None
+        or type(base.value) is not float
+        or base.as_of > kpi.target.due
+        or math.isclose(base.value, target, rel_tol=0, abs_tol=1e-12)
+    ):
+        return False
+    return _plain_own_series(kpi, False, set())
 
 
 def _plain_own_series(kpi: KPI, staged: bool, ladder: set[str]) -> bool:
