@@ -9,6 +9,7 @@ too), the same rows, and the same problems with the same messages.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from typing import Any
 from unittest import mock
@@ -335,6 +336,38 @@ def test_the_usual_kpi_has_the_problems_each_check_finds(plan: Any, data: st.Dat
         found = checks.kpi_problems(kpi_now)
         with mock.patch.object(checks, "_plain_quantitative", return_value=False):
             assert found == checks.kpi_problems(kpi_now)
+
+
+_NUMBERS = st.floats() | st.integers(-5, 5) | st.booleans()
+
+
+@given(st.lists(_NUMBERS, min_size=1, max_size=3).map(tuple) | st.lists(_NUMBERS, max_size=3))
+@example((-math.inf, 1.0))
+@example((0.0, math.inf))
+@example((math.nan, 1.0))
+@example((2.0, 1.0))
+@example((1.0, 2.0))
+def test_bounds_as_written_stored_and_checked(pair: Any) -> None:
+    """The usual bounds (two floats, in order) pass the shortcut of _pair and _bounds,
+    anything else their checks, as the rules say: two finite numbers, low < high."""
+    attribute = attrs.fields(KPI).bounds
+    stored = kpi._pair(pair)
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        assert stored == tuple(float(x) if type(x) is int else x for x in pair)
+    else:
+        assert stored is pair
+    sound = (
+        isinstance(stored, tuple)
+        and len(stored) == 2
+        and all(type(x) in (int, float) and math.isfinite(x) for x in stored)
+        and stored[0] < stored[1]
+    )
+    try:
+        kpi._bounds(None, attribute, stored)
+    except (TypeError, ValueError):
+        assert not sound
+    else:
+        assert sound
 
 
 # ---------------------------------------------------------------------- plan files

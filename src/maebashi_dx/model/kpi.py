@@ -81,6 +81,14 @@ def _bounds(_instance: object, attribute: attrs.Attribute[Any], value: object) -
     """attrs validator: None or two finite numbers, the lower below the upper."""
     if value is None:
         return
+    if (  # the usual bounds, as the checks below find them: two finite floats in order
+        type(value) is tuple
+        and len(value) == 2
+        and type(value[0]) is float
+        and type(value[1]) is float
+        and -math.inf < value[0] < value[1] < math.inf
+    ):
+        return
     if not isinstance(value, tuple) or len(value) != 2:
         msg = f"{attribute.name} must be a pair (low, high)"
         raise TypeError(msg)
@@ -94,6 +102,8 @@ def _bounds(_instance: object, attribute: attrs.Attribute[Any], value: object) -
 
 def _pair(value: object) -> object:
     """Store a pair of ints as floats, like every other number."""
+    if type(value) is tuple and len(value) == 2 and set(map(type, value)) == {float}:
+        return value  # already as stored
     if isinstance(value, list | tuple) and len(value) == 2:
         return tuple(_number(x) for x in value)
     return value
