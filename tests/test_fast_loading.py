@@ -370,6 +370,21 @@ def test_bounds_as_written_stored_and_checked(pair: Any) -> None:
         assert sound
 
 
+_SOME_TEXTS = st.sets(
+    st.text(max_size=4)
+    | st.sampled_from([" k", "k ", "\u3000k", "a\x01", "\x7f", "\ud800", "\udc00", "x" * 10_001]),
+    max_size=4,
+)
+
+
+@given(_SOME_TEXTS, st.booleans())
+@example({chr(0xD800), chr(0xDC00)}, False)  # two halves of a pair, each alone in its text
+@example({"k", "\x0a"}, True)  # a newline: fine in a text, not in an id
+def test_texts_sound_in_bulk_where_each_is_sound(texts: set[str], is_id: bool) -> None:
+    each = all(checks.text_problem(t, is_id=is_id) is None for t in texts)
+    assert checks._texts_sound(texts, is_id=is_id) == each
+
+
 # ---------------------------------------------------------------------- plan files
 
 _BAD_TEXTS = st.sampled_from(["a\x01b", " k ", "x" * 10_001, "\ud800", "ok", "", "2022-05-31"])
