@@ -373,7 +373,8 @@ def _within_limits(data: dict[Any, Any], tally: list[int] | None = None) -> bool
         lists = list(compress(level, map(operator.is_, kinds, repeat(list))))
         if len(dicts) + len(lists) != len(level):
             return False
-        keys = list(chain.from_iterable(dicts))
+        # The distinct keys (a parser gives the same few keys to thousands of tables).
+        keys = set(chain.from_iterable(dicts))
         if keys and (set(map(type, keys)) != {str} or max(map(len, keys)) > MAX_TEXT):
             return False
         values = list(chain.from_iterable(map(dict.values, dicts)))
@@ -388,8 +389,10 @@ def _within_limits(data: dict[Any, Any], tally: list[int] | None = None) -> bool
         if texts and max(map(len, texts)) > MAX_TEXT:
             return False
         if tally is not None:
-            tally[0] += len(keys)
-            tally[1] += "".join(keys).count(":") + "".join(texts).count(":")
+            tally[0] += sum(map(len, dicts))
+            if any(":" in key for key in keys):
+                tally[1] += "".join(chain.from_iterable(dicts)).count(":")
+            tally[1] += "".join(texts).count(":")
         level = list(compress(values, map(_CONTAINERS.__contains__, kinds)))
         depth += 1
     return True
