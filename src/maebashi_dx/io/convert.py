@@ -100,6 +100,16 @@ def _span_of(text: str) -> DateSpan | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _supported_span(text: str) -> DateSpan | None:
+    """:func:`_span_of` a date text, if the span is within EARLIEST..LATEST; else None
+    (each distinct text looked at once)."""
+    span = _span_of(text)
+    if span is None or span.start < EARLIEST or span.end > LATEST:
+        return None
+    return span
+
+
 def _structure_span(data: object, _type: object) -> DateSpan:
     if isinstance(data, DateSpan):
         return data
@@ -291,11 +301,8 @@ def _plain_measurements(items: list[Any] | tuple[Any, ...]) -> tuple[Measurement
     numbers = list(map(operator.itemgetter("value"), items))
     if set(map(type, texts)) != {str} or not set(map(type, numbers)) <= {float, int}:
         return None
-    spans = {text: _span_of(text) for text in set(texts)}
-    if not all(
-        span is not None and span.start >= EARLIEST and span.end <= LATEST
-        for span in spans.values()
-    ):
+    whens = list(map(_supported_span, texts))
+    if type(None) in set(map(type, whens)):
         return None
     try:
         values = list(map(float, numbers))  # an int too large for a float: OverflowError
@@ -303,7 +310,7 @@ def _plain_measurements(items: list[Any] | tuple[Any, ...]) -> tuple[Measurement
         return None
     if not all(map(math.isfinite, values)):
         return None
-    return tuple(checked_measurements(list(map(spans.__getitem__, texts)), values))  # type: ignore[arg-type]
+    return tuple(checked_measurements(whens, values))  # type: ignore[arg-type]
 
 
 def _is_dict(cls: object) -> bool:
