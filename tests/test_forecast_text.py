@@ -26,7 +26,9 @@ from maebashi_dx.i18n import LANGS, catalogue
 from tests.strategies import make_kpi
 from tests.test_forecast import BUILT_IN
 
-SOURCES = sorted((Path(__file__).resolve().parents[1] / "src" / "maebashi_dx" / "forecast").glob("*.py"))
+SOURCES = sorted(
+    (Path(__file__).resolve().parents[1] / "src" / "maebashi_dx" / "forecast").glob("*.py")
+)
 AS_OF = date(2022, 5, 31)
 # As tests/test_i18n.py: fields, code and acronyms aside, no Latin word in Japanese.
 # Bounded by non-Latin letters rather than \b, which does not fall between "KPI" and "の".
