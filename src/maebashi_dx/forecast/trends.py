@@ -64,6 +64,13 @@ def back(space: Space, z: Num, lower: Num, upper: Num, xp: Any = ScalarMath) -> 
 
 def cap(value: Num, lower: Num, upper: Num, xp: Any = ScalarMath) -> Num:
     """A value held within its natural bounds."""
+    if xp is ScalarMath:
+        # min(upper, max(lower, value)) as the builtins compute it, without their calls
+        # (the attainment search caps every member's value at every day it tries): max
+        # keeps ``lower`` unless ``value`` is greater, min keeps ``upper`` unless the
+        # result is less, so ties, signed zeros and NaN come out as the builtins give.
+        held = value if value > lower else lower
+        return held if held < upper else upper
     return xp.minimum(upper, xp.maximum(lower, value))
 
 

@@ -1,0 +1,33 @@
+"""The shared scalar formulas' fast paths give what their plain forms give, bit for bit."""
+
+from __future__ import annotations
+
+import struct
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from maebashi_dx.forecast.trends import cap
+
+# Every float, NaN, infinities and both zeros included: a fast path must not differ on any.
+floats = st.floats(allow_nan=True, allow_infinity=True)
+
+
+def _bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+@given(value=floats, lower=floats, upper=floats)
+def test_cap_on_floats_is_min_of_upper_and_max_of_lower(
+    value: float, lower: float, upper: float
+) -> None:
+    want = min(upper, max(lower, value))
+    assert _bits(cap(value, lower, upper)) == _bits(want)
+
+
+def test_cap_keeps_the_builtins_choice_on_signed_zeros() -> None:
+    # max and min keep the first of equals: max(0.0, -0.0) is 0.0, max(-0.0, 0.0) is -0.0;
+    # a comparison written the other way round would give the other zero.
+    assert _bits(cap(-0.0, 0.0, 1.0)) == _bits(0.0)
+    assert _bits(cap(0.0, -0.0, 1.0)) == _bits(-0.0)
+    assert _bits(cap(0.0, -1.0, -0.0)) == _bits(-0.0)
