@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import struct
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from maebashi_dx.forecast.trends import cap
+from maebashi_dx.forecast.trends import Space, back, cap
 
 # Every float, NaN, infinities and both zeros included: a fast path must not differ on any.
 floats = st.floats(allow_nan=True, allow_infinity=True)
@@ -31,3 +32,33 @@ def test_cap_keeps_the_builtins_choice_on_signed_zeros() -> None:
     assert _bits(cap(-0.0, 0.0, 1.0)) == _bits(0.0)
     assert _bits(cap(0.0, -0.0, 1.0)) == _bits(-0.0)
     assert _bits(cap(0.0, -1.0, -0.0)) == _bits(-0.0)
+
+
+class _PlainMath:
+    """ScalarMath's functions under another namespace: the formulas' plain path."""
+
+    log = staticmethod(math.log)
+    exp = staticmethod(math.exp)
+    sqrt = staticmethod(math.sqrt)
+    minimum = staticmethod(min)
+    maximum = staticmethod(max)
+
+
+@given(
+    space=st.sampled_from(["identity", "log", "logit"]),
+    z=floats,
+    lower=st.floats(-1e6, 1e6),
+    upper=st.floats(-1e6, 1e6),
+)
+def test_back_on_floats_is_its_plain_formula(
+    space: Space, z: float, lower: float, upper: float
+) -> None:
+    want = back(space, z, lower, upper, _PlainMath)
+    assert _bits(back(space, z, lower, upper)) == _bits(want)
+
+
+@given(z=st.sampled_from([700.0, -700.0, 700.0000000000001, -700.0000000000001, -0.0, 0.0]))
+def test_back_holds_the_exponent_at_700_as_min_and_max_do(z: float) -> None:
+    for space in ("log", "logit"):
+        want = back(space, z, 0.0, 100.0, _PlainMath)
+        assert _bits(back(space, z, 0.0, 100.0)) == _bits(want)
