@@ -59,10 +59,10 @@ def back(space: Space, z: Num, lower: Num, upper: Num, xp: Any = ScalarMath) -> 
         return z
     if xp is ScalarMath:
         # The same on floats, the builtins' min and max written as the comparisons they
-        # make (min(z, 700.0) keeps z unless 700.0 is less; max(-700.0, m) keeps -700.0
-        # unless m is greater), without a call each: the attainment search back-transforms
-        # every member's line at every day it tries.
-        held = 700.0 if 700.0 < z else z
+        # make (min(z, 700.0) keeps z unless 700.0 is less, i.e. z is greater; max(-700.0,
+        # m) keeps -700.0 unless m is greater), without a call each: the attainment search
+        # back-transforms every member's line at every day it tries.
+        held = 700.0 if z > 700.0 else z
         if space == "log":
             return math.exp(held)
         return lower + (upper - lower) / (1 + math.exp(-(held if held > -700.0 else -700.0)))
