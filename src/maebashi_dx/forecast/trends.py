@@ -159,6 +159,15 @@ class _Transform:
         return float(back(self.space, z, self.lower, self.upper))
 
 
+# The transforms without bounds, one shared instance each (a frozen value: a fit runs
+# for every KPI, and every KPI's line would otherwise build its own).
+_PLAIN_TRANSFORMS: dict[Space, _Transform] = {s: _Transform(s) for s in ("identity", "log")}
+
+# A window's first day, once per day and length: every KPI of an assessment has the same
+# as_of, and months_before's calendar arithmetic would otherwise run once per KPI.
+_months_before = functools.lru_cache(maxsize=256)(months_before)
+
+
 def _years(day: date, origin: date) -> float:
     return (day - origin).days / YEAR_DAYS
 
@@ -321,7 +330,7 @@ class TrendForecaster:
         if self.selection == "endpoints":
             return (days[0], days[-1]), (values[0], values[-1]), _msg("forecast.points.endpoints")
         if self.selection == "window":
-            since = months_before(data.as_of, self.window_months)
+            since = _months_before(data.as_of, self.window_months)
             i = bisect.bisect_right(days, since)
             if len(days) - i >= 2:
                 chosen = _msg(
@@ -337,7 +346,7 @@ class TrendForecaster:
             if data.bounds is None:
                 raise _FitError(_msg("forecast.note.no_bounds", method=MethodName(self.name)))
             return _Transform("logit", *data.bounds)
-        return _Transform(self.space)
+        return _PLAIN_TRANSFORMS[self.space]
 
     def fit(self, data: SeriesInput) -> _LineTrend:
         """Fit the line; CalculationError when the data cannot support it."""
