@@ -68,3 +68,10 @@ def test_status_reads_no_entry_points_nor_the_card_tables_reader() -> None:
     loaded = _loaded("status")
     assert "importlib.metadata" not in loaded
     assert "maebashi_dx.io.soumu" not in loaded
+
+
+def test_status_loads_no_cattrs() -> None:
+    """The bundled plan is written plainly: built without the converter (io/plain.py)."""
+    loaded = _loaded("status")
+    assert {m for m in loaded if m.startswith("cattrs")} == set()
+    assert "maebashi_dx.io.convert" not in loaded

@@ -461,6 +461,7 @@ def test_plan_data_reads_the_same_without_the_fast_paths(data: dict[str, Any]) -
     same problems in the same order, as each item checked one by one."""
     fast = _plan_outcome(data)
     with (
+        mock.patch.object(convert, "_plain_plan", return_value=None),
         mock.patch.object(convert, "_plain_measurements", return_value=None),
         mock.patch.object(convert, "_plain_entity", return_value=None),
         mock.patch.object(checks, "_plain_own_series", return_value=False),
@@ -663,5 +664,8 @@ def test_a_kpi_reads_the_same_without_the_fast_paths(field: str, value: object) 
         entry["target"] = {k: entry["target"][k] for k in ("value", "deadline")}
         entry[field] = value
     fast = _plan_outcome(data)
-    with mock.patch.object(convert, "_plain_entity", return_value=None):
+    with (
+        mock.patch.object(convert, "_plain_plan", return_value=None),
+        mock.patch.object(convert, "_plain_entity", return_value=None),
+    ):
         assert fast == _plan_outcome(data)

@@ -22,13 +22,10 @@ message never grows with the input.
 from __future__ import annotations
 
 import enum
-import functools
 import math
-import operator
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from itertools import repeat
 from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
@@ -37,77 +34,22 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from maebashi_dx.dates import DateSpan, Precision, format_span, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
-from maebashi_dx.model import KPI, Direction, KPIKind, Measurement, Plan, Target, Value
-from maebashi_dx.model.checks import EARLIEST, LATEST, show
-from maebashi_dx.model.kpi import (
-    built_kpi,
-    checked_measurement,
-    checked_measurements,
-    checked_target,
+from maebashi_dx.io.plain import (
+    _PLAIN_KEYS,
+    _parse_text,
+    _plain_entity,
+    _plain_measurements,
+    _span_of,
+    _wrong,
+    plain_plan,
 )
+from maebashi_dx.model import KPI, Measurement, Plan, Value
+from maebashi_dx.model.checks import show
 from maebashi_dx.model.plan import reference_problems
 
+_plain_plan = plain_plan  # the plain builder, first (a test turns it off)
+
 __all__ = ["converter", "plan_from_dict", "plan_to_dict", "structure", "unstructure"]
-
-#: The longest date text read (the longest official form is about 30 characters).
-MAX_DATE_TEXT = 100
-
-
-def _kind(data: object) -> str:
-    """A value's kind in the words of a plan file."""
-    if isinstance(data, bool):
-        return "true/false"
-    if isinstance(data, int):
-        return "a whole number"
-    if isinstance(data, float):
-        return "a number"
-    if isinstance(data, str):
-        return "a text"
-    if isinstance(data, Mapping):
-        return "a table"
-    if isinstance(data, list | tuple):
-        return "a list"
-    if isinstance(data, datetime):
-        return "a date with a time"
-    if isinstance(data, date):
-        return "a date"
-    if data is None:
-        return "null"
-    return type(data).__name__
-
-
-def _wrong(expected: str, data: object) -> TypeError:
-    return TypeError(f"expected {expected}, got {_kind(data)} {show(data)}")
-
-
-def _parse_text(text: object, **context: int | None) -> DateSpan:
-    if not isinstance(text, str):
-        raise _wrong("a date text such as '2022-05-17' or 'R4.5'", text)
-    if len(text) > MAX_DATE_TEXT:
-        msg = f"a date text is at most {MAX_DATE_TEXT} characters, got {len(text):,}"
-        raise ValueError(msg)
-    return parse_date(text, **context)
-
-
-@functools.lru_cache(maxsize=4096)
-def _span_of(text: str) -> DateSpan | None:
-    """The span a date text reads as without context, or None if it has a problem: a
-    plan writes the same few dates on thousands of measurements, each parsed once
-    (a DateSpan is a value: one object serves them all)."""
-    try:
-        return _parse_text(text)
-    except (ValueError, TypeError):  # DateParseError is a ValueError
-        return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _supported_span(text: str) -> DateSpan | None:
-    """:func:`_span_of` a date text, if the span is within EARLIEST..LATEST; else None
-    (each distinct text looked at once)."""
-    span = _span_of(text)
-    if span is None or span.start < EARLIEST or span.end > LATEST:
-        return None
-    return span
 
 
 def _structure_span(data: object, _type: object) -> DateSpan:
@@ -279,40 +221,6 @@ def _tuple_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, Any
     return factory
 
 
-_WHEN_VALUE = frozenset(("when", "value"))
-
-
-def _plain_measurements(items: list[Any] | tuple[Any, ...]) -> tuple[Measurement, ...] | None:
-    """A KPI's measurements written ``{when = "<date text>", value = <number>}`` each,
-    built in bulk; None if any item is written otherwise or would be refused (then
-    cattrs structures each item, and reports each problem at its index).
-
-    The same measurements as structuring each item: the date text read by
-    :func:`_structure_span` (each distinct text once), the number by
-    :func:`_structure_value`, the rest left to their defaults.
-    """
-    if not items:
-        return ()
-    if set(map(type, items)) != {dict} or not all(
-        map(operator.eq, map(dict.keys, items), repeat(_WHEN_VALUE))
-    ):
-        return None
-    texts = list(map(operator.itemgetter("when"), items))
-    numbers = list(map(operator.itemgetter("value"), items))
-    if set(map(type, texts)) != {str} or not set(map(type, numbers)) <= {float, int}:
-        return None
-    whens = list(map(_supported_span, texts))
-    if type(None) in set(map(type, whens)):
-        return None
-    try:
-        values = list(map(float, numbers))  # an int too large for a float: OverflowError
-    except OverflowError:
-        return None
-    if not all(map(math.isfinite, values)):
-        return None
-    return tuple(checked_measurements(whens, values))  # type: ignore[arg-type]
-
-
 def _is_dict(cls: object) -> bool:
     return get_origin(cls) is dict
 
@@ -384,41 +292,6 @@ def _entity_hook(
     return factory
 
 
-_PLAIN_KEYS: dict[type, frozenset[str]] = {
-    Measurement: frozenset(("when", "value")),
-    Target: frozenset(("value", "deadline")),
-}
-
-
-def _plain_entity(cls: type, data: object) -> KPI | Measurement | Target | None:
-    """A measurement ``{when = "<date text>", value = <number or stage>}`` or a target
-    ``{value = ..., deadline = "<date text>"}`` built directly, as cattrs would build
-    it (each field by its hook, each date text parsed once); None if it is written
-    otherwise or would be refused (then cattrs builds it, and names each problem). A
-    national plan has tens of thousands of them; a KPI, see :func:`_plain_kpi`."""
-    if cls is KPI:
-        return _plain_kpi(data)
-    if type(data) is not dict or data.keys() != _PLAIN_KEYS[cls]:
-        return None
-    text = data["when"] if cls is Measurement else data["deadline"]
-    span = _span_of(text) if type(text) is str else None
-    if span is None or span.start < EARLIEST or span.end > LATEST:
-        return None
-    value = data["value"]
-    if type(value) is int or type(value) is float:
-        try:
-            value = float(value)
-        except OverflowError:
-            return None
-        if not math.isfinite(value):
-            return None
-    elif type(value) is not str:
-        return None
-    if cls is Measurement:
-        return checked_measurement(span, value)
-    return checked_target(value, span)
-
-
 #: The one converter of the library (never cattrs' global one).
 converter = _make_converter()
 
@@ -460,6 +333,9 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
             entity has an unknown field, it is also built without that field, so that
             its other mistakes are listed too. Every mistake is reported in one go.
     """
+    made = _plain_plan(data)
+    if made is not None:
+        return made
     try:
         return structure(data, Plan)
     except PlanError as exc:
@@ -537,69 +413,3 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, TypeError | ValueError) and exc.args:
         return str(exc.args[0])[:500]
     return f"{type(exc).__name__}: {str(exc)[:500]}"
-
-
-_KPI_TEXTS = frozenset(("id", "name", "name_en", "unit"))
-_KPI_KEYS = _KPI_TEXTS | {"target", "baseline", "bounds", "measurements", "direction", "kind"}
-_KPI_ENUMS: dict[str, type[enum.Enum]] = {"direction": Direction, "kind": KPIKind}
-
-
-def _plain_kpi(data: object) -> KPI | None:
-    """A KPI of texts, a plainly written target and baseline, bounds, measurements and
-    its direction and kind, built without cattrs' per-field machinery; None for any
-    other field or anything cattrs would refuse or read otherwise, and for any KPI its
-    own checks refuse (then cattrs builds it again and names each problem)."""
-    if type(data) is not dict or not data.keys() <= _KPI_KEYS or "target" not in data:
-        return None
-    fields: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in _KPI_TEXTS:
-            if type(value) is not str:
-                return None
-        elif key in _KPI_ENUMS:
-            if type(value) is not str:
-                return None
-            try:
-                value = _KPI_ENUMS[key](value)
-            except ValueError:
-                return None
-        elif key == "bounds":
-            if value is not None:
-                value = _plain_pair(value)
-                if value is None:
-                    return None
-        elif key == "measurements":
-            value = _plain_measurements(value) if type(value) is list else None
-            if value is None:
-                return None
-        elif key == "baseline" and value is None:
-            pass
-        else:  # the target, or a baseline written as a table
-            value = _plain_entity(Target if key == "target" else Measurement, value)
-            if value is None:
-                return None
-        fields[key] = value
-    if "id" not in fields or "name" not in fields:
-        return None
-    try:
-        return built_kpi(fields)
-    except Exception:  # cattrs builds it again and says what is wrong
-        return None
-
-
-def _plain_pair(value: object) -> tuple[float, float] | None:
-    """Two finite numbers, as floats, as cattrs reads a pair; else None."""
-    if type(value) is not list or len(value) != 2:
-        return None
-    numbers = []
-    for number in value:
-        if type(number) is not int and type(number) is not float:
-            return None
-        try:
-            number = float(number)
-        except OverflowError:
-            return None
-        if not math.isfinite(number):
-            return None
-        numbers.append(number)
-    return numbers[0], numbers[1]

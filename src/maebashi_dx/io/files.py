@@ -31,19 +31,22 @@ import json
 import operator
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from itertools import chain, compress, repeat
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from maebashi_dx.errors import MissingDependencyError, PlanError, Problem
-from maebashi_dx.io.convert import plan_from_dict, plan_to_dict
+from maebashi_dx.io.plain import plain_plan
 from maebashi_dx.model import Plan
 from maebashi_dx.model.checks import MAX_TEXT, show
+
+# pathlib and tempfile are imported where used: reading the bundled plan needs neither
+# (they are a good part of ``maebashi-dx status``'s start).
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "FORMATS",
@@ -78,6 +81,8 @@ MAX_NODES = 1_000_000
 
 def format_of(path: str | os.PathLike[str]) -> Format:
     """The plan format a file name implies, from its suffix."""
+    from pathlib import Path
+
     suffix = Path(path).suffix.lower()
     try:
         return _SUFFIXES[suffix]
@@ -482,6 +487,8 @@ def read_input(path: str | os.PathLike[str], *, limit: int = MAX_PLAN_BYTES) -> 
     unreadable, too large or undecodable file is a PlanError naming it."""
     source = str(path)
     try:
+        from pathlib import Path
+
         with Path(path).open("rb") as handle:
             raw = handle.read(limit + 1)
     except FileNotFoundError:
@@ -509,6 +516,11 @@ def loads_plan(text: str, format: Format) -> Plan:  # mirrors dumps_plan
             raise PlanError(
                 [Problem("$", f"a plan must be a table/mapping, got {type(data).__name__}")]
             )
+        plan = plain_plan(data)  # without cattrs, when nothing in the plan is wrong
+        if plan is not None:
+            return plan
+        from maebashi_dx.io.convert import plan_from_dict
+
         return plan_from_dict(data)
 
 
@@ -561,6 +573,8 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 
 def dumps_plan(plan: Plan, format: Format) -> str:  # mirrors loads_plan
     """Write a plan as text; ``loads_plan(dumps_plan(p, f), f) == p``."""
+    from maebashi_dx.io.convert import plan_to_dict
+
     data = plan_to_dict(plan)
     if format == "toml":
         import tomli_w  # small, and only needed to write TOML
@@ -597,6 +611,9 @@ def _mode_for(target: Path) -> int:
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write bytes atomically (see :func:`atomic_write_text`), keeping usual permissions."""
+    import tempfile
+    from pathlib import Path
+
     target = Path(path)
     mode = _mode_for(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

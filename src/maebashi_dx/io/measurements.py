@@ -33,8 +33,8 @@ import attrs
 
 from maebashi_dx.dates import DateSpan, parse_date
 from maebashi_dx.errors import DateParseError, PlanError, Problem
-from maebashi_dx.io.convert import MAX_DATE_TEXT
 from maebashi_dx.io.files import collector_paused, read_input
+from maebashi_dx.io.plain import MAX_DATE_TEXT
 from maebashi_dx.model import KPI, Measurement, Plan
 from maebashi_dx.model.checks import EARLIEST, LATEST, show, text_problem
 from maebashi_dx.model.kpi import checked_measurements
