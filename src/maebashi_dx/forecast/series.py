@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple, Protocol, runtime_checkable
@@ -163,6 +164,13 @@ def years_before(day: date, years: int) -> date:
     return date(year, month, d)
 
 
+@functools.lru_cache(maxsize=256)
+def _anniversaries(day: date, count: int) -> tuple[date, ...]:
+    """``day`` and its ``count - 1`` anniversaries before it (:func:`years_before`), once
+    per day: the KPIs of an assessment mostly share their latest day."""
+    return tuple(years_before(day, k) for k in range(count))
+
+
 def value_at(days: Sequence[date], values: Sequence[float], day: date) -> float | None:
     """A series' value on ``day``: exact on a snapshot, linear between two, None outside
     the observed range."""
@@ -185,8 +193,7 @@ def pace_shift(days: Sequence[date], values: Sequence[float], years: int = 4) ->
     # covers it (value_at is None before the first point, and an anniversary is never
     # after the latest one).
     levels = []
-    for k in range(years + 2):
-        day = years_before(end, k)
+    for day in _anniversaries(end, years + 2):
         if day < first:
             break
         level = value_at(days, values, day)
