@@ -202,7 +202,8 @@ def plan_problems(plan: Plan) -> list[Problem]:
     (see :func:`maebashi_dx.model.checks.text_problems`). Each KPI checks its own values
     when it is built (see :func:`maebashi_dx.model.checks.kpi_problems`).
     """
-    problems = reference_problems(_outline(plan)) + text_problems(plan)
+    problems = [] if _references_sound(plan) else reference_problems(_outline(plan))
+    problems += text_problems(plan)
     for i, kpi in enumerate(plan.kpis):
         if kpi.target.due < plan.period.start:
             problems.append(
@@ -212,6 +213,38 @@ def plan_problems(plan: Plan) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _references_sound(plan: Plan) -> bool:
+    """Whether :func:`reference_problems` finds nothing in the plan, decided in bulk
+    (set operations on its ids): no id repeated within its kind, no department sharing
+    a working group's id, every reference known, no milestone depending on itself. A
+    national plan has tens of thousands of ids; when this says no, the outline is
+    walked and each problem named."""
+    projects = plan.projects
+    groups = [
+        [p.id for p in plan.pillars],
+        [x.id for x in projects],
+        [k.id for k in plan.kpis],
+        [w.id for w in plan.working_groups],
+        [d.id for d in plan.departments],
+        [m.id for m in plan.milestones],
+    ]
+    known = [set(ids) for ids in groups]
+    if list(map(len, groups)) != list(map(len, known)):
+        return False
+    _, project_ids, kpi_ids, wg_ids, department_ids, milestone_ids = known
+    owners = wg_ids | department_ids
+    milestones = plan.milestones
+    return (
+        wg_ids.isdisjoint(department_ids)
+        and kpi_ids.issuperset(k for x in projects for k in x.kpi_ids)
+        and project_ids.issuperset(p for w in plan.working_groups for p in w.project_ids)
+        and all(m.owner is None or m.owner in owners for m in milestones)
+        and milestone_ids.issuperset(d for m in milestones for d in m.depends_on)
+        and kpi_ids.issuperset(k for m in milestones for k in m.kpi_ids)
+        and not any(m.id in m.depends_on for m in milestones)
+    )
 
 
 def _outline(plan: Plan) -> dict[str, Any]:
