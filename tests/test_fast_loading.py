@@ -422,7 +422,7 @@ def _plan_data(draw: st.DrawFn) -> dict[str, Any]:
         elif change == 5:
             kpi["name"] = draw(_BAD_TEXTS)
         elif change == 6 and items:
-            del draw(st.sampled_from(items))["value"]
+            draw(st.sampled_from(items)).pop("value", None)  # perhaps taken already
         elif change == 7:
             items.append({"when": draw(st.dates()).isoformat(), "value": draw(st.floats())})
         elif change == 8:
