@@ -59,11 +59,16 @@ def _load(path: str | None, measurements: Sequence[str], lang: Lang) -> tuple[Pl
     """The plan (the bundled one when ``path`` is None) with the measurements merged in,
     and the label that names it in messages."""
     from maebashi_dx.datasets import maebashi_2022
-    from maebashi_dx.io import load_measurements, load_plan, merge_measurements
+    from maebashi_dx.io import load_plan
 
     label = path or text("cli.bundled.plan", lang)
     with _about(label):
         plan = load_plan(path) if path else maebashi_2022()
+    if not measurements:
+        return plan, label
+    # The CSV reader is loaded only when there is something for it to read.
+    from maebashi_dx.io import load_measurements, merge_measurements
+
     for source in progress(list(measurements), text("cli.progress.measurements", lang)):
         with _about(source):
             rows = read_measurements(source, load_measurements, lang)
