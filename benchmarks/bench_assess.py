@@ -103,6 +103,24 @@ def build_plan(city: int, kpis: int, months: int, rng: random.Random) -> Plan:
     )
 
 
+def one_plan(plans: list[Plan], *, measurements: bool, plan_id: str = "national") -> Plan:
+    """Municipalities' plans as one plan (a pillar per municipality), as a ministry's plan
+    file would hold them; without their measurements when ``measurements`` is false."""
+    import attrs
+
+    kpis = [k if measurements else attrs.evolve(k, measurements=()) for p in plans for k in p.kpis]
+    pillars = [
+        attrs.evolve(
+            p.pillars[0],
+            id=p.id,
+            name=p.name,
+            projects=[attrs.evolve(x, id=f"{p.id}{x.id}") for x in p.pillars[0].projects],
+        )
+        for p in plans
+    ]
+    return Plan(id=plan_id, name="全国", period=plans[0].period, pillars=pillars, kpis=kpis)
+
+
 @dataclass(frozen=True)
 class Series:
     """One KPI as the anchors read it: plain numbers, days as ordinals."""

@@ -51,7 +51,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_assess import build_plan  # noqa: E402  (the sibling benchmark's generator)
+from bench_assess import build_plan, one_plan  # noqa: E402  (the sibling benchmark's generator)
 
 NATIONAL = 1741
 KPIS = 20
@@ -70,7 +70,6 @@ def write_data(folder: Path, cities: int, seed: int) -> None:
     done = folder / f"ready-{cities}"
     if done.exists():
         return
-    import attrs
 
     import maebashi_dx
 
@@ -126,26 +125,7 @@ def write_data(folder: Path, cities: int, seed: int) -> None:
                     ]
                 )
     for i in range(0, cities, PLAN_CITIES):
-        chunk = [
-            attrs.evolve(p, kpis=[attrs.evolve(k, measurements=()) for k in p.kpis])
-            for p in plans[i : i + PLAN_CITIES]
-        ]
-        pillars = [
-            attrs.evolve(
-                p.pillars[0],
-                id=p.id,
-                name=p.name,
-                projects=[attrs.evolve(x, id=f"{p.id}{x.id}") for x in p.pillars[0].projects],
-            )
-            for p in chunk
-        ]
-        one = maebashi_dx.Plan(
-            id=f"national{i}",
-            name="全国",
-            period=chunk[0].period,
-            pillars=pillars,
-            kpis=[k for p in chunk for k in p.kpis],
-        )
+        one = one_plan(plans[i : i + PLAN_CITIES], measurements=False, plan_id=f"national{i}")
         data = maebashi_dx.plan_to_dict(one)
         path = folder / f"plan-{cities}-{i // PLAN_CITIES:03d}.json"
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

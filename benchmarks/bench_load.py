@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_assess import build_plan  # noqa: E402  (the sibling benchmark's generator)
+from bench_assess import build_plan, one_plan  # noqa: E402  (the sibling benchmark's generator)
 
 import maebashi_dx  # noqa: E402
 from maebashi_dx.dates import era_of  # noqa: E402
@@ -55,25 +55,6 @@ PLAN_CITIES = 300
 def _national(cities: int, kpis: int, months: int, seed: int) -> list[maebashi_dx.Plan]:
     rng = random.Random(seed)
     return [build_plan(c, kpis, months, rng) for c in range(cities)]
-
-
-def _one_plan(plans: list[maebashi_dx.Plan], *, measurements: bool) -> maebashi_dx.Plan:
-    """The municipalities' plans as one plan (one pillar per municipality)."""
-    import attrs
-
-    kpis = [k if measurements else attrs.evolve(k, measurements=()) for p in plans for k in p.kpis]
-    pillars = [
-        attrs.evolve(
-            p.pillars[0],
-            id=p.id,
-            name=p.name,
-            projects=[attrs.evolve(x, id=f"{p.id}{x.id}") for x in p.pillars[0].projects],
-        )
-        for p in plans
-    ]
-    return maebashi_dx.Plan(
-        id="national", name="全国", period=plans[0].period, pillars=pillars, kpis=kpis
-    )
 
 
 def _era_day(day: date) -> str:
@@ -97,10 +78,10 @@ def write_data(folder: Path, cities: int, kpis: int, months: int, seed: int) -> 
         return files
     folder.mkdir(parents=True, exist_ok=True)
     plans = _national(cities, kpis, months, seed)
-    data = maebashi_dx.plan_to_dict(_one_plan(plans, measurements=False))
+    data = maebashi_dx.plan_to_dict(one_plan(plans, measurements=False))
     files["kpis"].write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     few = plans[: min(PLAN_CITIES, cities)]
-    data = maebashi_dx.plan_to_dict(_one_plan(few, measurements=True))
+    data = maebashi_dx.plan_to_dict(one_plan(few, measurements=True))
     files["plan"].write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     for name, write_day in (("national", date.isoformat), ("national_era", _era_day)):
         with files[name].open("w", encoding="utf-8", newline="") as handle:
