@@ -45,6 +45,29 @@ def _reference(data: SeriesInput, trend: _BlendTrend) -> date | None:
     return _first_day(gap, lo, g_lo, hi, g_hi)
 
 
+def _series(
+    start: float,
+    pace: float,
+    noise: list[float],
+    target: float,
+    bounded: bool,
+    direction: Direction = Direction.INCREASE,
+) -> SeriesInput:
+    """A monthly series of a steady pace with noise, its deadline 1,500 days out."""
+    days = tuple(START + timedelta(days=30 * i) for i in range(len(noise)))
+    values = tuple(max(0.1, start + pace * i / 12 + e) for i, e in enumerate(noise))
+    return SeriesInput(
+        kpi_id="k",
+        days=days,
+        values=values,
+        target=target,
+        deadline=days[-1] + timedelta(days=1500),
+        as_of=days[-1],
+        direction=direction,
+        bounds=(0.0, 100.0) if bounded else None,
+    )
+
+
 @settings(max_examples=300)
 @given(
     start=st.floats(1, 90),
@@ -62,19 +85,9 @@ def test_the_crossings_bracket_gives_the_first_day(
     rising: bool,
     bounded: bool,
 ) -> None:
-    days = tuple(START + timedelta(days=30 * i) for i in range(len(noise)))
-    values = tuple(max(0.1, start + pace * i / 12 + e) for i, e in enumerate(noise))
     direction = Direction.INCREASE if rising else Direction.DECREASE
-    data = SeriesInput(
-        kpi_id="k",
-        days=days,
-        values=values,
-        target=target,
-        deadline=days[-1] + timedelta(days=1500),
-        as_of=days[-1],
-        direction=direction,
-        bounds=(0.0, 100.0) if bounded else None,
-    )
+    data = _series(start, pace, noise, target, bounded, direction)
+    values = data.values
     trend = FORECASTERS.get("blend").fit(data)
     assert isinstance(trend, _BlendTrend)
     sign = direction.sign
@@ -108,17 +121,7 @@ def test_the_blend_gap_is_the_trend_s_own_to_the_bit(
     bounded: bool,
     ahead: list[int],
 ) -> None:
-    days = tuple(START + timedelta(days=30 * i) for i in range(len(noise)))
-    values = tuple(max(0.1, start + pace * i / 12 + e) for i, e in enumerate(noise))
-    data = SeriesInput(
-        kpi_id="k",
-        days=days,
-        values=values,
-        target=target,
-        deadline=days[-1] + timedelta(days=1500),
-        as_of=days[-1],
-        bounds=(0.0, 100.0) if bounded else None,
-    )
+    data = _series(start, pace, noise, target, bounded)
     trend = FORECASTERS.get("blend").fit(data)
     assert isinstance(trend, _BlendTrend)
     sign = 1 if rising else -1
