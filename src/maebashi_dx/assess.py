@@ -131,7 +131,7 @@ def _stale(kpi: KPI, latest: Measurement | None, as_of: date, policy: StatusPoli
 def _assess_kpi(
     kpi: KPI,
     as_of: date,
-    start: date,
+    start: date | None,
     policy: StatusPolicy,
     forecaster: Forecaster,
     scale: RatingScale | None,

@@ -13,6 +13,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from maebashi_dx.achievement import numeric
+from maebashi_dx.assess import _assess_kpi
 from maebashi_dx.bulk.frames import KPITable, Rows, Table, kpi_table, measurement_frame, ordinals
 from maebashi_dx.bulk.kernels import NONE_DAY, Outcome, Points, has_kernel, run_kernel
 from maebashi_dx.dates import DateSpan
@@ -24,14 +25,12 @@ from maebashi_dx.forecast import (
     FORECASTERS,
     Forecaster,
     Reference,
-    run_forecaster,
-    series_input,
 )
 from maebashi_dx.forecast.conformal import Calibration
 from maebashi_dx.forecast.series import YEAR_DAYS
 from maebashi_dx.model import KPI, Direction, Measurement, Plan, Target
 from maebashi_dx.model.checks import show
-from maebashi_dx.status import DEFAULT_POLICY, Status, StatusPolicy, classify, measure
+from maebashi_dx.status import DEFAULT_POLICY, Status, StatusPolicy
 
 __all__ = ["COLUMNS", "assess_table"]
 
@@ -501,21 +500,12 @@ def _object_rows(
     out: list[dict[str, Any]] = []
     for index, kpi_id in part.select("kpi", "kpi_id").iter_rows():
         kpi = _kpi_object(table, part, index, kpi_id, by_kpi.get(index, []))
-        data = series_input(kpi, as_of, references.get(kpi_id))
-        fc = run_forecaster(forecaster, data, calibration=calibration)
-        start = table.start
-        metrics = measure(kpi, as_of, fc, start=start)
-        status = classify(kpi, metrics, policy)
-        latest = kpi.latest(as_of)
-        expected = None
-        if kpi.baseline is not None and metrics.elapsed is not None:
-            b = numeric(kpi, kpi.baseline)
-            t = float(fc.target)
-            expected = b + metrics.elapsed * (t - b)
-        stale = None
-        if kpi.update_frequency is not None and latest is not None:
-            allowed = policy.stale_after * kpi.update_frequency.months * _MONTH_DAYS
-            stale = (as_of - latest.as_of).days > allowed
+        # The object path's own row (assess's), so that a KPI without a kernel gets
+        # exactly what assess gives it.
+        assessed = _assess_kpi(
+            kpi, as_of, table.start, policy, forecaster, None, references.get(kpi_id), calibration
+        )
+        fc, metrics, latest = assessed.forecast, assessed.metrics, assessed.latest
         interval = fc.interval or (None, None)
         out.append(
             {
@@ -526,7 +516,7 @@ def _object_rows(
                 "latest_value": numeric(kpi, latest) if latest is not None else None,
                 "achievement": metrics.achievement,
                 "elapsed": metrics.elapsed,
-                "expected": expected,
+                "expected": assessed.expected,
                 "forecast_value": fc.value,
                 "forecast_low": interval[0],
                 "forecast_high": interval[1],
@@ -534,9 +524,9 @@ def _object_rows(
                 "observed_pace": fc.observed_pace,
                 "required_pace": fc.required_pace,
                 "attainment_date": fc.attainment_date,
-                "status": status.value,
-                "days_since_update": (as_of - latest.as_of).days if latest is not None else None,
-                "stale": stale,
+                "status": assessed.status.value,
+                "days_since_update": assessed.days_since_update,
+                "stale": assessed.stale,
                 "probability": fc.probability,
             }
         )
