@@ -13,7 +13,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from maebashi_dx.achievement import numeric
-from maebashi_dx.assess import _assess_kpi
+from maebashi_dx.assess import _MONTH_DAYS, _assess_kpi  # the staleness month, the object row
 from maebashi_dx.bulk.frames import KPITable, Rows, Table, kpi_table, measurement_frame, ordinals
 from maebashi_dx.bulk.kernels import NONE_DAY, Outcome, Points, has_kernel, run_kernel
 from maebashi_dx.dates import DateSpan
@@ -34,7 +34,6 @@ from maebashi_dx.status import DEFAULT_POLICY, Status, StatusPolicy
 
 __all__ = ["COLUMNS", "assess_table"]
 
-_MONTH_DAYS = 30.4375  # as the object path's staleness (assess._stale)
 
 #: The columns of :func:`assess_table`'s result, with their polars types.
 COLUMNS: dict[str, Any] = {
