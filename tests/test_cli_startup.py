@@ -70,6 +70,26 @@ def test_status_reads_no_entry_points_nor_the_card_tables_reader() -> None:
     assert "maebashi_dx.io.soumu" not in loaded
 
 
+# What `status` (the bundled plan, as a text table) has no use for, each with what needs
+# it: a module listed here and loaded again is a start-up cost come back.
+_NOT_ON_STATUS_PATH = {
+    "maebashi_dx.io.measurements": "--measurements and --reference files",
+    "pathlib": "files named on the command line, and --output",
+    "urllib.parse": "pathlib's file URIs",
+    "ipaddress": "urllib.parse",
+    "csv": "--format csv",
+    "maebashi_dx.report.document": "--format html and the report command",
+    "maebashi_dx.report.svg": "the chart command",
+    "maebashi_dx.conflicts": "the conflicts, report, chart and deck commands",
+}
+
+
+def test_status_loads_only_what_it_uses() -> None:
+    """The bundled plan's text table: no reader, writer or format it does not use."""
+    loaded = _loaded("status")
+    assert {m: why for m, why in _NOT_ON_STATUS_PATH.items() if m in loaded} == {}
+
+
 def test_status_loads_no_cattrs() -> None:
     """The bundled plan is written plainly: built without the converter (io/plain.py)."""
     loaded = _loaded("status")

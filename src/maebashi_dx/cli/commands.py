@@ -9,7 +9,6 @@ exit code (0, or 1 when a ``--check`` fails). A mistake in the input raises
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -119,10 +118,13 @@ def _day(args: argparse.Namespace, plan: Plan) -> date:
 
 def _references(args: argparse.Namespace, lang: Lang) -> dict[str, Reference]:
     """``--reference KPI=FILE`` options: a series to pool each named KPI toward."""
+    found: dict[str, Reference] = {}
+    options = getattr(args, "reference", None) or ()
+    if not options:
+        return found  # the reader is imported only when there is something to read
     from maebashi_dx.io.measurements import load_reference
 
-    found = {}
-    for option in getattr(args, "reference", None) or ():
+    for option in options:
         kpi_id, sep, path = option.partition("=")
         kpi_id, path = kpi_id.strip(), path.strip()
         if not (sep and kpi_id and path):
@@ -165,6 +167,14 @@ def _assess(args: argparse.Namespace, plan: Plan, label: str) -> Assessment:
             references=references,
             calibration=calibration or None,
         )
+
+
+def _json_text(payload: object) -> str:
+    """``payload`` as indented JSON text, non-ASCII kept (json is imported here: only the
+    commands' JSON output needs it)."""
+    import json
+
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 def _report_check(lines: Iterable[str]) -> None:
@@ -410,7 +420,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         ]
     if args.format == "json":
         payload = [_forecast_json(kpi, f) for f in results]
-        emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", args.output, lang)
+        emit(_json_text(payload), args.output, lang)
         return OK
     name = localized(kpi.name, kpi.name_en, lang)
     lines = [text("cli.forecast.heading", lang, name=name, kpi=kpi.id, date=day_text(day, lang))]
@@ -471,7 +481,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     with _about(label):
         found = find_conflicts(plan, rules=args.rule or None)
     if args.format == "json":
-        rendered = json.dumps(_conflict_rows(found, lang), ensure_ascii=False, indent=2) + "\n"
+        rendered = _json_text(_conflict_rows(found, lang))
     elif args.format == "csv":
         rendered = _conflicts_csv(found, lang)
     elif args.format == "markdown":
@@ -659,6 +669,8 @@ def plan_names(city: str, city_en: str | None, lang: Lang) -> tuple[str, str | N
 
 
 def _toml_string(value: str) -> str:
+    import json
+
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
@@ -728,7 +740,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
             }
             for name, reg in registries
         }
-        emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", args.output, lang)
+        emit(_json_text(payload), args.output, lang)
         return OK
     headings = {
         "forecasters": text("cli.plugins.forecasters", lang),

@@ -6,9 +6,6 @@ columns. Machine formats (CSV, JSON) stay plain.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import unicodedata
 from typing import Any, Literal
@@ -90,6 +87,9 @@ def render_markdown(table: Table) -> str:
 
 def render_csv(table: Table) -> str:
     """CSV with the localised labels as header and a leading ``kpi_id`` column."""
+    import csv  # here, as json below: the text table, the command's default, needs neither
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["kpi_id", *(c.label for c in table.columns)])
@@ -123,6 +123,8 @@ def render_json(table: Table) -> str:
         ],
         "notes": list(table.notes),
     }
+    import json
+
     return json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
