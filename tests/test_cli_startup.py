@@ -78,6 +78,7 @@ _NOT_ON_STATUS_PATH = {
     "urllib.parse": "pathlib's file URIs",
     "ipaddress": "urllib.parse",
     "csv": "--format csv",
+    "decimal": "a figure of 10¹⁵ or more, written with a power of ten",
     "maebashi_dx.report.document": "--format html and the report command",
     "maebashi_dx.report.svg": "the chart command",
     "maebashi_dx.conflicts": "the conflicts, report, chart and deck commands",

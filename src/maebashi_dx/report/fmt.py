@@ -28,9 +28,7 @@ same in the table, the charts and the whole report:
 from __future__ import annotations
 
 import math
-import string
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 
 from maebashi_dx.dates import FiscalYear
@@ -92,6 +90,8 @@ def is_count_unit(unit: str) -> bool:
 def _power_of_ten(value: float, digits: int = 2, shift: int = 0) -> str:
     """``1.2×10¹⁸``: ``value × 10^shift`` (exact, in decimal: no overflow) as a mantissa
     with up to ``digits`` decimals and a superscript exponent."""
+    from decimal import ROUND_HALF_UP, Decimal, localcontext  # rare: only here
+
     exact = Decimal(repr(value)).scaleb(shift)
     exponent = exact.adjusted()
     with localcontext() as ctx:
@@ -111,13 +111,46 @@ def _grouped(text: str) -> str:
     return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
 
 
+def _decimal_parts(value: float) -> tuple[bool, int, int]:
+    """The decimal written in the file (``repr``: the shortest that is the value) as
+    sign, coefficient and exponent: ``-27.91`` is ``(True, 2791, -2)``, as
+    ``decimal.Decimal(repr(value)).as_tuple()`` holds it (the digits as one integer)."""
+    text = repr(value)
+    mantissa, _, power = text.lstrip("-").partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    return text.startswith("-"), int(whole + fraction), int(power or 0) - len(fraction)
+
+
+def _positional(negative: bool, coefficient: int, exponent: int) -> str:
+    """``coefficient × 10^exponent`` written out in full, as Decimal's ``f`` format
+    writes it: ``(False, 1230, -1)`` is ``123.0``, ``(False, 15, 15)`` fifteen digits
+    and a zero more, ``(False, 1, -5)`` is ``0.00001``."""
+    digits = str(coefficient)
+    if exponent >= 0:
+        body = digits + "0" * exponent
+    else:
+        digits = digits.rjust(1 - exponent, "0")
+        body = f"{digits[:exponent]}.{digits[exponent:]}"
+    return f"-{body}" if negative else body
+
+
 def _round_half_up(value: float, decimals: int) -> str:
     """Round as Japanese reports do (四捨五入, half away from zero), on the decimal value
-    written in the file (``repr``), not on its binary approximation."""
-    with localcontext() as ctx:
-        ctx.prec = 60  # |value| < 10¹⁵ here and decimals ≤ 10: exact
-        rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    return f"{abs(rounded) if rounded == 0 else rounded:f}"  # never "-0"
+    written in the file (``repr``), not on its binary approximation.
+
+    Integer arithmetic on the decimal digits (exact at any size): the digits dropped
+    are compared with half a unit of the last digit kept, as ``Decimal.quantize`` with
+    ``ROUND_HALF_UP`` does; never "-0".
+    """
+    negative, coefficient, exponent = _decimal_parts(value)
+    dropped = -decimals - exponent
+    if dropped > 0:
+        unit = 10**dropped
+        coefficient, rest = divmod(coefficient, unit)
+        coefficient += 2 * rest >= unit  # a half or more: away from zero
+    else:
+        coefficient *= 10**-dropped
+    return _positional(negative and coefficient != 0, coefficient, -decimals)
 
 
 def format_number(value: float, unit: str = "", *, decimals: int | None = None) -> str:
@@ -140,7 +173,7 @@ def format_number(value: float, unit: str = "", *, decimals: int | None = None) 
     if decimals is not None:
         plain = _round_half_up(value, decimals)
     else:
-        plain = f"{Decimal(repr(value)):f}"  # the shortest decimal that is the value
+        plain = _positional(*_decimal_parts(value))  # the shortest decimal that is the value
         plain = plain.removesuffix(".0") if plain.endswith(".0") else plain
     return _grouped(plain)
 
@@ -301,7 +334,8 @@ def method_name(method: str, lang: Lang = "ja") -> str:
 def html_text(key: str, lang: Lang, /, **fields: str) -> str:
     """A catalogue message as HTML: its own words escaped, its fields inserted as given
     (each field is HTML already, e.g. ``<code>blend</code>``)."""
-    from html import escape  # here: the terminal table (maebashi-dx status) needs no HTML
+    import string  # here, as html: the terminal table (maebashi-dx status) needs neither
+    from html import escape
 
     template = catalogue(lang)[key]
     out = []
