@@ -670,10 +670,16 @@ _MONTH_REST = re.compile(
 _FY_QUARTER_MONTH = {"1": 4, "2": 7, "3": 10, "4": 1}
 
 
-@attrs.frozen
 class _Context:
-    year: int | None
-    fiscal_year: int | None
+    """The year (or fiscal year) a text without a year is read in: a plain class, as
+    it never leaves this module (an attrs class costs a tenth of a millisecond and more
+    to build at import, on the way of every command)."""
+
+    __slots__ = ("fiscal_year", "year")
+
+    def __init__(self, year: int | None, fiscal_year: int | None) -> None:
+        self.year = year
+        self.fiscal_year = fiscal_year
 
     def year_for(self, month: int, text: str) -> int:
         if self.fiscal_year is not None:
