@@ -8,12 +8,15 @@ card tables' reader on the way to ``status``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import subprocess
 import sys
 
 import pytest
 
-from maebashi_dx.cli.parser import _width, build_parser
+from maebashi_dx.cli import main
+from maebashi_dx.cli.parser import _EXAMPLES, _width, build_parser, command_of
 
 # Run the command in a fresh interpreter and print the modules it loaded.
 _RUN = """
@@ -96,3 +99,51 @@ def test_status_loads_no_cattrs() -> None:
     loaded = _loaded("status")
     assert {m for m in loaded if m.startswith("cattrs")} == set()
     assert "maebashi_dx.io.convert" not in loaded
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+@pytest.mark.parametrize("name", sorted(_EXAMPLES))
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_subcommand_built_alone_is_the_one_built_with_all(name: str, lang: str) -> None:
+    """The command line's own subcommand, built alone, has the same options, defaults
+    and help as in the whole parser."""
+    alone = _subcommands(build_parser(lang, name))  # type: ignore[arg-type]
+    whole = _subcommands(build_parser(lang))  # type: ignore[arg-type]
+    assert list(alone) == [name]
+    assert alone[name].format_help() == whole[name].format_help()
+    least = ["kpi2"] if name == "forecast" else []  # the least each command takes
+    assert vars(alone[name].parse_args(least)) == vars(whole[name].parse_args(least))
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["status"], "status"),
+        (["--debug", "forecast", "kpi2"], "forecast"),
+        (["--help", "status"], None),  # the main help lists every subcommand
+        (["--version"], None),
+        (["stauts"], None),  # a mistake: the error lists the choices
+        (["--lang", "en", "status"], None),
+        ([], None),
+    ],
+)
+def test_the_subcommand_is_read_before_parsing(argv: list[str], command: str | None) -> None:
+    assert command_of(argv) == command
+
+
+def test_status_builds_only_its_own_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str] = []
+    real = argparse._SubParsersAction.add_parser
+
+    def add_parser(self: argparse._SubParsersAction, name: str, **kwargs: object) -> object:  # type: ignore[type-arg]
+        built.append(name)
+        return real(self, name, **kwargs)
+
+    monkeypatch.setattr(argparse._SubParsersAction, "add_parser", add_parser)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["status", "--format", "csv"]) == 0
+    assert built == ["status"]

@@ -45,11 +45,11 @@ def _say(lines: Iterable[str], marker: str = "error") -> None:
 
 
 def _run(argv: Sequence[str]) -> int:
-    from maebashi_dx.cli.parser import build_parser, lang_of
+    from maebashi_dx.cli.parser import build_parser, command_of, lang_of
     from maebashi_dx.i18n import text
 
     lang = lang_of(argv)
-    parser = build_parser(lang)
+    parser = build_parser(lang, command_of(argv))  # the subcommand named, alone
     args, extras = parser.parse_known_args(argv)
     if extras:
         _say(one_line(f"{arg}: {text('cli.error.unrecognized', lang)}") for arg in extras)

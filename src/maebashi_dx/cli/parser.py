@@ -22,7 +22,7 @@ from maebashi_dx.i18n import LANGS, Lang, text
 if TYPE_CHECKING:
     from datetime import date
 
-__all__ = ["Parser", "build_parser", "lang_of"]
+__all__ = ["Parser", "build_parser", "command_of", "lang_of"]
 
 _ARGUMENT = re.compile(r"argument (?P<subject>[^:]+): (?P<problem>.*)", re.DOTALL)
 
@@ -211,8 +211,30 @@ _EXAMPLES = {
 }
 
 
-def build_parser(lang: Lang = "ja") -> Parser:
-    """The ``maebashi-dx`` parser; ``lang`` is the language of its value checks."""
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand a command line names, read before parsing so that only its own
+    parser is built: the first argument, after any ``--debug``; None when that is not a
+    subcommand (an option such as ``--help``, a mistake: then every one is built, for
+    the help's list and the error's choices).
+
+    >>> command_of(["--debug", "status", "--lang", "en"]), command_of(["--help", "status"])
+    ('status', None)
+    """
+    for arg in argv:
+        if arg != "--debug":
+            return arg if arg in _EXAMPLES else None
+    return None
+
+
+def build_parser(lang: Lang = "ja", command: str | None = None) -> Parser:
+    """The ``maebashi-dx`` parser; ``lang`` is the language of its value checks.
+
+    Args:
+        lang: The language of the parser's messages.
+        command: Build only this subcommand (see :func:`command_of`): a command line
+            that names it needs no other, and building all nine takes longer than
+            parsing. None builds every subcommand.
+    """
     fmt = _Formatter
     parser = Parser(
         prog=PROG,
@@ -278,7 +300,10 @@ def build_parser(lang: Lang = "ja") -> Parser:
         ),
     )
 
-    def add(name: str, help_: str, parents: list[Parser]) -> Parser:
+    def add(name: str, help_: str, parents: list[Parser]) -> Parser | None:
+        """The subcommand's parser, or None when another one is the only one built."""
+        if command is not None and name != command:
+            return None
         made: Parser = sub.add_parser(
             name,
             help=help_,
@@ -289,62 +314,64 @@ def build_parser(lang: Lang = "ja") -> Parser:
         )
         return made
 
-    p = add("status", "the progress table with computed status", [common, calc])
-    p.add_argument("plan", nargs="*", help="plan files (TOML, JSON, YAML)")
-    p.add_argument(
-        "--format", choices=("text", "markdown", "csv", "json", "html", "xlsx"), default="text"
-    )
-    p.add_argument("--check", action="store_true", help="exit 1 if a KPI is off track or missed")
+    if p := add("status", "the progress table with computed status", [common, calc]):
+        p.add_argument("plan", nargs="*", help="plan files (TOML, JSON, YAML)")
+        p.add_argument(
+            "--format", choices=("text", "markdown", "csv", "json", "html", "xlsx"), default="text"
+        )
+        p.add_argument(
+            "--check", action="store_true", help="exit 1 if a KPI is off track or missed"
+        )
 
-    p = add("forecast", "a KPI's forecast to its deadline", [common, calc])
-    p.add_argument("kpi", help="KPI id, e.g. kpi2")
-    p.add_argument("plan", nargs="?", help="plan file")
-    p.add_argument(
-        "--level", type=_level(lang), default=0.8, help="interval confidence (default 0.8)"
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    if p := add("forecast", "a KPI's forecast to its deadline", [common, calc]):
+        p.add_argument("kpi", help="KPI id, e.g. kpi2")
+        p.add_argument("plan", nargs="?", help="plan file")
+        p.add_argument(
+            "--level", type=_level(lang), default=0.8, help="interval confidence (default 0.8)"
+        )
+        p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = add("conflicts", "what in the schedule cannot work, and what to move", [common])
-    p.add_argument("plan", nargs="?", help="plan file")
-    p.add_argument("--rule", action="append", help="run only this rule (repeatable)")
-    p.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text")
-    p.add_argument("--check", action="store_true", help="exit 1 on errors or warnings")
+    if p := add("conflicts", "what in the schedule cannot work, and what to move", [common]):
+        p.add_argument("plan", nargs="?", help="plan file")
+        p.add_argument("--rule", action="append", help="run only this rule (repeatable)")
+        p.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text")
+        p.add_argument("--check", action="store_true", help="exit 1 on errors or warnings")
 
-    p = add("validate", "check plan files and list every problem", [common])
-    p.add_argument("plan", nargs="*", help="plan files")
+    if p := add("validate", "check plan files and list every problem", [common]):
+        p.add_argument("plan", nargs="*", help="plan files")
 
-    p = add("report", "the whole committee report (HTML or Markdown)", [common, calc])
-    p.add_argument("plan", nargs="?", help="plan file")
-    p.add_argument("--format", choices=("html", "markdown"), default="html")
+    if p := add("report", "the whole committee report (HTML or Markdown)", [common, calc]):
+        p.add_argument("plan", nargs="?", help="plan file")
+        p.add_argument("--format", choices=("html", "markdown"), default="html")
 
-    p = add("chart", "a KPI chart or the schedule's Gantt chart (PNG or SVG)", [common, calc])
-    p.add_argument("kpi", nargs="?", help="KPI id (with --gantt: the plan file)")
-    p.add_argument("plan", nargs="?", help="plan file")
-    p.add_argument("--gantt", action="store_true", help="the schedule instead of a KPI")
+    if p := add("chart", "a KPI chart or the schedule's Gantt chart (PNG or SVG)", [common, calc]):
+        p.add_argument("kpi", nargs="?", help="KPI id (with --gantt: the plan file)")
+        p.add_argument("plan", nargs="?", help="plan file")
+        p.add_argument("--gantt", action="store_true", help="the schedule instead of a KPI")
 
-    p = add("deck", "the committee's slides as an editable PowerPoint file", [common, calc])
-    p.add_argument("plan", nargs="?", help="plan file")
-    p.add_argument(
-        "--template", metavar="FILE", help="a .pptx whose slide master and layouts to use"
-    )
-    p.add_argument(
-        "--previous",
-        type=_as_of(lang),
-        metavar="DATE",
-        help="an earlier day of assessment: the summary says what changed since",
-    )
+    if p := add("deck", "the committee's slides as an editable PowerPoint file", [common, calc]):
+        p.add_argument("plan", nargs="?", help="plan file")
+        p.add_argument(
+            "--template", metavar="FILE", help="a .pptx whose slide master and layouts to use"
+        )
+        p.add_argument(
+            "--previous",
+            type=_as_of(lang),
+            metavar="DATE",
+            help="an earlier day of assessment: the summary says what changed since",
+        )
 
-    p = add("init", "write a commented starter plan file for a new city", [])
-    p.add_argument("-o", "--output", default="dx_plan.toml", metavar="FILE")
-    p.add_argument("--city", default="○○市", help="the city's name, e.g. 高崎市")
-    p.add_argument("--city-en", help="the city's English name, e.g. Takasaki (for name_en)")
-    p.add_argument("--force", action="store_true", help="replace an existing file")
-    p.add_argument("--lang", choices=LANGS, default="ja", help="the language of --city")
+    if p := add("init", "write a commented starter plan file for a new city", []):
+        p.add_argument("-o", "--output", default="dx_plan.toml", metavar="FILE")
+        p.add_argument("--city", default="○○市", help="the city's name, e.g. 高崎市")
+        p.add_argument("--city-en", help="the city's English name, e.g. Takasaki (for name_en)")
+        p.add_argument("--force", action="store_true", help="replace an existing file")
+        p.add_argument("--lang", choices=LANGS, default="ja", help="the language of --city")
 
-    p = add("plugins", "installed forecasters, conflict rules and grade scales", [])
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("-o", "--output", metavar="FILE")
-    p.add_argument("--lang", choices=LANGS, default="ja", help="labels (default ja)")
+    if p := add("plugins", "installed forecasters, conflict rules and grade scales", []):
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument("-o", "--output", metavar="FILE")
+        p.add_argument("--lang", choices=LANGS, default="ja", help="labels (default ja)")
     for each in (parser, *sub.choices.values()):
         each.lang = lang
     return parser
