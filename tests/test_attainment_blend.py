@@ -20,9 +20,17 @@ from maebashi_dx.forecast.attainment import (
 )
 from maebashi_dx.forecast.combine import _BlendTrend
 from maebashi_dx.forecast.series import SeriesInput
+from maebashi_dx.forecast.trends import Line, _LineTrend
 from maebashi_dx.model import Direction
 
 START = date(2018, 4, 30)
+
+
+def _lines(trend: _BlendTrend) -> list[Line]:
+    """A fitted blend's members' lines (every member is one)."""
+    lines = [m.line for m in trend.members if isinstance(m, _LineTrend)]
+    assert len(lines) == len(trend.members)
+    return lines
 
 
 def _reference(data: SeriesInput, trend: _BlendTrend) -> date | None:
@@ -33,7 +41,7 @@ def _reference(data: SeriesInput, trend: _BlendTrend) -> date | None:
     def gap(day: date) -> float:
         return sign * (trend.predict(day) - target)
 
-    found = _solve_blend(trend, gap, target, sign, data.as_of, monotone=True)
+    found = _solve_blend(_lines(trend), gap, target, sign, data.as_of, monotone=True)
     if found is not None:
         return found
     lo, hi = data.as_of, data.as_of + _HORIZON
@@ -91,7 +99,9 @@ def test_the_crossings_bracket_gives_the_first_day(
     trend = FORECASTERS.get("blend").fit(data)
     assert isinstance(trend, _BlendTrend)
     sign = direction.sign
-    if not _monotone(trend, sign) or any(sign * (v - target) >= 0 for v in values):
+    if not _monotone(trend.weights, _lines(trend), sign) or any(
+        sign * (v - target) >= 0 for v in values
+    ):
         return
     want = _reference(data, trend)
     assert _attainment(data, trend) == want
@@ -99,7 +109,7 @@ def test_the_crossings_bracket_gives_the_first_day(
     def gap(day: date) -> float:
         return sign * (trend.predict(day) - target)
 
-    fast = _first_day_near_crossings(trend, gap, target, data.as_of)
+    fast = _first_day_near_crossings(_lines(trend), gap, target, data.as_of)
     assert fast is None or fast == want
 
 
@@ -125,7 +135,7 @@ def test_the_blend_gap_is_the_trend_s_own_to_the_bit(
     trend = FORECASTERS.get("blend").fit(data)
     assert isinstance(trend, _BlendTrend)
     sign = 1 if rising else -1
-    gap = _blend_gap(trend, sign, target)
+    gap = _blend_gap(trend.weights, _lines(trend), sign, target)
     for n in ahead:
         day = data.as_of + timedelta(days=n)
         assert gap(day) == sign * (trend.predict(day) - target)

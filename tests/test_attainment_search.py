@@ -212,18 +212,26 @@ def _monthly(values: list[float], *, target: float) -> SeriesInput:
     )
 
 
+def _monotone_fit(trend: Trend, sign: int) -> bool:
+    """_monotone on a fitted blend of lines."""
+    assert isinstance(trend, _BlendTrend)
+    lines = [m.line for m in trend.members if isinstance(m, _LineTrend)]
+    assert len(lines) == len(trend.members)
+    return _monotone(trend.weights, lines, sign)
+
+
 def test_only_a_blend_moving_toward_its_target_counts_as_monotone() -> None:
     rising = _monthly([10.0 + m for m in range(36)], target=80.0)
     # rising for three years, falling over the last six months: the 6-month line recedes
     turning = _monthly([10.0 + m for m in range(30)] + [40.0 - m for m in range(6)], target=80.0)
     blend = FORECASTERS.get("blend")
-    assert _monotone(blend.fit(rising), 1)
-    assert not _monotone(blend.fit(rising), -1)  # a falling target: both recede
-    assert not _monotone(blend.fit(turning), 1)
+    assert _monotone_fit(blend.fit(rising), 1)
+    assert not _monotone_fit(blend.fit(rising), -1)  # a falling target: both recede
+    assert not _monotone_fit(blend.fit(turning), 1)
     negative = BlendForecaster(
         name="b", description="", members=("linear", "cagr"), weights=(1.5, -0.5)
     )
-    assert not _monotone(negative.fit(rising), 1)
+    assert not _monotone_fit(negative.fit(rising), 1)
 
 
 def test_first_day_when_the_gaps_underflow_to_zero() -> None:

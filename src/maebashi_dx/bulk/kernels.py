@@ -534,7 +534,7 @@ def _pooled_outcome(
                 deadline=date.fromordinal(int(p.due[k])),
                 as_of=as_of,
             )
-            paces[id(ref)] = line.fit(data).b
+            paces[id(ref)] = line.fit(data).line.b
         day = date.fromordinal(last_day[k])
         found = value_at(ref.days, ref.values, day)
         if found is None and day > ref.days[-1]:

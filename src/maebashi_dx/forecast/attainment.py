@@ -11,7 +11,7 @@ trend, a blend whose members pull apart) is searched by bisection, day by day.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from maebashi_dx.forecast.combine import (
@@ -25,47 +25,78 @@ from maebashi_dx.forecast.series import (
     Trend,
 )
 from maebashi_dx.forecast.trends import (
+    Line,
     Space,
     _LineTrend,
     back,
     cap,
     crossing,
+    solve_line,
+    to_space,
 )
 
 _HORIZON = timedelta(days=int(_HORIZON_YEARS * YEAR_DAYS))
 _DAY = timedelta(days=1)
 
 
-def _attainment(data: SeriesInput, trend: Trend) -> date | None:
-    sign, target = data.direction.sign, data.target
-    best = max(data.values) if sign > 0 else min(data.values)
+def history_met(
+    days: Sequence[date], values: Sequence[float], sign: int, target: float
+) -> date | None:
+    """The first day the history met the target (``sign``: +1 where higher is better),
+    or None when it never did."""
+    best = max(values) if sign > 0 else min(values)
     if sign * (best - target) >= 0:  # met already: when first?
-        for day, value in zip(data.days, data.values, strict=True):
+        for day, value in zip(days, values, strict=True):
             if sign * (value - target) >= 0:
                 return day
+    return None
+
+
+def _attainment(data: SeriesInput, trend: Trend) -> date | None:
+    sign, target = data.direction.sign, data.target
+    met = history_met(data.days, data.values, sign, target)
+    if met is not None:
+        return met
     if isinstance(trend, _LineTrend | _PooledTrend):
         return trend.solve(target, sign, data.as_of)
-
-    gap: Callable[[date], float]
-    if isinstance(trend, _BlendTrend) and all(isinstance(m, _LineTrend) for m in trend.members):
-        gap = _blend_gap(trend, sign, target)
-    else:
-
-        def gap(day: date) -> float:
-            """How far the trend is past the target on ``day`` (≥ 0: it meets it)."""
-            return sign * (trend.predict(day) - target)
-
-    monotone = False
     if isinstance(trend, _BlendTrend):
-        monotone = _monotone(trend, sign)
-        if monotone:
-            found = _first_day_near_crossings(trend, gap, target, data.as_of)
-            if found is not None:
-                return found
-        found = _solve_blend(trend, gap, target, sign, data.as_of, monotone=monotone)
+        members = trend.members
+        if all(isinstance(m, _LineTrend) for m in members):
+            lines = [m.line for m in members if isinstance(m, _LineTrend)]
+            return blend_attainment(trend.weights, lines, sign, target, data.as_of)
+
+    def gap(day: date) -> float:
+        """How far the trend is past the target on ``day`` (≥ 0: it meets it)."""
+        return sign * (trend.predict(day) - target)
+
+    if isinstance(trend, _BlendTrend) and gap(data.as_of) >= 0:
+        return data.as_of  # a blend with a plugin's member: met now
+    return _over_horizon(gap, data.as_of, monotone=False)
+
+
+def blend_attainment(
+    weights: Sequence[float], lines: Sequence[Line], sign: int, target: float, after: date
+) -> date | None:
+    """The first day from ``after`` a blend of lines (not yet met in its history) meets
+    ``target``: between the days its members cross it when the blend is monotone, else
+    between the days its members meet it, else searched over the whole horizon."""
+    gap = _blend_gap(weights, lines, sign, target)
+    monotone = _monotone(weights, lines, sign)
+    if monotone:
+        found = _first_day_near_crossings(lines, gap, target, after)
         if found is not None:
-            return found  # otherwise a member never meets it: search the whole horizon
-    lo, hi = data.as_of, data.as_of + _HORIZON
+            return found
+    found = _solve_blend(lines, gap, target, sign, after, monotone=monotone)
+    if found is not None:
+        return found  # otherwise a member never meets it: search the whole horizon
+    return _over_horizon(gap, after, monotone=monotone)
+
+
+def _over_horizon(gap: Callable[[date], float], after: date, *, monotone: bool) -> date | None:
+    """The first day from ``after`` within the horizon on which ``gap`` ≥ 0, None when
+    the horizon's end does not meet it: regula falsi when the gap is monotone, else
+    bisection (a plugin's trend is assumed monotone in time)."""
+    lo, hi = after, after + _HORIZON
     g_hi = gap(hi)
     if g_hi < 0:
         return None
@@ -74,48 +105,46 @@ def _attainment(data: SeriesInput, trend: Trend) -> date | None:
         return lo
     if monotone:
         return _first_day(gap, lo, g_lo, hi, g_hi)
-    # A plugin's trend: assume it is monotone in time and bisect up to the horizon.
     return _bisect(gap, lo, hi)
 
 
-def _monotone(trend: _BlendTrend, sign: int) -> bool:
-    """Whether a blend moves toward the target (or stays) as time goes on: every member a
-    line moving that way or flat, every weight non-negative. Each member's prediction is
-    then monotone (a rising line through a monotone back-transform, capped by ordered
+def _monotone(weights: Sequence[float], lines: Sequence[Line], sign: int) -> bool:
+    """Whether a blend of lines moves toward the target (or stays) as time goes on: every
+    line moving that way or flat, every weight non-negative. Each line's value is then
+    monotone (a rising line through a monotone back-transform, capped by ordered
     bounds), and so is their weighted sum: its first day meeting the target is unique."""
-    if any(w < 0 for w in trend.weights):
+    if any(w < 0 for w in weights):
         return False
-    for member in trend.members:
-        if not isinstance(member, _LineTrend) or sign * member.b < 0:
+    for line in lines:
+        if sign * line.b < 0:
             return False
-        if member.bounds is not None and not member.bounds[0] <= member.bounds[1]:
+        if line.bounds is not None and not line.bounds[0] <= line.bounds[1]:
             return False
-        t = member.transform
-        if t.space == "logit" and not t.lower < t.upper:
+        if line.space == "logit" and not line.lower < line.upper:
             return False
     return True
 
 
-def _blend_gap(trend: _BlendTrend, sign: int, target: float) -> Callable[[date], float]:
-    """The gap of a blend of lines (every member a :class:`_LineTrend`), as
-    ``sign * (trend.predict(day) - target)`` computes it, operation for operation (the
-    same :func:`back` and :func:`cap` in the same order, the members summed as ``sum``
-    does), without a method call per member and day: the search evaluates it a few
-    times per KPI."""
-    lines: list[tuple[float, float, float, int, Space, float, float, float | None, float]] = []
-    for weight, member in zip(trend.weights, trend.members, strict=True):
-        if not isinstance(member, _LineTrend):  # the caller checked; mypy does not know
-            raise TypeError(member)
-        t = member.transform
-        low, high = member.bounds or (None, 0.0)
-        origin = member.origin.toordinal()
-        lines.append((weight, member.a, member.b, origin, t.space, t.lower, t.upper, low, high))
+def _blend_gap(
+    weights: Sequence[float], lines: Sequence[Line], sign: int, target: float
+) -> Callable[[date], float]:
+    """The gap of a blend of lines, as ``sign * (trend.predict(day) - target)`` computes
+    it, operation for operation (:func:`~maebashi_dx.forecast.trends.line_at`'s
+    :func:`back` and :func:`cap` in the same order, the members summed as ``sum`` does),
+    without a call per member and day: the search evaluates it a few times per KPI."""
+    parts_of: list[tuple[float, float, float, int, Space, float, float, float | None, float]] = []
+    for weight, line in zip(weights, lines, strict=True):
+        low, high = line.bounds or (None, 0.0)
+        origin = line.origin.toordinal()
+        parts_of.append(
+            (weight, line.a, line.b, origin, line.space, line.lower, line.upper, low, high)
+        )
 
     def gap(day: date) -> float:
         ordinal = day.toordinal()
         parts = []
-        for weight, a, b, origin, space, lower, upper, low, high in lines:
-            # _LineTrend.predict: the line in its space, back-transformed, capped.
+        for weight, a, b, origin, space, lower, upper, low, high in parts_of:
+            # line_at: the line in its space, back-transformed, capped.
             z = a + b * ((ordinal - origin) / YEAR_DAYS)
             value = z if space == "identity" else back(space, z, lower, upper)
             if low is not None:
@@ -127,11 +156,11 @@ def _blend_gap(trend: _BlendTrend, sign: int, target: float) -> Callable[[date],
 
 
 def _first_day_near_crossings(
-    trend: _BlendTrend, gap: Callable[[date], float], target: float, after: date
+    lines: Sequence[Line], gap: Callable[[date], float], target: float, after: date
 ) -> date | None:
     """The first day from ``after`` a monotone blend of lines meets ``target``, searched
-    between the days its members' lines cross it (:func:`crossing`, a day either side
-    for rounding); None when that bracket does not hold the day within the horizon (the
+    between the days its lines cross it (:func:`crossing`, a day either side for
+    rounding); None when that bracket does not hold the day within the horizon (the
     caller then searches as before).
 
     For a gap non-decreasing in time the first day is the same in any bracket that
@@ -139,18 +168,17 @@ def _first_day_near_crossings(
     of them on whole days first.
     """
     days = []
-    for member in trend.members:
-        if not isinstance(member, _LineTrend) or member.b == 0:
+    for line in lines:
+        if line.b == 0:
             return None
-        t = member.transform
-        if (t.space == "log" and target <= 0) or (
-            t.space == "logit" and not t.lower < target < t.upper
+        if (line.space == "log" and target <= 0) or (
+            line.space == "logit" and not line.lower < target < line.upper
         ):
             return None
-        x = crossing(t.forward(target), member.a, member.b) * YEAR_DAYS
+        x = crossing(to_space(line, target), line.a, line.b) * YEAR_DAYS
         if not -_HORIZON.days < x < 2 * _HORIZON.days:
             return None
-        days.append(member.origin + timedelta(days=math.floor(x)))
+        days.append(line.origin + timedelta(days=math.floor(x)))
     lo = max(after, min(days) - _DAY)
     hi = max(days) + 2 * _DAY
     if hi > after + _HORIZON:
@@ -165,7 +193,7 @@ def _first_day_near_crossings(
 
 
 def _solve_blend(
-    trend: _BlendTrend,
+    lines: Sequence[Line],
     gap: Callable[[date], float],
     target: float,
     sign: int,
@@ -174,15 +202,13 @@ def _solve_blend(
     monotone: bool,
 ) -> date | None:
     """The first day from ``after`` the blend meets ``target``. A weighted mean of
-    monotone lines meets it between the first and the last day its members do, so the
-    search is within that bracket; None when a member never does."""
+    monotone lines meets it between the first and the last day its lines do, so the
+    search is within that bracket; None when a line never does."""
     if gap(after) >= 0:
         return after
     dates = []
-    for member in trend.members:
-        if not isinstance(member, _LineTrend):
-            return None
-        found = member.solve(target, sign, after)
+    for line in lines:
+        found = solve_line(line, target, sign, after)
         if found is None:
             return None
         dates.append(found)

@@ -4,6 +4,7 @@ pooled toward a reference series's pace)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import date
 
 import attrs
@@ -43,9 +44,7 @@ class _BlendTrend(_WidenedTrend):
     @property
     def interval_message(self) -> Message:
         """How the interval is made: the members', widened for changes of pace."""
-        if self.shift is None:
-            return _msg("forecast.interval.blend_short")
-        return _msg("forecast.interval.blend", shift=self.shift)
+        return blend_interval_message(self.shift)
 
     @property
     def interval_basis(self) -> str:
@@ -66,6 +65,34 @@ class _BlendTrend(_WidenedTrend):
 
     def pace(self, day: date) -> float:
         return sum(w * t.pace(day) for w, t in zip(self.weights, self.members, strict=True))
+
+
+def blend_interval_message(shift: float | None) -> Message:
+    """How a blend's interval is made: its members', widened by ``shift`` (the largest
+    past change of the pace), or for a stall and a doubling without one."""
+    if shift is None:
+        return _msg("forecast.interval.blend_short")
+    return _msg("forecast.interval.blend", shift=shift)
+
+
+def shares(weights: Sequence[float]) -> tuple[float, ...]:
+    """Weights normalised to sum to one (each over their ``sum``)."""
+    total = sum(weights)
+    return tuple(w / total for w in weights)
+
+
+def blend_basis(
+    name: str,
+    weights: tuple[float, ...],
+    bases: tuple[Message | str, ...],
+    reasons: tuple[Message | str, ...],
+) -> Message:
+    """A blend's basis (:func:`_blend_basis`, shared when its fields can be hashed)."""
+    args = (name, weights, bases, reasons)
+    try:
+        return _blend_basis(*args)
+    except TypeError:  # a plugin's basis with a field that cannot be hashed
+        return _blend_basis.__wrapped__(*args)
 
 
 @functools.lru_cache(maxsize=256)
@@ -136,13 +163,9 @@ class BlendForecaster:
         if not fitted:
             why = Items(tuple(reasons), "reasons")
             raise _FitError(_msg("forecast.note.none_fit", reasons=why))
-        total = sum(w for w, _ in fitted)
-        weights = tuple(w / total for w, _ in fitted)
-        args = (self.name, weights, tuple(_basis_of(t) for _, t in fitted), tuple(reasons))
-        try:
-            basis = _blend_basis(*args)
-        except TypeError:  # a plugin's basis with a field that cannot be hashed
-            basis = _blend_basis.__wrapped__(*args)
+        weights = shares([w for w, _ in fitted])
+        bases = tuple(_basis_of(t) for _, t in fitted)
+        basis = blend_basis(self.name, weights, bases, tuple(reasons))
         return _BlendTrend(
             basis_message=basis,
             members=tuple(t for _, t in fitted),
@@ -189,7 +212,7 @@ class _PooledTrend(_WidenedTrend):
         middle = self.line.predict(day)
         ends = [middle, self.own.predict(day), self.theirs.predict(day)]
         ends += self.own.interval(day, level)
-        return self._widen(ends, day, middle, self.line.b)
+        return self._widen(ends, day, middle, self.line.line.b)
 
     def pace(self, day: date) -> float:
         return self.line.pace(day)
@@ -273,32 +296,27 @@ class PooledForecaster:
                 )
             )
         scale = last / level
-        scaled, pace = pooled_pace(own.b, theirs.b, last, level, self.weight)
-        x_last = _years(last_day, own.origin)
+        scaled, pace = pooled_pace(own.line.b, theirs.line.b, last, level, self.weight)
+        x_last = _years(last_day, own.line.origin)
 
         basis = _msg(
             "forecast.basis.pooled",
             method=MethodName(self.name),
             pace=pace,
             own_weight=1 - self.weight,
-            own_pace=own.b,
+            own_pace=own.line.b,
             own=_basis_of(own),
             weight=self.weight,
             reference=ref.label,
-            reference_pace=theirs.b,
+            reference_pace=theirs.line.b,
             scale=scale,
             last=last,
             level=level,
         )
 
         def through_latest(b: float, message: Message) -> _LineTrend:
-            return attrs.evolve(
-                own,
-                a=last - b * x_last,
-                b=b,
-                sigma=0.0,
-                basis_message=message,
-            )
+            line = own.line._replace(a=last - b * x_last, b=b, sigma=0.0)
+            return attrs.evolve(own, line=line, basis_message=message)
 
         return _PooledTrend(
             basis_message=basis,

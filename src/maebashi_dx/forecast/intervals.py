@@ -129,19 +129,45 @@ class _WidenedTrend(_Explained):
     def _widen(
         self, ends: list[float], day: date, middle: float, pace: float
     ) -> tuple[float, float]:
-        """The hull of ``ends`` and of the pace's possible changes, within the bounds."""
-        if self.shift is not None:
-            # The pace may change as much as it has changed before, over the horizon.
-            half = pace_change(self.shift, (day - self.origin).days)
-            ends = [*ends, middle - half, middle + half]
-        else:
-            # Under three points or two years of history the pace's own changes cannot be
-            # seen: allow it to stall or to double from the latest value, as with two
-            # points, so a short series never gets a narrow interval from a few points.
-            last = self.values[-1]
-            ends = [*ends, last, doubled_pace(last, pace, (day - self.days[-1]).days)]
-        low, high = min(ends), max(ends)
-        if self.bounds is not None:
-            low = min(self.bounds[1], max(self.bounds[0], low))
-            high = min(self.bounds[1], max(self.bounds[0], high))
-        return low, high
+        """The hull of ``ends`` and of the pace's possible changes, within the bounds
+        (:func:`widened`)."""
+        return widened(
+            ends,
+            middle,
+            pace,
+            self.shift,
+            (day - self.origin).days,
+            (day - self.days[-1]).days,
+            self.values[-1],
+            self.bounds,
+        )
+
+
+def widened(
+    ends: list[float],
+    middle: float,
+    pace: float,
+    shift: float | None,
+    ahead: int,
+    since_last: int,
+    last: float,
+    bounds: tuple[float, float] | None,
+) -> tuple[float, float]:
+    """A combined trend's interval: the hull of ``ends`` and of the pace's possible
+    changes around ``middle``, within the bounds. ``ahead``: days from the forecast's
+    day; ``since_last``: days from the latest point (its value ``last``); ``shift``: the
+    largest past change of the yearly pace (None when the history cannot show it)."""
+    if shift is not None:
+        # The pace may change as much as it has changed before, over the horizon.
+        half = pace_change(shift, ahead)
+        ends = [*ends, middle - half, middle + half]
+    else:
+        # Under three points or two years of history the pace's own changes cannot be
+        # seen: allow it to stall or to double from the latest value, as with two
+        # points, so a short series never gets a narrow interval from a few points.
+        ends = [*ends, last, doubled_pace(last, pace, since_last)]
+    low, high = min(ends), max(ends)
+    if bounds is not None:
+        low = min(bounds[1], max(bounds[0], low))
+        high = min(bounds[1], max(bounds[0], high))
+    return low, high

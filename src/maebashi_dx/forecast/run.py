@@ -4,15 +4,21 @@ attainment date."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from maebashi_dx.errors import CalculationError
-from maebashi_dx.forecast.attainment import _attainment
+from maebashi_dx.errors import CalculationError, UnknownPluginError
+from maebashi_dx.forecast.attainment import _attainment, blend_attainment, history_met
 from maebashi_dx.forecast.combine import (
+    BlendForecaster,
     _BlendTrend,
     _PooledTrend,
+    blend_basis,
+    blend_interval_message,
+    shares,
 )
+from maebashi_dx.forecast.intervals import widened
 from maebashi_dx.forecast.messages import (
     Message,
     _basis_of,
@@ -28,11 +34,20 @@ from maebashi_dx.forecast.series import (
     SeriesInput,
     Trend,
     default_method,
+    pace_shift,
     series_input,
 )
 from maebashi_dx.forecast.trends import (
+    _PLAIN_TRANSFORMS,
+    Line,
+    TrendForecaster,
     _FlatTrend,
     _LineTrend,
+    _trend_basis,
+    fit_line,
+    line_at,
+    line_interval,
+    line_pace_on,
 )
 from maebashi_dx.model import KPI
 from maebashi_dx.model.reference import Reference
@@ -141,29 +156,166 @@ def _blend_at(
     trend: Trend, day: date, as_of: date, level: float
 ) -> tuple[float, tuple[float, float], float] | None:
     """A blend of lines' ``predict(day)``, ``interval(day, level)`` and ``pace(as_of)``,
-    as :class:`_BlendTrend` computes them, with each member's value at ``day`` and pace
-    on the latest day computed once rather than once per use (the default forecaster's
-    path: its interval reads the members' values, the blend's value and its pace on the
-    latest day, which is ``as_of`` when the latest measurement is that day's). None for
-    any other trend (its own methods then answer)."""
+    as :class:`_BlendTrend` computes them (:func:`blend_figures`). None for any other
+    trend (its own methods then answer)."""
     # Exactly these types: a subclass may answer otherwise.
     if not isinstance(trend, _BlendTrend) or type(trend) is not _BlendTrend:
         return None
-    members = [m for m in trend.members if isinstance(m, _LineTrend) and type(m) is _LineTrend]
-    if len(members) < len(trend.members):
+    lines = [m.line for m in trend.members if isinstance(m, _LineTrend) and type(m) is _LineTrend]
+    if len(lines) < len(trend.members):
         return None
-    weights = trend.weights
-    ends = [m.predict(day) for m in members]
+    last = trend.days[-1]
+    return blend_figures(
+        trend.weights,
+        lines,
+        day,
+        as_of,
+        level,
+        trend.shift,
+        trend.origin,
+        last,
+        trend.values[-1],
+        trend.bounds,
+    )
+
+
+def blend_figures(
+    weights: Sequence[float],
+    lines: Sequence[Line],
+    day: date,
+    as_of: date,
+    level: float,
+    shift: float | None,
+    origin: date,
+    last_day: date,
+    last_value: float,
+    bounds: tuple[float, float] | None,
+) -> tuple[float, tuple[float, float], float]:
+    """A blend of lines' value on ``day``, its interval at ``level`` and its pace on
+    ``as_of``, as :class:`_BlendTrend`'s ``predict``, ``interval`` and ``pace`` compute
+    them, with each line's value at ``day`` and pace on the latest day computed once
+    rather than once per use (its interval reads the lines' values, the blend's value and
+    its pace on the latest day, which is ``as_of`` when the latest measurement is that
+    day's). ``shift``, ``origin``, ``bounds``: the blend's (:func:`widened`)."""
+    ends = [line_at(line, day) for line in lines]
     # _BlendTrend.predict: the members' weighted sum, in the same order.
     value = sum(w * e for w, e in zip(weights, ends, strict=True))
     # _BlendTrend.interval: the members' values, the prediction intervals of the members
     # fitted on three or more points (all of them when none is), widened for the pace.
-    fitted = [m for m in members if len(m.days) >= 3] or members
-    ends += [e for m in fitted for e in m.interval(day, level)]
-    last = trend.days[-1]
-    pace_last = trend.pace(last)
-    observed = pace_last if as_of == last else trend.pace(as_of)
-    return value, trend._widen(ends, day, value, pace_last), observed
+    fitted = [line for line in lines if line.n >= 3] or lines
+    ends += [e for line in fitted for e in line_interval(line, day, level)]
+    # _BlendTrend.pace: the members' weighted sum.
+    pace_last = sum(
+        w * line_pace_on(line, last_day) for w, line in zip(weights, lines, strict=True)
+    )
+    observed = (
+        pace_last
+        if as_of == last_day
+        else sum(w * line_pace_on(line, as_of) for w, line in zip(weights, lines, strict=True))
+    )
+    ahead, since_last = (day - origin).days, (day - last_day).days
+    return (
+        value,
+        widened(ends, value, pace_last, shift, ahead, since_last, last_value, bounds),
+        observed,
+    )
+
+
+def fused_members(forecaster: Forecaster) -> tuple[TrendForecaster, ...] | None:
+    """The members of a blend :func:`blend_forecast` computes: a :class:`BlendForecaster`
+    (exactly) whose members are registered now as :class:`TrendForecaster` (exactly) in
+    an identity or log space, one weight and at most one history length each. None for
+    any other forecaster (plugins, ``pooled``, curves needing bounds)."""
+    if type(forecaster) is not BlendForecaster:
+        return None
+    needs = forecaster.min_history_days
+    if len(forecaster.weights) != len(forecaster.members) or len(needs) not in (
+        0,
+        len(forecaster.members),
+    ):
+        return None
+    members = []
+    for name in forecaster.members:
+        try:
+            member = FORECASTERS.get(name)
+        except UnknownPluginError:
+            return None
+        if type(member) is not TrendForecaster or member.space not in ("identity", "log"):
+            return None
+        members.append(member)
+    return tuple(members)
+
+
+def blend_forecast(
+    blend: BlendForecaster,
+    members: Sequence[TrendForecaster],
+    data: SeriesInput,
+    level: float = DEFAULT_LEVEL,
+) -> Forecast | None:
+    """``run_forecaster(blend, data, level=level)`` in one pass, building no trend: each
+    member's line fitted (:func:`fit_line`), the blend's figures
+    (:func:`blend_figures`), its attainment date (:func:`blend_attainment`) and its
+    messages, through the same functions the trends' methods call, so the forecast is
+    the same to the bit.
+
+    For the common case only: ``members`` are :func:`fused_members` of ``blend``, and
+    ``data`` has no reference. None whenever the general path would do something else
+    (fewer than two points, a member that cannot fit or lacks history, a figure beyond
+    the float range): the caller then runs :func:`run_forecaster`.
+    """
+    days, values = data.days, data.values
+    if len(days) < 2 or data.reference is not None:
+        return None
+    span = (days[-1] - days[0]).days
+    needs = blend.min_history_days or (0,) * len(members)
+    lines = []
+    bases: list[Message | str] = []
+    for member, need in zip(members, needs, strict=True):
+        if span < need:
+            return None
+        chosen_days, chosen_values, chosen = member.select(days, values, data.as_of)
+        space = member.space
+        try:
+            line = fit_line(
+                member.name, chosen_days, chosen_values, _PLAIN_TRANSFORMS[space], data.bounds
+            )
+        except CalculationError:
+            return None
+        lines.append(line)
+        bases.append(_trend_basis(member.name, line.n == 2, chosen, space))
+    weights = shares(blend.weights)
+    shift = pace_shift(days, values) if len(days) >= 3 else None
+    last_day, last_value = days[-1], values[-1]
+    deadline, as_of = data.deadline, data.as_of
+    value, interval, observed = blend_figures(
+        weights, lines, deadline, as_of, level, shift, as_of, last_day, last_value, data.bounds
+    )
+    if not all(math.isfinite(v) for v in (value, *interval, observed)):
+        return None
+    sign, target = data.direction.sign, data.target
+    attained = history_met(days, values, sign, target)
+    if attained is None:
+        attained = blend_attainment(weights, lines, sign, target, as_of)
+    return Forecast(
+        kpi_id=data.kpi_id,
+        method=blend.name,
+        as_of=as_of,
+        deadline=deadline,
+        target=target,
+        level=level,
+        direction=data.direction,
+        value=value,
+        interval=interval,
+        interval_basis="",
+        interval_message=blend_interval_message(shift),
+        observed_pace=observed,
+        required_pace=_required_pace(data),
+        attainment_date=attained,
+        point_days=days,
+        point_values=values,
+        basis="",
+        basis_message=blend_basis(blend.name, weights, tuple(bases), ()),
+    )
 
 
 def _note(message: Message) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import functools
 import math
 import operator
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
@@ -172,42 +172,205 @@ def _years(day: date, origin: date) -> float:
     return (day - origin).days / YEAR_DAYS
 
 
-@attrs.frozen(kw_only=True)
-class _LineTrend(_Explained):
-    """A least-squares line z = a + b·x in a transformed space, x in years from origin."""
+class Line(NamedTuple):
+    """A fitted line's numbers: z = a + b·x in ``space`` (bounds ``lower``, ``upper`` of a
+    logit), x in years from ``origin``, fitted on ``n`` points, the last of them
+    (``last_day``, ``last_value``); values held within ``bounds``. A named tuple: the
+    default forecaster builds two per KPI, and reads them with the functions below
+    (:class:`_LineTrend` carries one with its points and basis)."""
 
-    basis_message: Message
-    days: tuple[date, ...]
-    values: tuple[float, ...]
-    transform: _Transform
+    space: Space
+    lower: float
+    upper: float
     origin: date
     a: float
     b: float
     n: int
     sigma: float  # residual standard deviation in the transformed space (0: no scatter)
-    x_mean: float
-    sxx: float
+    x_mean: float  # in years from the origin
+    sxx: float  # in years squared
     bounds: tuple[float, float] | None
+    last_day: date
+    last_value: float
+
+
+def to_space(line: Line, y: float) -> float:
+    """A value in the line's fitting space (:func:`forward` on a float)."""
+    if line.space == "identity":  # the identity, without a call (a hot path)
+        return y
+    return float(forward(line.space, y, line.lower, line.upper))
+
+
+def _held(line: Line, z: float) -> float:
+    """A point of the line's space as a value: back-transformed, held within the bounds."""
+    value = z if line.space == "identity" else float(back(line.space, z, line.lower, line.upper))
+    bounds = line.bounds
+    return value if bounds is None else float(cap(value, bounds[0], bounds[1]))
+
+
+def line_at(line: Line, day: date) -> float:
+    """The line's value on ``day``: z = a + b·x back-transformed and held within the
+    bounds."""
+    return _held(line, line.a + line.b * ((day - line.origin).days / YEAR_DAYS))
+
+
+def line_interval(line: Line, day: date, level: float) -> tuple[float, float]:
+    """The line's interval on ``day`` at ``level``: the least-squares prediction interval
+    (Student's t with n − 2 degrees of freedom) where the points scatter; else the
+    two-point heuristic."""
+    x = _years(day, line.origin)
+    z = line.a + line.b * x
+    if line.sigma > 0:
+        t = student_t_quantile((1 + level) / 2, line.n - 2)
+        se = prediction_se(line.sigma, line.n, x, line.x_mean, line.sxx)
+        ends: tuple[float, ...] = (z - t * se, z + t * se)
+    else:
+        # Two points, or points exactly on a line: no scatter to estimate an error from,
+        # so never a zero-width interval; the pace may stall or double from the latest
+        # value (a stated heuristic). The line's own value is one of the ends' hull too:
+        # on exact data it lies between them, and where rounding at values near 2**53
+        # moves it off the latest value, the interval still holds it.
+        z_last = to_space(line, line.last_value)
+        far = stall_or_double(z_last, line.b, x, _years(line.last_day, line.origin))
+        ends = (z_last, far, z)
+    capped = [_held(line, e) for e in ends]
+    return min(capped), max(capped)
+
+
+_PACE_STEP = timedelta(days=15)  # either side of a day, for a curved line's pace
+
+
+def line_pace_on(line: Line, day: date) -> float:
+    """The line's pace on ``day``, per year (:func:`line_pace`)."""
+    if line.space == "identity":
+        return line.b
+    return float(
+        line_pace(
+            line.space,
+            line.a,
+            line.b,
+            _years(day - _PACE_STEP, line.origin),
+            _years(day + _PACE_STEP, line.origin),
+            line.lower,
+            line.upper,
+        )
+    )
+
+
+def solve_line(line: Line, target: float, sign: int, after: date) -> date | None:
+    """The first day from ``after`` on which the line meets ``target``, in closed form:
+    z = a + b·x crosses f(target) at x = (f(target) − a) / b (:func:`crossing`), then
+    settled on whole days."""
+
+    def meets(day: date) -> bool:
+        return sign * (line_at(line, day) - target) >= 0
+
+    if meets(after):
+        return after
+    if line.bounds is not None and not line.bounds[0] <= target <= line.bounds[1]:
+        return None
+    space = line.space
+    if space == "log" and target <= 0:
+        return None
+    if space == "logit" and not line.lower < target < line.upper:
+        return None  # an S-curve never reaches its bound
+    if sign * line.b <= 0:
+        return None  # flat, or moving away from the target: never met from here
+    x = crossing(to_space(line, target), line.a, line.b)
+    if x > _years(after, line.origin) + _HORIZON_YEARS:
+        return None
+    day = max(after, line.origin + timedelta(days=max(0, math.ceil(x * YEAR_DAYS))))
+    # The crossing is within a day of x; settle the rounding on whole days.
+    for _ in range(3):
+        if day > after and meets(day - timedelta(days=1)):
+            day -= timedelta(days=1)
+        elif not meets(day):
+            day += timedelta(days=1)
+        else:
+            return day  # settled: it meets, and the day before it does not
+    return day if meets(day) else None
+
+
+def fit_line(
+    name: str,
+    days: tuple[date, ...],
+    values: tuple[float, ...],
+    transform: _Transform,
+    bounds: tuple[float, float] | None,
+) -> Line:
+    """The least-squares line through the points (two or more) in the transform's space.
+
+    Raises:
+        CalculationError: A log-space line through a value ≤ 0, or points all on one day
+            (the error names the forecaster ``name``).
+    """
+    if transform.space == "log" and min(values) <= 0:
+        raise _FitError(_msg("forecast.note.not_positive", method=MethodName(name)))
+    origin = days[0]
+    first = origin.toordinal()
+    xs = [o - first for o in map(date.toordinal, days)]  # whole days from the origin
+    zs = values if transform.space == "identity" else tuple(map(transform.forward, values))
+    n = len(xs)
+    # Ordinary least squares on centred sums (two passes, for numerical stability), in
+    # days; the line is then expressed in years.
+    x_mean = sum(xs) / n
+    z_mean = sum(zs) / n
+    dxs = [x - x_mean for x in xs]
+    dzs = [z - z_mean for z in zs]
+    sxx = sum(map(operator.mul, dxs, dxs))
+    if sxx == 0:
+        raise _FitError(_msg("forecast.note.one_date", method=MethodName(name)))
+    a, b_day, b, x_mean, sxx = ols_line(x_mean, z_mean, sxx, sum(map(operator.mul, dxs, dzs)))
+    sigma = 0.0
+    if n >= 3:
+        # A residual at rounding level (points exactly on a line, as planned figures
+        # often are) is no scatter at all: sigma stays 0 and the interval is the
+        # heuristic. The sums are taken in units of the largest deviation, so values
+        # near 1e154 and above do not overflow when squared.
+        scale = max(map(abs, dzs))
+        if scale > 0:
+            us = [dz / scale for dz in dzs]
+            syy = sum(map(operator.mul, us, us))
+            ssr = residual_ssr(syy, b_day / scale, sxx)
+            if ssr > 1e-12 * syy:
+                sigma = residual_sigma(scale, ssr, n)
+    return Line(
+        transform.space,
+        transform.lower,
+        transform.upper,
+        origin,
+        a,
+        b,
+        n,
+        sigma,
+        x_mean,
+        sxx,
+        bounds,
+        days[-1],
+        values[-1],
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _LineTrend(_Explained):
+    """A least-squares line z = a + b·x in a transformed space, x in years from origin:
+    its numbers (:class:`Line`), the points it was fitted on and its basis."""
+
+    basis_message: Message
+    days: tuple[date, ...]
+    values: tuple[float, ...]
+    transform: _Transform
+    line: Line
 
     @property
     def points(self) -> tuple[Point, ...]:
         return tuple(map(Point, self.days, self.values))
 
-    def _cap(self, value: float) -> float:
-        bounds = self.bounds
-        if bounds is None:
-            return value
-        return float(cap(value, bounds[0], bounds[1], ScalarMath))
-
     @property
     def interval_message(self) -> Message | None:
         """How the interval is made; None for the prediction interval, which
         run_forecaster names with its level."""
-        if self.sigma > 0:
-            return None
-        if self.n >= 3:
-            return _msg("forecast.interval.on_line", count=self.n)
-        return _msg("forecast.interval.two_points")
+        return _line_interval_message(self.line)
 
     @property
     def interval_basis(self) -> str:
@@ -215,81 +378,28 @@ class _LineTrend(_Explained):
         return "" if message is None else message.text("en")
 
     def predict(self, day: date) -> float:
-        # _cap(transform.back(a + b·x)) with x = _years(day, origin), written out: the
-        # attainment search and the interval call this several times per KPI.
-        z = self.a + self.b * ((day - self.origin).days / YEAR_DAYS)
-        t = self.transform
-        value = z if t.space == "identity" else float(back(t.space, z, t.lower, t.upper))
-        bounds = self.bounds
-        return value if bounds is None else float(cap(value, bounds[0], bounds[1]))
+        return line_at(self.line, day)
 
     def interval(self, day: date, level: float) -> tuple[float, float]:
-        x = _years(day, self.origin)
-        z = self.a + self.b * x
-        if self.sigma > 0:
-            t = student_t_quantile((1 + level) / 2, self.n - 2)
-            se = prediction_se(self.sigma, self.n, x, self.x_mean, self.sxx)
-            ends: tuple[float, ...] = (z - t * se, z + t * se)
-        else:
-            # Two points, or points exactly on a line: no scatter to estimate an error
-            # from, so never a zero-width interval; the pace may stall or double from the
-            # latest value (a stated heuristic). The line's own value is one of the ends'
-            # hull too: on exact data it lies between them, and where rounding at values
-            # near 2**53 moves it off the latest value, the interval still holds it.
-            z_last = self.transform.forward(self.values[-1])
-            far = stall_or_double(z_last, self.b, x, _years(self.days[-1], self.origin))
-            ends = (z_last, far, z)
-        capped = [self._cap(self.transform.back(e)) for e in ends]
-        return min(capped), max(capped)
+        return line_interval(self.line, day, level)
 
     def solve(self, target: float, sign: int, after: date) -> date | None:
-        """The first day from ``after`` on which the trend meets ``target``, in closed
-        form: the line z = a + b·x crosses f(target) at x = (f(target) − a) / b."""
-
-        def meets(day: date) -> bool:
-            return sign * (self.predict(day) - target) >= 0
-
-        if meets(after):
-            return after
-        if self.bounds is not None and not self.bounds[0] <= target <= self.bounds[1]:
-            return None
-        space = self.transform.space
-        if space == "log" and target <= 0:
-            return None
-        if space == "logit" and not self.transform.lower < target < self.transform.upper:
-            return None  # an S-curve never reaches its bound
-        if sign * self.b <= 0:
-            return None  # flat, or moving away from the target: never met from here
-        x = crossing(self.transform.forward(target), self.a, self.b)
-        if x > _years(after, self.origin) + _HORIZON_YEARS:
-            return None
-        day = max(after, self.origin + timedelta(days=max(0, math.ceil(x * YEAR_DAYS))))
-        # The crossing is within a day of x; settle the rounding on whole days.
-        for _ in range(3):
-            if day > after and meets(day - timedelta(days=1)):
-                day -= timedelta(days=1)
-            elif not meets(day):
-                day += timedelta(days=1)
-            else:
-                return day  # settled: it meets, and the day before it does not
-        return day if meets(day) else None
+        """The first day from ``after`` on which the trend meets ``target``
+        (:func:`solve_line`)."""
+        return solve_line(self.line, target, sign, after)
 
     def pace(self, day: date) -> float:
-        if self.transform.space == "identity":
-            return self.b
-        step = timedelta(days=15)
-        t = self.transform
-        return float(
-            line_pace(
-                t.space,
-                self.a,
-                self.b,
-                _years(day - step, self.origin),
-                _years(day + step, self.origin),
-                t.lower,
-                t.upper,
-            )
-        )
+        return line_pace_on(self.line, day)
+
+
+def _line_interval_message(line: Line) -> Message | None:
+    """How a line's interval is made: None for the prediction interval (named with its
+    level by run_forecaster), else the heuristic's message."""
+    if line.sigma > 0:
+        return None
+    if line.n >= 3:
+        return _msg("forecast.interval.on_line", count=line.n)
+    return _msg("forecast.interval.two_points")
 
 
 @functools.lru_cache(maxsize=256, typed=True)
@@ -326,11 +436,17 @@ class TrendForecaster:
     source: str = ""
 
     def _select(self, data: SeriesInput) -> tuple[tuple[date, ...], tuple[float, ...], Message]:
-        days, values = data.days, data.values
+        return self.select(data.days, data.values, data.as_of)
+
+    def select(
+        self, days: tuple[date, ...], values: tuple[float, ...], as_of: date
+    ) -> tuple[tuple[date, ...], tuple[float, ...], Message]:
+        """The points the line goes through (of two or more, up to ``as_of``), and the
+        message that says which."""
         if self.selection == "endpoints":
             return (days[0], days[-1]), (values[0], values[-1]), _msg("forecast.points.endpoints")
         if self.selection == "window":
-            since = _months_before(data.as_of, self.window_months)
+            since = _months_before(as_of, self.window_months)
             i = bisect.bisect_right(days, since)
             if len(days) - i >= 2:
                 chosen = _msg(
@@ -354,50 +470,13 @@ class TrendForecaster:
             raise _FitError(_too_few(self.name, len(data.days)))
         days, values, chosen = self._select(data)
         transform = self._transform(data)
-        if transform.space == "log" and min(values) <= 0:
-            raise _FitError(_msg("forecast.note.not_positive", method=MethodName(self.name)))
-        origin = days[0]
-        first = origin.toordinal()
-        xs = [o - first for o in map(date.toordinal, days)]  # whole days from the origin
-        zs = values if transform.space == "identity" else tuple(map(transform.forward, values))
-        n = len(xs)
-        # Ordinary least squares on centred sums (two passes, for numerical stability),
-        # in days; the line is then expressed in years.
-        x_mean = sum(xs) / n
-        z_mean = sum(zs) / n
-        dxs = [x - x_mean for x in xs]
-        dzs = [z - z_mean for z in zs]
-        sxx = sum(map(operator.mul, dxs, dxs))
-        if sxx == 0:
-            raise _FitError(_msg("forecast.note.one_date", method=MethodName(self.name)))
-        a, b_day, b, x_mean, sxx = ols_line(x_mean, z_mean, sxx, sum(map(operator.mul, dxs, dzs)))
-        sigma = 0.0
-        if n >= 3:
-            # A residual at rounding level (points exactly on a line, as planned figures
-            # often are) is no scatter at all: sigma stays 0 and the interval is the
-            # heuristic. The sums are taken in units of the largest deviation, so values
-            # near 1e154 and above do not overflow when squared.
-            scale = max(map(abs, dzs))
-            if scale > 0:
-                us = [dz / scale for dz in dzs]
-                syy = sum(map(operator.mul, us, us))
-                ssr = residual_ssr(syy, b_day / scale, sxx)
-                if ssr > 1e-12 * syy:
-                    sigma = residual_sigma(scale, ssr, n)
-        basis = _trend_basis(self.name, n == 2, chosen, transform.space)
+        line = fit_line(self.name, days, values, transform, data.bounds)
         return _LineTrend(
-            basis_message=basis,
+            basis_message=_trend_basis(self.name, line.n == 2, chosen, transform.space),
             days=days,
             values=values,
             transform=transform,
-            origin=origin,
-            a=a,
-            b=b,
-            n=n,
-            sigma=sigma,
-            x_mean=x_mean,
-            sxx=sxx,
-            bounds=data.bounds,
+            line=line,
         )
 
 

@@ -1,0 +1,167 @@
+"""The default blend in one pass (``blend_forecast``) gives what the general path
+(``run_forecaster`` with the blend's trend objects) gives, to the bit: the same floats,
+dates and messages; and ``assess`` gives the same rows with it as without it.
+
+Where the one pass does not apply (a short series, a member that cannot fit, figures
+beyond the float range, a reference) it answers None and the general path runs: the
+tests check that the common case does take it, so that they compare something.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from maebashi_dx import assess
+from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.forecast import FORECASTERS, SeriesInput, run_forecaster
+from maebashi_dx.forecast.combine import BlendForecaster
+from maebashi_dx.forecast.run import blend_forecast, fused_members
+from maebashi_dx.forecast.trends import TrendForecaster
+from maebashi_dx.model import Direction, Plan, Reference
+from maebashi_dx.status import StatusPolicy
+from tests.strategies import plans
+from tests.test_assess_onepass import monthly_plans
+
+# The module (the package's ``assess`` is the function of the same name).
+assess_module = importlib.import_module("maebashi_dx.assess")
+START = date(2018, 4, 30)
+BLEND = FORECASTERS.get("blend")
+assert isinstance(BLEND, BlendForecaster)
+MEMBERS = fused_members(BLEND)
+assert MEMBERS is not None
+
+
+def _general(data: SeriesInput, level: float = 0.8) -> object:
+    return run_forecaster(BLEND, data, level=level)
+
+
+@st.composite
+def series(draw: st.DrawFn) -> SeriesInput:
+    """A KPI's view: 0 to 60 points, monthly or at random gaps (some on one day), rising,
+    falling, flat or noisy, bounded or not, zeros and negatives now and then; any target
+    on either side, any direction; a deadline before, on or after the latest point."""
+    n = draw(st.integers(0, 60))
+    gaps = draw(st.sampled_from(["monthly", "random", "same"]))
+    start = draw(st.floats(-5, 90))
+    pace = draw(st.sampled_from([0.0, draw(st.floats(-10, 10))]))
+    noise = draw(st.sampled_from([0.0, draw(st.floats(0, 5))]))
+    bounded = draw(st.booleans())
+    days: list[date] = []
+    day = START
+    for i in range(n):
+        if i:
+            if gaps == "monthly":
+                day += timedelta(days=30)
+            elif gaps == "random":
+                day += timedelta(days=draw(st.integers(1, 400)))
+            elif draw(st.booleans()):
+                day += timedelta(days=1)
+        days.append(day)
+    values = []
+    for i in range(n):
+        v = start + pace * i / 12 + noise * math.sin(1.3 * i)
+        values.append(round(min(100.0, max(0.0, v)) if bounded else v, 3))
+    target = draw(st.floats(-10, 120))
+    last = days[-1] if days else START
+    as_of = last + timedelta(days=draw(st.integers(0, 400)))
+    deadline = as_of + timedelta(days=draw(st.integers(-800, 4000)))
+    return SeriesInput(
+        kpi_id="k",
+        days=tuple(days),
+        values=tuple(values),
+        target=target,
+        deadline=deadline,
+        as_of=as_of,
+        direction=draw(st.sampled_from(list(Direction))),
+        bounds=(0.0, 100.0) if bounded else None,
+    )
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(data=series(), level=st.sampled_from([0.5, 0.8, 0.95]))
+def test_the_one_pass_is_the_general_path(data: SeriesInput, level: float) -> None:
+    got = blend_forecast(BLEND, MEMBERS, data, level)
+    if got is None:
+        return  # the general path's own case
+    assert got == _general(data, level)
+
+
+@given(data=series())
+def test_the_common_case_takes_the_one_pass(data: SeriesInput) -> None:
+    """A series of three or more points over a year or more, all above zero, takes the
+    one pass (so the comparisons above compare something)."""
+    days, values = data.days, data.values
+    assume(len(days) >= 3 and (days[-1] - days[0]).days >= 365 and min(values) > 0)
+    assume(len(set(days[-2:])) == 2)  # the window's line has two days to go through
+    got = blend_forecast(BLEND, MEMBERS, data)
+    assert got is not None
+    assert got == _general(data)
+
+
+def test_a_reference_takes_the_general_path() -> None:
+    data = SeriesInput(
+        kpi_id="k",
+        days=(START, START + timedelta(days=400)),
+        values=(1.0, 2.0),
+        target=5.0,
+        deadline=START + timedelta(days=2000),
+        as_of=START + timedelta(days=400),
+        reference=Reference(label="県", days=(START, START + timedelta(days=30)), values=(1, 2)),
+    )
+    assert blend_forecast(BLEND, MEMBERS, data) is None
+
+
+def test_only_the_built_in_kinds_of_blend_are_fused() -> None:
+    assert fused_members(FORECASTERS.get("recent")) is None
+    assert fused_members(FORECASTERS.get("pooled")) is None
+    logistic = BlendForecaster(
+        name="b", description="", members=("recent", "logistic"), weights=(0.5, 0.5)
+    )
+    assert fused_members(logistic) is None  # a logit line needs the KPI's bounds
+    unknown = BlendForecaster(name="b", description="", members=("nope",), weights=(1.0,))
+    assert fused_members(unknown) is None
+    uneven = BlendForecaster(name="b", description="", members=("recent",), weights=(1.0, 1.0))
+    assert fused_members(uneven) is None
+    members = fused_members(BLEND)
+    assert members is not None
+    assert all(type(m) is TrendForecaster for m in members)
+
+
+# ------------------------------------------------------------------------------ assess
+
+
+def _same_assessment(plan: Plan, as_of: date, **kw: object) -> None:
+    got = assess(plan, as_of, **kw)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(assess_module, "fused_members", lambda forecaster: None)
+        want = assess(plan, as_of, **kw)  # type: ignore[arg-type]
+    assert got.rows == want.rows
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    "as_of", [date(2020, 3, 31), date(2022, 5, 31), date(2024, 6, 30), date(2027, 1, 1)]
+)
+def test_the_bundled_plan_is_assessed_the_same(as_of: date) -> None:
+    _same_assessment(maebashi_2022(), as_of, scale="nagayo")
+
+
+as_of_days = st.dates(date(2018, 1, 1), date(2032, 12, 31))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(plan=monthly_plans(), as_of=as_of_days, scale=st.none() | st.just("tama"))
+def test_monthly_plans_are_assessed_the_same(plan: Plan, as_of: date, scale: str | None) -> None:
+    _same_assessment(plan, as_of, scale=scale)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(plan=plans(), as_of=as_of_days, on_track=st.floats(0.5, 1.5))
+def test_random_plans_are_assessed_the_same(plan: Plan, as_of: date, on_track: float) -> None:
+    _same_assessment(plan, as_of, policy=StatusPolicy(on_track=on_track), scale="nagayo")
