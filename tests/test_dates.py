@@ -357,6 +357,32 @@ class TestParseDate:
         str(info.value).encode("utf-8")  # printing it cannot raise UnicodeEncodeError
         assert char not in str(info.value)
 
+    @given(
+        st.text(st.characters(codec=None), max_size=6),
+        st.sampled_from(["\t", "\u2028", "\u200b", "\ue000", "\u3000", "\x0b", "\x0c"]),
+    )
+    def test_only_control_characters_and_surrogates_are_refused_as_characters(
+        self, tail: str, other: str
+    ) -> None:
+        """A printable text is never searched for them (isprintable first): other text
+        that is not printable (a tab, a line separator, a private-use or a zero-width
+        character) is read or refused as a date, never for its characters, and the
+        character refused is the first of the refused ones."""
+        forbidden = [
+            c for c in tail if c <= "\x08" or "\x0e" <= c <= "\x1f" or "\x7f" <= c <= "\x9f"
+        ]
+        forbidden += [c for c in tail if "\ud800" <= c <= "\udfff"]
+        text = f"2022年{other}5月{tail}"
+        reason = ""
+        try:
+            parse_date(text)
+        except DateParseError as exc:
+            reason = exc.reason
+        assert ("which no date has" in reason) == bool(forbidden)
+        if forbidden:
+            first = next(c for c in text if c in forbidden)
+            assert f"U+{ord(first):04X}" in reason
+
     def test_an_overlong_text_is_refused_at_once_with_a_short_message(self) -> None:
         text = "令和" * 500_000
         with pytest.raises(DateParseError, match="1000000 characters") as info:

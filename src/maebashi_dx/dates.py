@@ -625,11 +625,14 @@ def format_span(span: DateSpan, *, lang: Lang = "ja", era: bool = False) -> str:
 # Every pattern is anchored or a plain alternation, and texts are at most _MAX_TEXT
 # characters, so matching is linear and bounded. Digits are ASCII [0-9] (after NFKC
 # folds full-width ones): a digit of another script is not a date digit.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# The patterns only some texts need are kept as text, compiled (through re's own
+# cache) by the first text that needs one: compiling them all at import cost every
+# command a share of its start. Each is tried only after a cheap test.
+_FORBIDDEN = r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]"  # never in printable text
 _SPACE = re.compile(r"\s+")
 # Kanji numerals: 一..九 and 〇 as digits (二〇二二), 十 百 千 as units (三十一). The 四 of
 # 四半期 (quarter) is not a numeral: 第三四半期 is the third quarter.
-_KANJI_NUMBER = re.compile(r"(?:[〇零一二三四五六七八九十百千](?!半期))+")
+_KANJI_NUMBER = r"(?:[〇零一二三四五六七八九十百千](?!半期))+"
 _KANJI_CHAR = re.compile(r"[〇零一二三四五六七八九十百千]")  # a cheap test before the above
 _KANJI_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4}
 _KANJI_DIGIT |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -639,7 +642,7 @@ _RANGE = re.compile(r"~|〜|～|から")
 _TRAILING = re.compile(r"(まで|迄|までに|以内)$")
 _AS_OF = ("現在", "時点")
 # A weekday in brackets after a day: (水), (水曜), (水曜日), (水・祝), (月・休).
-_WEEKDAY = re.compile(r"\((?P<wd>[月火水木金土日])(?:曜日?)?(?:・?(?:祝|休)日?)?\)$")
+_WEEKDAY = r"\((?P<wd>[月火水木金土日])(?:曜日?)?(?:・?(?:祝|休)日?)?\)$"  # ends with ")"
 _WEEKDAYS_JA = "月火水木金土日"
 _ERA_NAMES = "|".join(sorted(_ERA_BY_KEY, key=len, reverse=True))
 _YEAR = re.compile(
@@ -811,14 +814,14 @@ def _parse(text: str, context_year: object, context_fiscal_year: object) -> Date
     if len(text) > _MAX_TEXT:
         reason = f"{len(text)} characters; a date text has at most {_MAX_TEXT}"
         raise DateParseError(_shown(text), reason)
-    bad = _FORBIDDEN.search(text)
+    bad = None if text.isprintable() else re.search(_FORBIDDEN, text)
     if bad is not None:
         reason = f"it holds the character U+{ord(bad.group()):04X}, which no date has"
         raise DateParseError(text, reason)
     norm = unicodedata.normalize("NFKC", text)
     norm = _SPACE.sub("", norm)
     if _KANJI_CHAR.search(norm):
-        norm = _KANJI_NUMBER.sub(_kanji_digits, norm)
+        norm = re.sub(_KANJI_NUMBER, _kanji_digits, norm)
     norm = _TRAILING.sub("", norm)
     norm, marks = _APPROX.subn("", norm)
     approximate = marks > 0
@@ -881,7 +884,8 @@ def _parse_part(part: str, text: str, context: _Context) -> DateSpan:
         if part.endswith(suffix):
             part = part[: -len(suffix)]
             break
-    weekday = _WEEKDAY.search(part)
+    # No whitespace is left in a part, so "$" is its end: one that is not ")" has none.
+    weekday = re.search(_WEEKDAY, part) if part.endswith(")") else None
     if weekday is None:
         return _parse_single(part, text, context)
     span = _parse_single(part[: weekday.start()], text, context)
