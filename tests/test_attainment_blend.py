@@ -38,19 +38,20 @@ def _reference(data: SeriesInput, trend: _BlendTrend) -> date | None:
     the whole horizon)."""
     sign, target = data.direction.sign, data.target
 
-    def gap(day: date) -> float:
-        return sign * (trend.predict(day) - target)
+    def gap(day: int) -> float:
+        return sign * (trend.predict(date.fromordinal(day)) - target)
 
     found = _solve_blend(_lines(trend), gap, target, sign, data.as_of, monotone=True)
     if found is not None:
-        return found
-    lo, hi = data.as_of, data.as_of + _HORIZON
+        return date.fromordinal(found)
+    lo = data.as_of.toordinal()
+    hi = (data.as_of + _HORIZON).toordinal()
     g_hi, g_lo = gap(hi), gap(lo)
     if g_hi < 0:
         return None
     if g_lo >= 0:
-        return lo
-    return _first_day(gap, lo, g_lo, hi, g_hi)
+        return data.as_of
+    return date.fromordinal(_first_day(gap, lo, g_lo, hi, g_hi))
 
 
 def _series(
@@ -106,11 +107,11 @@ def test_the_crossings_bracket_gives_the_first_day(
     want = _reference(data, trend)
     assert _attainment(data, trend) == want
 
-    def gap(day: date) -> float:
-        return sign * (trend.predict(day) - target)
+    def gap(day: int) -> float:
+        return sign * (trend.predict(date.fromordinal(day)) - target)
 
-    fast = _first_day_near_crossings(_lines(trend), gap, target, data.as_of)
-    assert fast is None or fast == want
+    fast = _first_day_near_crossings(_lines(trend), gap, target, data.as_of.toordinal())
+    assert fast is None or date.fromordinal(fast) == want
 
 
 @given(
@@ -138,4 +139,4 @@ def test_the_blend_gap_is_the_trend_s_own_to_the_bit(
     gap = _blend_gap(trend.weights, _lines(trend), sign, target)
     for n in ahead:
         day = data.as_of + timedelta(days=n)
-        assert gap(day) == sign * (trend.predict(day) - target)
+        assert gap(day.toordinal()) == sign * (trend.predict(day) - target)

@@ -21,7 +21,7 @@ from maebashi_dx import assess
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.forecast import FORECASTERS, SeriesInput, run_forecaster
 from maebashi_dx.forecast.combine import BlendForecaster
-from maebashi_dx.forecast.run import blend_forecast, fused_members
+from maebashi_dx.forecast.run import FusedBlend, blend_forecast, fused_blend
 from maebashi_dx.forecast.trends import TrendForecaster
 from maebashi_dx.model import Direction, Plan, Reference
 from maebashi_dx.status import StatusPolicy
@@ -33,8 +33,26 @@ assess_module = importlib.import_module("maebashi_dx.assess")
 START = date(2018, 4, 30)
 BLEND = FORECASTERS.get("blend")
 assert isinstance(BLEND, BlendForecaster)
-MEMBERS = fused_members(BLEND)
-assert MEMBERS is not None
+FUSED = fused_blend(BLEND)
+assert FUSED is not None
+
+
+def _fused(data: SeriesInput, level: float = 0.8) -> object:
+    """The one pass on a SeriesInput's fields (it takes no reference)."""
+    assert data.reference is None
+    assert isinstance(FUSED, FusedBlend)
+    return blend_forecast(
+        FUSED,
+        data.kpi_id,
+        data.days,
+        data.values,
+        data.target,
+        data.deadline,
+        data.as_of,
+        data.direction,
+        data.bounds,
+        level,
+    )
 
 
 def _general(data: SeriesInput, level: float = 0.8) -> object:
@@ -86,7 +104,7 @@ def series(draw: st.DrawFn) -> SeriesInput:
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(data=series(), level=st.sampled_from([0.5, 0.8, 0.95]))
 def test_the_one_pass_is_the_general_path(data: SeriesInput, level: float) -> None:
-    got = blend_forecast(BLEND, MEMBERS, data, level)
+    got = _fused(data, level)
     if got is None:
         return  # the general path's own case
     assert got == _general(data, level)
@@ -99,38 +117,26 @@ def test_the_common_case_takes_the_one_pass(data: SeriesInput) -> None:
     days, values = data.days, data.values
     assume(len(days) >= 3 and (days[-1] - days[0]).days >= 365 and min(values) > 0)
     assume(len(set(days[-2:])) == 2)  # the window's line has two days to go through
-    got = blend_forecast(BLEND, MEMBERS, data)
+    got = _fused(data)
     assert got is not None
     assert got == _general(data)
 
 
-def test_a_reference_takes_the_general_path() -> None:
-    data = SeriesInput(
-        kpi_id="k",
-        days=(START, START + timedelta(days=400)),
-        values=(1.0, 2.0),
-        target=5.0,
-        deadline=START + timedelta(days=2000),
-        as_of=START + timedelta(days=400),
-        reference=Reference(label="県", days=(START, START + timedelta(days=30)), values=(1, 2)),
-    )
-    assert blend_forecast(BLEND, MEMBERS, data) is None
-
-
 def test_only_the_built_in_kinds_of_blend_are_fused() -> None:
-    assert fused_members(FORECASTERS.get("recent")) is None
-    assert fused_members(FORECASTERS.get("pooled")) is None
+    assert fused_blend(FORECASTERS.get("recent")) is None
+    assert fused_blend(FORECASTERS.get("pooled")) is None
     logistic = BlendForecaster(
         name="b", description="", members=("recent", "logistic"), weights=(0.5, 0.5)
     )
-    assert fused_members(logistic) is None  # a logit line needs the KPI's bounds
+    assert fused_blend(logistic) is None  # a logit line needs the KPI's bounds
     unknown = BlendForecaster(name="b", description="", members=("nope",), weights=(1.0,))
-    assert fused_members(unknown) is None
+    assert fused_blend(unknown) is None
     uneven = BlendForecaster(name="b", description="", members=("recent",), weights=(1.0, 1.0))
-    assert fused_members(uneven) is None
-    members = fused_members(BLEND)
-    assert members is not None
-    assert all(type(m) is TrendForecaster for m in members)
+    assert fused_blend(uneven) is None
+    fused = fused_blend(BLEND)
+    assert fused is not None
+    assert all(type(m) is TrendForecaster for m in fused.members)
+    assert fused.weights == (0.5, 0.5)
 
 
 # ------------------------------------------------------------------------------ assess
@@ -139,7 +145,7 @@ def test_only_the_built_in_kinds_of_blend_are_fused() -> None:
 def _same_assessment(plan: Plan, as_of: date, **kw: object) -> None:
     got = assess(plan, as_of, **kw)  # type: ignore[arg-type]
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(assess_module, "fused_members", lambda forecaster: None)
+        m.setattr(assess_module, "fused_blend", lambda forecaster: None)
         want = assess(plan, as_of, **kw)  # type: ignore[arg-type]
     assert got.rows == want.rows
     assert got == want
@@ -150,6 +156,19 @@ def _same_assessment(plan: Plan, as_of: date, **kw: object) -> None:
 )
 def test_the_bundled_plan_is_assessed_the_same(as_of: date) -> None:
     _same_assessment(maebashi_2022(), as_of, scale="nagayo")
+
+
+@pytest.mark.parametrize("method", [None, "blend"])
+def test_a_kpi_with_a_reference_is_assessed_the_same(method: str | None) -> None:
+    """A KPI pooled toward a reference (or blended beside it) takes the general path;
+    the others, the one pass."""
+    ref = Reference(
+        label="群馬県",
+        days=tuple(date(2020, 4, 30) + timedelta(days=30 * i) for i in range(30)),
+        values=tuple(10.0 + 2.0 * i for i in range(30)),
+    )
+    for as_of in (date(2022, 5, 31), date(2024, 6, 30)):
+        _same_assessment(maebashi_2022(), as_of, method=method, references={"kpi2": ref})
 
 
 as_of_days = st.dates(date(2018, 1, 1), date(2032, 12, 31))

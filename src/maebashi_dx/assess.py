@@ -29,9 +29,7 @@ from maebashi_dx.forecast import (
     run_forecaster,
     series_input,
 )
-from maebashi_dx.forecast.combine import BlendForecaster
-from maebashi_dx.forecast.run import blend_forecast, fused_members
-from maebashi_dx.forecast.trends import TrendForecaster
+from maebashi_dx.forecast.run import FusedBlend, blend_forecast, fused_blend
 from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
 from maebashi_dx.i18n import Lang, day_text, localized, text
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
@@ -140,19 +138,34 @@ def _assess_kpi(
     scale: RatingScale | None,
     reference: Reference | None = None,
     calibration: Calibration | None = None,
-    fused: tuple[TrendForecaster, ...] | None = None,
+    fused: FusedBlend | None = None,
 ) -> KPIRow:
     # The KPI's numbers (latest value, baseline, target, shares) read once for the row,
     # its series once for the forecast; the metrics add the forecast's share of the way.
     numbers = progress(kpi, as_of, start=start)
-    data = series_input(kpi, as_of, reference)
     fc = None
-    if fused is not None and calibration is None and kpi.kind is KPIKind.QUANTITATIVE:
-        # The default blend of lines in one pass (None when the KPI needs the general
-        # path: a reference, a member that cannot fit, ...).
-        assert isinstance(forecaster, BlendForecaster)
-        fc = blend_forecast(forecaster, fused, data)
+    if (
+        fused is not None
+        and reference is None
+        and calibration is None
+        and kpi.kind is KPIKind.QUANTITATIVE
+    ):
+        # The default blend of lines in one pass, on what series_input would give (None
+        # when the KPI needs the general path: a member that cannot fit, ...).
+        days, values = kpi.numbers(as_of)
+        fc = blend_forecast(
+            fused,
+            kpi.id,
+            days,
+            values,
+            numbers.target,
+            kpi.target.due,
+            as_of,
+            kpi.direction,
+            kpi.bounds,
+        )
     if fc is None:
+        data = series_input(kpi, as_of, reference)
         fc = run_forecaster(forecaster, data, calibration=calibration)
     metrics = measure(kpi, as_of, fc, start=start, numbers=numbers)
     latest = numbers.latest
@@ -228,7 +241,7 @@ def assess(
     rating = RATING_SCALES.get(scale) if scale is not None else None
     start = plan.period.start
     # The blend's members, when the default blend of lines is one pass (fused_members).
-    fused = fused_members(forecaster)
+    fused = fused_blend(forecaster)
 
     def calibration_of(f: Forecaster) -> Calibration | None:
         if isinstance(calibration, Mapping):

@@ -36,7 +36,11 @@ from maebashi_dx.forecast.trends import (
 )
 
 _HORIZON = timedelta(days=int(_HORIZON_YEARS * YEAR_DAYS))
-_DAY = timedelta(days=1)
+_HORIZON_DAYS = _HORIZON.days
+
+# The searches below count days as proleptic Gregorian ordinals (date.toordinal): whole
+# numbers, so a step is an addition, not a timedelta and a new date.
+Gap = Callable[[int], float]  # how far a trend is past its target on a day (>= 0: met)
 
 
 def history_met(
@@ -65,13 +69,15 @@ def _attainment(data: SeriesInput, trend: Trend) -> date | None:
             lines = [m.line for m in members if isinstance(m, _LineTrend)]
             return blend_attainment(trend.weights, lines, sign, target, data.as_of)
 
-    def gap(day: date) -> float:
+    def gap(day: int) -> float:
         """How far the trend is past the target on ``day`` (≥ 0: it meets it)."""
-        return sign * (trend.predict(day) - target)
+        return sign * (trend.predict(date.fromordinal(day)) - target)
 
-    if isinstance(trend, _BlendTrend) and gap(data.as_of) >= 0:
+    after = data.as_of.toordinal()
+    if isinstance(trend, _BlendTrend) and gap(after) >= 0:
         return data.as_of  # a blend with a plugin's member: met now
-    return _over_horizon(gap, data.as_of, monotone=False)
+    found = _over_horizon(gap, after, monotone=False)
+    return None if found is None else date.fromordinal(found)
 
 
 def blend_attainment(
@@ -82,21 +88,22 @@ def blend_attainment(
     between the days its members meet it, else searched over the whole horizon."""
     gap = _blend_gap(weights, lines, sign, target)
     monotone = _monotone(weights, lines, sign)
+    first = after.toordinal()
+    found = None
     if monotone:
-        found = _first_day_near_crossings(lines, gap, target, after)
-        if found is not None:
-            return found
-    found = _solve_blend(lines, gap, target, sign, after, monotone=monotone)
-    if found is not None:
-        return found  # otherwise a member never meets it: search the whole horizon
-    return _over_horizon(gap, after, monotone=monotone)
+        found = _first_day_near_crossings(lines, gap, target, first)
+    if found is None:
+        found = _solve_blend(lines, gap, target, sign, after, monotone=monotone)
+    if found is None:  # a member never meets it: search the whole horizon
+        found = _over_horizon(gap, first, monotone=monotone)
+    return None if found is None else date.fromordinal(found)
 
 
-def _over_horizon(gap: Callable[[date], float], after: date, *, monotone: bool) -> date | None:
+def _over_horizon(gap: Gap, after: int, *, monotone: bool) -> int | None:
     """The first day from ``after`` within the horizon on which ``gap`` ≥ 0, None when
     the horizon's end does not meet it: regula falsi when the gap is monotone, else
     bisection (a plugin's trend is assumed monotone in time)."""
-    lo, hi = after, after + _HORIZON
+    lo, hi = after, after + _HORIZON_DAYS
     g_hi = gap(hi)
     if g_hi < 0:
         return None
@@ -125,13 +132,12 @@ def _monotone(weights: Sequence[float], lines: Sequence[Line], sign: int) -> boo
     return True
 
 
-def _blend_gap(
-    weights: Sequence[float], lines: Sequence[Line], sign: int, target: float
-) -> Callable[[date], float]:
-    """The gap of a blend of lines, as ``sign * (trend.predict(day) - target)`` computes
-    it, operation for operation (:func:`~maebashi_dx.forecast.trends.line_at`'s
-    :func:`back` and :func:`cap` in the same order, the members summed as ``sum`` does),
-    without a call per member and day: the search evaluates it a few times per KPI."""
+def _blend_gap(weights: Sequence[float], lines: Sequence[Line], sign: int, target: float) -> Gap:
+    """The gap of a blend of lines on a day (an ordinal), as ``sign *
+    (trend.predict(day) - target)`` computes it, operation for operation
+    (:func:`~maebashi_dx.forecast.trends.line_at`'s :func:`back` and :func:`cap` in the
+    same order, the members summed as ``sum`` does), without a call per member and day:
+    the search evaluates it a few times per KPI."""
     parts_of: list[tuple[float, float, float, int, Space, float, float, float | None, float]] = []
     for weight, line in zip(weights, lines, strict=True):
         low, high = line.bounds or (None, 0.0)
@@ -140,8 +146,7 @@ def _blend_gap(
             (weight, line.a, line.b, origin, line.space, line.lower, line.upper, low, high)
         )
 
-    def gap(day: date) -> float:
-        ordinal = day.toordinal()
+    def gap(ordinal: int) -> float:
         parts = []
         for weight, a, b, origin, space, lower, upper, low, high in parts_of:
             # line_at: the line in its space, back-transformed, capped.
@@ -156,8 +161,8 @@ def _blend_gap(
 
 
 def _first_day_near_crossings(
-    lines: Sequence[Line], gap: Callable[[date], float], target: float, after: date
-) -> date | None:
+    lines: Sequence[Line], gap: Gap, target: float, after: int
+) -> int | None:
     """The first day from ``after`` a monotone blend of lines meets ``target``, searched
     between the days its lines cross it (:func:`crossing`, a day either side for
     rounding); None when that bracket does not hold the day within the horizon (the
@@ -176,12 +181,12 @@ def _first_day_near_crossings(
         ):
             return None
         x = crossing(to_space(line, target), line.a, line.b) * YEAR_DAYS
-        if not -_HORIZON.days < x < 2 * _HORIZON.days:
+        if not -_HORIZON_DAYS < x < 2 * _HORIZON_DAYS:
             return None
-        days.append(line.origin + timedelta(days=math.floor(x)))
-    lo = max(after, min(days) - _DAY)
-    hi = max(days) + 2 * _DAY
-    if hi > after + _HORIZON:
+        days.append(line.origin.toordinal() + math.floor(x))
+    lo = max(after, min(days) - 1)
+    hi = max(days) + 2
+    if hi > after + _HORIZON_DAYS:
         return None
     g_lo = gap(lo)
     if g_lo >= 0:
@@ -194,25 +199,26 @@ def _first_day_near_crossings(
 
 def _solve_blend(
     lines: Sequence[Line],
-    gap: Callable[[date], float],
+    gap: Gap,
     target: float,
     sign: int,
     after: date,
     *,
     monotone: bool,
-) -> date | None:
-    """The first day from ``after`` the blend meets ``target``. A weighted mean of
-    monotone lines meets it between the first and the last day its lines do, so the
-    search is within that bracket; None when a line never does."""
-    if gap(after) >= 0:
-        return after
+) -> int | None:
+    """The first day (an ordinal) from ``after`` the blend meets ``target``. A weighted
+    mean of monotone lines meets it between the first and the last day its lines do, so
+    the search is within that bracket; None when a line never does."""
+    first = after.toordinal()
+    if gap(first) >= 0:
+        return first
     dates = []
     for line in lines:
         found = solve_line(line, target, sign, after)
         if found is None:
             return None
-        dates.append(found)
-    lo, hi = max(after, min(dates)), max(dates)
+        dates.append(found.toordinal())
+    lo, hi = max(first, min(dates)), max(dates)
     g_hi = gap(hi)
     if g_hi < 0:
         return None
@@ -224,11 +230,11 @@ def _solve_blend(
     return _first_day(gap, lo, g_lo, hi, g_hi)
 
 
-def _bisect(gap: Callable[[date], float], lo: date, hi: date) -> date:
+def _bisect(gap: Gap, lo: int, hi: int) -> int:
     """Bisection on whole days between ``lo`` and ``hi`` (which meets): the day it settles
     on, ``lo`` if that meets too."""
-    while (hi - lo).days > 1:
-        mid = lo + (hi - lo) / 2
+    while hi - lo > 1:
+        mid = lo + (hi - lo) // 2
         if gap(mid) >= 0:
             hi = mid
         else:
@@ -236,7 +242,7 @@ def _bisect(gap: Callable[[date], float], lo: date, hi: date) -> date:
     return lo if gap(lo) >= 0 else hi
 
 
-def _first_day(gap: Callable[[date], float], lo: date, g_lo: float, hi: date, g_hi: float) -> date:
+def _first_day(gap: Gap, lo: int, g_lo: float, hi: int, g_hi: float) -> int:
     """The first day after ``lo`` on which a gap non-decreasing in time is ≥ 0, given
     gap(lo) < 0 <= gap(hi).
 
@@ -254,7 +260,7 @@ def _first_day(gap: Callable[[date], float], lo: date, g_lo: float, hi: date, g_
     kept = 0  # which end the last step kept: -1 the low one, 1 the high one
     halve = False
     while True:
-        span = (hi - lo).days
+        span = hi - lo
         if span <= 1:
             return hi
         # Gaps near the float range's floor can make the ends equal (a halved end
@@ -265,7 +271,7 @@ def _first_day(gap: Callable[[date], float], lo: date, g_lo: float, hi: date, g_
             step = span // 2
         else:
             step = min(span - 1, max(1, math.ceil(share * span)))
-        mid = lo + timedelta(days=step)
+        mid = lo + step
         g = gap(mid)
         if g >= 0:
             hi, f_hi = mid, g
@@ -277,4 +283,4 @@ def _first_day(gap: Callable[[date], float], lo: date, g_lo: float, hi: date, g_
             if kept == 1:
                 f_hi /= 2
             kept = 1
-        halve = not halve and (hi - lo).days * 2 > span
+        halve = not halve and (hi - lo) * 2 > span

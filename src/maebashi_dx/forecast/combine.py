@@ -72,7 +72,9 @@ def blend_interval_message(shift: float | None) -> Message:
     past change of the pace), or for a stall and a doubling without one."""
     if shift is None:
         return _msg("forecast.interval.blend_short")
-    return _msg("forecast.interval.blend", shift=shift)
+    # Built afresh, not through _msg's cache of shared messages: a shift is the KPI's own
+    # (no two KPIs share one), and caching each would only churn the cache.
+    return Message("forecast.interval.blend", (("shift", shift),))
 
 
 def shares(weights: Sequence[float]) -> tuple[float, ...]:

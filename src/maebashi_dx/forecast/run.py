@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from maebashi_dx.errors import CalculationError, UnknownPluginError
 from maebashi_dx.forecast.attainment import _attainment, blend_attainment, history_met
@@ -49,7 +49,7 @@ from maebashi_dx.forecast.trends import (
     line_interval,
     line_pace_on,
 )
-from maebashi_dx.model import KPI
+from maebashi_dx.model import KPI, Direction
 from maebashi_dx.model.reference import Reference
 
 if TYPE_CHECKING:
@@ -221,11 +221,21 @@ def blend_figures(
     )
 
 
-def fused_members(forecaster: Forecaster) -> tuple[TrendForecaster, ...] | None:
-    """The members of a blend :func:`blend_forecast` computes: a :class:`BlendForecaster`
-    (exactly) whose members are registered now as :class:`TrendForecaster` (exactly) in
-    an identity or log space, one weight and at most one history length each. None for
-    any other forecaster (plugins, ``pooled``, curves needing bounds)."""
+class FusedBlend(NamedTuple):
+    """A blend :func:`blend_forecast` computes in one pass: the forecaster, its members
+    as registered when the assessment began, and its weights normalised (as its ``fit``
+    normalises them when every member fits)."""
+
+    blend: BlendForecaster
+    members: tuple[TrendForecaster, ...]
+    weights: tuple[float, ...]
+
+
+def fused_blend(forecaster: Forecaster) -> FusedBlend | None:
+    """The blend :func:`blend_forecast` can compute: a :class:`BlendForecaster` (exactly)
+    whose members are registered now as :class:`TrendForecaster` (exactly) in an
+    identity or log space, one weight and at most one history length each. None for any
+    other forecaster (plugins, ``pooled``, curves needing bounds)."""
     if type(forecaster) is not BlendForecaster:
         return None
     needs = forecaster.min_history_days
@@ -243,29 +253,35 @@ def fused_members(forecaster: Forecaster) -> tuple[TrendForecaster, ...] | None:
         if type(member) is not TrendForecaster or member.space not in ("identity", "log"):
             return None
         members.append(member)
-    return tuple(members)
+    return FusedBlend(forecaster, tuple(members), shares(forecaster.weights))
 
 
 def blend_forecast(
-    blend: BlendForecaster,
-    members: Sequence[TrendForecaster],
-    data: SeriesInput,
+    fused: FusedBlend,
+    kpi_id: str,
+    days: tuple[date, ...],
+    values: tuple[float, ...],
+    target: float,
+    deadline: date,
+    as_of: date,
+    direction: Direction,
+    bounds: tuple[float, float] | None,
     level: float = DEFAULT_LEVEL,
 ) -> Forecast | None:
-    """``run_forecaster(blend, data, level=level)`` in one pass, building no trend: each
-    member's line fitted (:func:`fit_line`), the blend's figures
+    """``run_forecaster(fused.blend, data, level=level)`` in one pass, for the data of a
+    :class:`SeriesInput` without a reference (its fields given one by one), building no
+    trend: each member's line fitted (:func:`fit_line`), the blend's figures
     (:func:`blend_figures`), its attainment date (:func:`blend_attainment`) and its
     messages, through the same functions the trends' methods call, so the forecast is
     the same to the bit.
 
-    For the common case only: ``members`` are :func:`fused_members` of ``blend``, and
-    ``data`` has no reference. None whenever the general path would do something else
+    For the common case only: None whenever the general path would do something else
     (fewer than two points, a member that cannot fit or lacks history, a figure beyond
-    the float range): the caller then runs :func:`run_forecaster`.
+    the float range); the caller then runs :func:`run_forecaster`.
     """
-    days, values = data.days, data.values
-    if len(days) < 2 or data.reference is not None:
+    if len(days) < 2:
         return None
+    blend, members, weights = fused
     span = (days[-1] - days[0]).days
     needs = blend.min_history_days or (0,) * len(members)
     lines = []
@@ -273,43 +289,41 @@ def blend_forecast(
     for member, need in zip(members, needs, strict=True):
         if span < need:
             return None
-        chosen_days, chosen_values, chosen = member.select(days, values, data.as_of)
+        chosen_days, chosen_values, chosen = member.select(days, values, as_of)
         space = member.space
         try:
             line = fit_line(
-                member.name, chosen_days, chosen_values, _PLAIN_TRANSFORMS[space], data.bounds
+                member.name, chosen_days, chosen_values, _PLAIN_TRANSFORMS[space], bounds
             )
         except CalculationError:
             return None
         lines.append(line)
         bases.append(_trend_basis(member.name, line.n == 2, chosen, space))
-    weights = shares(blend.weights)
     shift = pace_shift(days, values) if len(days) >= 3 else None
     last_day, last_value = days[-1], values[-1]
-    deadline, as_of = data.deadline, data.as_of
     value, interval, observed = blend_figures(
-        weights, lines, deadline, as_of, level, shift, as_of, last_day, last_value, data.bounds
+        weights, lines, deadline, as_of, level, shift, as_of, last_day, last_value, bounds
     )
     if not all(math.isfinite(v) for v in (value, *interval, observed)):
         return None
-    sign, target = data.direction.sign, data.target
+    sign = direction.sign
     attained = history_met(days, values, sign, target)
     if attained is None:
         attained = blend_attainment(weights, lines, sign, target, as_of)
     return Forecast(
-        kpi_id=data.kpi_id,
+        kpi_id=kpi_id,
         method=blend.name,
         as_of=as_of,
         deadline=deadline,
         target=target,
         level=level,
-        direction=data.direction,
+        direction=direction,
         value=value,
         interval=interval,
         interval_basis="",
         interval_message=blend_interval_message(shift),
         observed_pace=observed,
-        required_pace=_required_pace(data),
+        required_pace=required_pace(deadline, last_day, last_value, target, sign),
         attainment_date=attained,
         point_days=days,
         point_values=values,
@@ -323,18 +337,28 @@ def _note(message: Message) -> dict[str, Any]:
 
 
 def _required_pace(data: SeriesInput) -> float | None:
-    """(target − latest) / years left, from the latest value to the deadline.
+    """:func:`required_pace` of a forecaster's data."""
+    return required_pace(
+        data.deadline, data.days[-1], data.values[-1], data.target, data.direction.sign
+    )
+
+
+def required_pace(
+    deadline: date, last_day: date, last: float, target: float, sign: int
+) -> float | None:
+    """(target − latest) / years left, from the latest value (``last``, on ``last_day``)
+    to the deadline (``sign``: +1 where higher is better).
 
     Convention: with no time left (the latest value on or after the deadline) the
     required pace is 0 when the latest value meets the target and None (no pace can
     meet it) when it does not, never a division by zero. A pace too large for a float
     (a target of 1e308 a day away) is None too, never infinite.
     """
-    years_left = (data.deadline - data.days[-1]).days / YEAR_DAYS
+    years_left = (deadline - last_day).days / YEAR_DAYS
     if years_left > 0:
-        pace = (data.target - data.values[-1]) / years_left
+        pace = (target - last) / years_left
         return pace if math.isfinite(pace) else None
-    return 0.0 if data.meets(data.values[-1]) else None
+    return 0.0 if sign * (last - target) >= 0 else None
 
 
 def forecast(
