@@ -12,6 +12,7 @@ import contextlib
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,53 @@ def test_status_builds_only_its_own_parser(monkeypatch: pytest.MonkeyPatch) -> N
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["status", "--format", "csv"]) == 0
     assert built == ["status"]
+
+
+def _gc_seen(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, bool]:
+    """Whether the collector ran when the command began and when it read a plan file."""
+    import gc
+
+    import maebashi_dx.io
+    from maebashi_dx.cli import commands
+
+    seen: dict[str, bool] = {}
+    check, load = commands._check_plugins, maebashi_dx.io.load_plan
+
+    def check_plugins(args: argparse.Namespace) -> None:
+        seen["begun"] = gc.isenabled()
+        check(args)
+
+    def load_plan(*args: object, **kwargs: object) -> object:
+        seen["file"] = gc.isenabled()
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(commands, "_check_plugins", check_plugins)
+    monkeypatch.setattr(maebashi_dx.io, "load_plan", load_plan)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(argv) == 0
+    return seen
+
+
+def test_the_collector_is_paused_while_the_command_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Paused at start, running again when a file of the user's is read, and as it was
+    afterwards (on, or off when the caller had turned it off)."""
+    import gc
+
+    from maebashi_dx.datasets import maebashi_2022
+    from maebashi_dx.io import dump_plan
+
+    assert gc.isenabled()
+    assert _gc_seen(monkeypatch, ["status"]) == {"begun": False}
+    assert gc.isenabled()
+    plan = str(tmp_path / "plan.json")
+    dump_plan(maebashi_2022(), plan)
+    assert _gc_seen(monkeypatch, ["status", plan]) == {"begun": False, "file": True}
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert _gc_seen(monkeypatch, ["status", plan]) == {"begun": False, "file": False}
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -94,12 +94,13 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (see the module's docstring)."""
-    from maebashi_dx.cli.output import safe_streams
+    from maebashi_dx.cli.output import safe_streams, start_up
 
     args = list(sys.argv[1:] if argv is None else argv)
     safe_streams()
     try:
-        return _run(args)
+        with start_up():
+            return _run(args)
     except KeyboardInterrupt:
         return INTERRUPTED
     except BrokenPipeError:

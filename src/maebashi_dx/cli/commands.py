@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from maebashi_dx.cli.output import colour, emit, progress, read_measurements
+from maebashi_dx.cli.output import colour, emit, progress, read_measurements, started
 from maebashi_dx.cli.problems import CHECK_FAILED, OK, PROG, InputError, error_lines
 from maebashi_dx.i18n import Lang, day_text, localized, text
 
@@ -61,8 +61,11 @@ def _load(path: str | None, measurements: Sequence[str], lang: Lang) -> tuple[Pl
     from maebashi_dx.io import load_plan
 
     label = path or text("cli.bundled.plan", lang)
+    if path:
+        started()  # the garbage collector runs while the user's files are read
     with _about(label):
         plan = load_plan(path) if path else maebashi_2022()
+    started()
     if not measurements:
         return plan, label
     # The CSV reader is loaded only when there is something for it to read.

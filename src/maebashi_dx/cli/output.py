@@ -7,10 +7,12 @@ an existing file is either kept whole or replaced whole.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from maebashi_dx.cli.problems import InputError
@@ -28,6 +30,44 @@ def safe_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+
+
+# Whether start_up() paused the cyclic garbage collector and started() has not yet
+# resumed it.
+_paused = False
+
+
+@contextmanager
+def start_up() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the command starts; resumed by
+    :func:`started`, or at the end.
+
+    Starting is importing the modules the command uses and reading the bundled plan:
+    tens of thousands of objects that live as long as the process and that the
+    collector, run every 700 allocations, would scan again and again (about 3 ms of
+    the 70 that ``maebashi-dx status`` takes). They hold no garbage to collect. The
+    collector is resumed before any file of the user's is read, and its state is put
+    back as it was, so a program that calls :func:`maebashi_dx.cli.main` keeps its own.
+    """
+    global _paused
+    if not gc.isenabled():  # the caller's choice: left alone
+        yield
+        return
+    gc.disable()
+    _paused = True
+    try:
+        yield
+    finally:
+        started()
+
+
+def started() -> None:
+    """The command has started: resume the collector :func:`start_up` paused (nothing
+    when it paused none, or when it is resumed already)."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.enable()
 
 
 def interactive(stream: Any) -> bool:
