@@ -24,22 +24,24 @@ if TYPE_CHECKING:
 
 __all__ = ["Parser", "build_parser", "command_of", "lang_of"]
 
-_ARGUMENT = re.compile(r"argument (?P<subject>[^:]+): (?P<problem>.*)", re.DOTALL)
+# The patterns below are compiled (through re's cache) only when there is a mistake to
+# report: compiling them at import would cost every command line.
+_ARGUMENT = r"(?s)argument (?P<subject>[^:]+): (?P<problem>.*)"
 
 
 # argparse's own messages (Python 3.11 to 3.13 word them so), in the catalogue's words;
 # a message not matched here is shown as argparse wrote it.
 _ARGPARSE_MESSAGES = (
-    (re.compile(r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)"), "choice"),
-    (re.compile(r"expected one argument"), "expected_one"),
-    (re.compile(r"the following arguments are required: (?P<names>.*)"), "required"),
-    (re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<choices>.*)"), "ambiguous"),
+    (r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)", "choice"),
+    (r"expected one argument", "expected_one"),
+    (r"the following arguments are required: (?P<names>.*)", "required"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<choices>.*)", "ambiguous"),
 )
 
 
 def _translated(message: str, lang: Lang) -> str:
     for pattern, key in _ARGPARSE_MESSAGES:
-        m = pattern.fullmatch(message)
+        m = re.fullmatch(pattern, message)
         if m is None:
             continue
         found = {k: v.replace("'", "") for k, v in m.groupdict().items()}
@@ -103,7 +105,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Raise the mistake as one problem: ``--level: invalid float value: 'x'``."""
-        m = _ARGUMENT.fullmatch(message)
+        m = re.fullmatch(_ARGUMENT, message)
         if m:
             subject = m["subject"].split("/")[-1]  # "-o/--output" → "--output"
             raise UsageError(subject, _translated(m["problem"], self.lang))
