@@ -86,6 +86,7 @@ _NOT_ON_STATUS_PATH = {
     "maebashi_dx.report.document": "--format html and the report command",
     "maebashi_dx.report.svg": "the chart command",
     "maebashi_dx.conflicts": "the conflicts, report, chart and deck commands",
+    "maebashi_dx._plugin_failure": "a plugin that fails to load",
 }
 
 

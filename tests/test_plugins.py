@@ -84,6 +84,28 @@ def test_a_broken_plugin_is_reported_and_never_breaks_the_built_ins(fake_entry_p
     assert "no module named city_plugin" in reg.failures[0].error
 
 
+def test_a_failure_is_the_public_plugin_failure_type(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
+    """Built in a module of its own (on failure only), it is ``plugins.PluginFailure``:
+    one class, named there, that pickles and compares as an attrs class."""
+    import pickle
+
+    from maebashi_dx import plugins
+
+    found, _ = fake_entry_points
+    found.append(FakeEntryPoint("bad", None, fail=True))
+    reg: Registry[int] = Registry("number", "test.group")
+    (failure,) = reg.failures
+    assert type(failure) is plugins.PluginFailure
+    assert repr(failure).startswith("PluginFailure(name='bad', distribution='city-plugin'")
+    assert pickle.loads(pickle.dumps(failure)) == failure
+    assert f"{plugins.PluginFailure.__module__}.{plugins.PluginFailure.__qualname__}" == (
+        "maebashi_dx.plugins.PluginFailure"
+    )
+    assert "PluginFailure" in dir(plugins)
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        _ = plugins.Nothing  # type: ignore[attr-defined]
+
+
 def test_a_built_in_is_looked_up_without_reading_entry_points(fake_entry_points) -> None:  # type: ignore[no-untyped-def]
     found, calls = fake_entry_points
     found.append(FakeEntryPoint("two", 2))

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
 from maebashi_dx.errors import MaebashiDXError, UnknownPluginError
+
+if TYPE_CHECKING:
+    from maebashi_dx._plugin_failure import PluginFailure
 
 __all__ = ["PluginConflictError", "PluginFailure", "Registry"]
 
@@ -33,13 +36,19 @@ class PluginConflictError(MaebashiDXError, ValueError):
     """Two plugins (or a plugin and a built-in) claim the same name."""
 
 
-@attrs.frozen
-class PluginFailure:
-    """A plugin that could not be loaded: its name, where it came from, and why."""
+def __getattr__(name: str) -> object:
+    """``PluginFailure``, imported on first use (PEP 562): see
+    :mod:`maebashi_dx._plugin_failure`."""
+    if name == "PluginFailure":
+        from maebashi_dx._plugin_failure import PluginFailure
 
-    name: str
-    distribution: str
-    error: str
+        return PluginFailure
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 @attrs.define
@@ -149,6 +158,8 @@ class Registry(Generic[T]):
                 except PluginConflictError:
                     raise
                 except Exception as exc:  # a broken plugin must not break us
+                    from maebashi_dx._plugin_failure import PluginFailure
+
                     self._failures.append(
                         PluginFailure(ep.name, dist, f"{type(exc).__name__}: {exc}")
                     )
