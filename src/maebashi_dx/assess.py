@@ -248,20 +248,27 @@ def assess(
             return calibration.get(f.name)
         return calibration
 
-    rows = tuple(
-        _assess_kpi(
-            kpi,
-            as_of,
-            start,
-            policy,
-            by_kpi.get(kpi.id, forecaster),
-            rating,
-            references.get(kpi.id),
-            calibration_of(by_kpi.get(kpi.id, forecaster)),
-            fused if kpi.id not in by_kpi else None,
+    if not references and calibration is None:
+        # Every KPI the same forecaster, uncalibrated (the common case, looked up once).
+        rows = tuple(
+            _assess_kpi(kpi, as_of, start, policy, forecaster, rating, None, None, fused)
+            for kpi in plan.kpis
         )
-        for kpi in plan.kpis
-    )
+    else:
+        rows = tuple(
+            _assess_kpi(
+                kpi,
+                as_of,
+                start,
+                policy,
+                by_kpi.get(kpi.id, forecaster),
+                rating,
+                references.get(kpi.id),
+                calibration_of(by_kpi.get(kpi.id, forecaster)),
+                fused if kpi.id not in by_kpi else None,
+            )
+            for kpi in plan.kpis
+        )
     by_id = {row.kpi_id: row for row in rows}
     weights = {kpi.id: kpi.weight for kpi in plan.kpis}
 

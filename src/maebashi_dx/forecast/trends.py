@@ -151,12 +151,15 @@ class _Transform:
     def forward(self, y: float) -> float:
         if self.space == "identity":  # the identity, without a call (a hot path)
             return y
-        return float(forward(self.space, y, self.lower, self.upper))
+        # On floats forward and back give floats (math.log, math.exp, a division).
+        found: float = forward(self.space, y, self.lower, self.upper)
+        return found
 
     def back(self, z: float) -> float:
         if self.space == "identity":
             return z
-        return float(back(self.space, z, self.lower, self.upper))
+        found: float = back(self.space, z, self.lower, self.upper)
+        return found
 
 
 # The transforms without bounds, one shared instance each (a frozen value: a fit runs
@@ -198,12 +201,15 @@ def to_space(line: Line, y: float) -> float:
     """A value in the line's fitting space (:func:`forward` on a float)."""
     if line.space == "identity":  # the identity, without a call (a hot path)
         return y
-    return float(forward(line.space, y, line.lower, line.upper))
+    found: float = forward(line.space, y, line.lower, line.upper)  # a float on floats
+    return found
 
 
 def _held(line: Line, z: float) -> float:
     """A point of the line's space as a value: back-transformed, held within the bounds."""
-    value = z if line.space == "identity" else float(back(line.space, z, line.lower, line.upper))
+    # back gives a float on floats (math.exp, a division); cap gives one of its
+    # arguments, and bounds may be whole numbers.
+    value: float = z if line.space == "identity" else back(line.space, z, line.lower, line.upper)
     bounds = line.bounds
     return value if bounds is None else float(cap(value, bounds[0], bounds[1]))
 
@@ -415,6 +421,13 @@ def _trend_basis(name: str, two: bool, chosen: Message, space: Space) -> Message
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _window_points(count: int, months: int) -> Message:
+    """Which points a window's line goes through, once per count and length (a fit runs
+    for every KPI; a window holds about as many points on each)."""
+    return _msg("forecast.points.window", count=count, months=months)
+
+
 @attrs.frozen(kw_only=True)
 class TrendForecaster:
     """A forecaster that fits a line to (transformed) points and projects it.
@@ -449,10 +462,7 @@ class TrendForecaster:
             since = _months_before(as_of, self.window_months)
             i = bisect.bisect_right(days, since)
             if len(days) - i >= 2:
-                chosen = _msg(
-                    "forecast.points.window", count=len(days) - i, months=self.window_months
-                )
-                return days[i:], values[i:], chosen
+                return days[i:], values[i:], _window_points(len(days) - i, self.window_months)
             short = _msg("forecast.points.window_short", months=self.window_months)
             return days[-2:], values[-2:], short
         return days, values, _msg("forecast.points.all", count=len(days))
