@@ -96,6 +96,19 @@ def test_status_loads_only_what_it_uses() -> None:
     assert {m: why for m, why in _NOT_ON_STATUS_PATH.items() if m in loaded} == {}
 
 
+# How many modules `status` loads beyond the bare interpreter (and of them, ours), as
+# counted when its start-up was last cut. A change that loads more on this path fails
+# here: make the new import lazy, or raise the budget in the same change, saying why.
+_STATUS_BUDGET = {"all": 127, "maebashi_dx": 40}
+
+
+def test_status_loads_no_more_modules_than_its_budget() -> None:
+    loaded = _loaded("status")
+    ours = sorted(m for m in loaded if m.startswith("maebashi_dx"))
+    assert len(ours) <= _STATUS_BUDGET["maebashi_dx"], ours
+    assert len(loaded) <= _STATUS_BUDGET["all"], sorted(loaded)
+
+
 def test_status_loads_no_cattrs() -> None:
     """The bundled plan is written plainly: built without the converter (io/plain.py)."""
     loaded = _loaded("status")
