@@ -212,3 +212,16 @@ def test_the_collector_is_paused_while_the_command_starts(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_status_reads_only_the_catalogues_it_shows() -> None:
+    """The table's words (report, status) and the bundled plan's name, not the command
+    line's own catalogue (cli: its errors and progress bars, none of which shows)."""
+    code = _RUN.format(argv=["status"]).replace(
+        'print("\\n".join(sorted(sys.modules)))',
+        "from maebashi_dx import i18n\n"
+        "before = i18n._domain.cache_info().hits\n"
+        "i18n._domain('ja', 'cli')\n"
+        "print(i18n._domain.cache_info().hits > before)",
+    )
+    assert _modules(code) == {"False"}

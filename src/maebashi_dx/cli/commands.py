@@ -60,7 +60,7 @@ def _load(path: str | None, measurements: Sequence[str], lang: Lang) -> tuple[Pl
     from maebashi_dx.datasets import maebashi_2022
     from maebashi_dx.io import load_plan
 
-    label = path or text("cli.bundled.plan", lang)
+    label = path or text("datasets.plan.maebashi_2022", lang)
     if path:
         started()  # the garbage collector runs while the user's files are read
     with _about(label):
@@ -71,7 +71,7 @@ def _load(path: str | None, measurements: Sequence[str], lang: Lang) -> tuple[Pl
     # The CSV reader is loaded only when there is something for it to read.
     from maebashi_dx.io import load_measurements, merge_measurements
 
-    for source in progress(list(measurements), text("cli.progress.measurements", lang)):
+    for source in progress(list(measurements), lambda: text("cli.progress.measurements", lang)):
         with _about(source):
             rows = read_measurements(source, load_measurements, lang)
             plan = merge_measurements(plan, rows)
@@ -246,7 +246,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         raise InputError("-o", text("cli.error.binary_needs_file", lang))
     parts: list[tuple[Plan, Table]] = []
     failed: list[str] = []
-    for path in progress(list(args.plan or [None]), text("cli.progress.assessing", lang)):
+    for path in progress(list(args.plan or [None]), lambda: text("cli.progress.assessing", lang)):
         plan, label = _load(path, args.measurements, lang)
         result = _assess(args, plan, label)
         with _about(label):
@@ -526,7 +526,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     lang = _lang(args)
     bad = 0
-    for path in progress(list(args.plan or [None]), text("cli.progress.validating", lang)):
+    for path in progress(list(args.plan or [None]), lambda: text("cli.progress.validating", lang)):
         try:
             plan, label = _load(path, args.measurements, lang)
         except MaebashiDXError as exc:

@@ -75,8 +75,11 @@ def interactive(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def progress(items: Sequence[T], label: str) -> Iterator[T]:
-    """Iterate with a progress bar on a terminal (rich, if installed); silently otherwise."""
+def progress(items: Sequence[T], label: Callable[[], str]) -> Iterator[T]:
+    """Iterate with a progress bar on a terminal (rich, if installed); silently otherwise.
+
+    ``label`` gives the bar's text, read (from the catalogue) only when a bar is shown.
+    """
     if len(items) < 2 or not interactive(sys.stderr):
         yield from items
         return
@@ -85,7 +88,7 @@ def progress(items: Sequence[T], label: str) -> Iterator[T]:
     except ImportError:
         yield from items
         return
-    yield from track(items, description=label, console=None, transient=True)
+    yield from track(items, description=label(), console=None, transient=True)
 
 
 def read_measurements(source: str, load: Callable[..., Any], lang: Lang) -> Any:
