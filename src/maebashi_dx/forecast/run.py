@@ -4,6 +4,7 @@ attainment date."""
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -197,21 +198,22 @@ def blend_figures(
     rather than once per use (its interval reads the lines' values, the blend's value and
     its pace on the latest day, which is ``as_of`` when the latest measurement is that
     day's). ``shift``, ``origin``, ``bounds``: the blend's (:func:`widened`)."""
+    # The weighted sums below are _BlendTrend's: the same products (map(mul) is w * e),
+    # summed by sum in the same order.
     ends = [line_at(line, day) for line in lines]
-    # _BlendTrend.predict: the members' weighted sum, in the same order.
-    value = sum(w * e for w, e in zip(weights, ends, strict=True))
+    # _BlendTrend.predict: the members' weighted sum.
+    value = sum(map(operator.mul, weights, ends))
     # _BlendTrend.interval: the members' values, the prediction intervals of the members
     # fitted on three or more points (all of them when none is), widened for the pace.
     fitted = [line for line in lines if line.n >= 3] or lines
-    ends += [e for line in fitted for e in line_interval(line, day, level)]
+    for line in fitted:
+        ends += line_interval(line, day, level)
     # _BlendTrend.pace: the members' weighted sum.
-    pace_last = sum(
-        w * line_pace_on(line, last_day) for w, line in zip(weights, lines, strict=True)
-    )
+    pace_last = sum(map(operator.mul, weights, [line_pace_on(line, last_day) for line in lines]))
     observed = (
         pace_last
         if as_of == last_day
-        else sum(w * line_pace_on(line, as_of) for w, line in zip(weights, lines, strict=True))
+        else sum(map(operator.mul, weights, [line_pace_on(line, as_of) for line in lines]))
     )
     ahead, since_last = (day - origin).days, (day - last_day).days
     return (
