@@ -225,3 +225,23 @@ def test_status_reads_only_the_catalogues_it_shows() -> None:
         "print(i18n._domain.cache_info().hits > before)",
     )
     assert _modules(code) == {"False"}
+
+
+def test_only_the_process_s_own_command_line_freezes_its_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """main() without arguments ends the process (its objects frozen out of the exit's
+    last collection); main(argv) leaves the caller's collector as it was."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["status"]) == 0
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(sys, "argv", ["maebashi-dx", "status"])
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main() == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -93,8 +93,15 @@ def _quiet_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit code (see the module's docstring)."""
-    from maebashi_dx.cli.output import safe_streams, start_up
+    """Run the command; returns the exit code (see the module's docstring).
+
+    Args:
+        argv: The arguments. None reads ``sys.argv[1:]``: the process's own command
+            line, as the installed ``maebashi-dx`` and ``python -m maebashi_dx.cli``
+            run it; the process then ends with the command (see
+            :func:`~maebashi_dx.cli.output.ending`).
+    """
+    from maebashi_dx.cli.output import ending, safe_streams, start_up
 
     args = list(sys.argv[1:] if argv is None else argv)
     safe_streams()
@@ -110,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else OK if exc.code is None else BAD_INPUT
     except Exception as exc:  # the one boundary: every failure ends here
         return _failed(exc, args)
+    finally:
+        if argv is None:
+            ending()
 
 
 def _missing_extra_said(exc: Exception, argv: Sequence[str]) -> Exception:

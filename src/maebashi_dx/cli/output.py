@@ -70,6 +70,19 @@ def started() -> None:
         gc.enable()
 
 
+def ending() -> None:
+    """The process ends with the command: its objects are moved out of the collector's
+    reach (:func:`gc.freeze`), so that the interpreter's last collection, as it exits,
+    does not scan them all once more (about 3 ms of ``maebashi-dx status``).
+
+    Only for the process's own command line (``main()`` without arguments): a program
+    that calls :func:`maebashi_dx.cli.main` with its arguments goes on, and keeps its
+    collector as it was. The output is written and flushed before this; nothing of the
+    command waits on a finalizer.
+    """
+    gc.freeze()
+
+
 def interactive(stream: Any) -> bool:
     """Whether a stream is a terminal."""
     return bool(getattr(stream, "isatty", lambda: False)())
