@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import struct
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from maebashi_dx.achievement import _clamp
+from maebashi_dx.forecast.series import pace_shift, years_before
 from maebashi_dx.forecast.trends import Space, back, cap
 
 # Every float, NaN, infinities and both zeros included: a fast path must not differ on any.
@@ -62,3 +65,26 @@ def test_back_holds_the_exponent_at_700_as_min_and_max_do(z: float) -> None:
     for space in ("log", "logit"):
         want = back(space, z, 0.0, 100.0, _PlainMath)
         assert _bits(back(space, z, 0.0, 100.0)) == _bits(want)
+
+
+@given(value=floats)
+def test_clamp_is_min_of_one_and_max_of_zero(value: float) -> None:
+    # achievement's share limit written as comparisons, bit for bit the builtins' choice.
+    assert _bits(_clamp(value)) == _bits(min(1.0, max(0.0, value)))
+
+
+@given(levels=st.lists(floats.filter(math.isfinite), min_size=3, max_size=6))
+def test_pace_shift_largest_change_is_max_s(levels: list[float]) -> None:
+    """pace_shift's running largest change by comparison is the builtin max's, over
+    yearly levels on a series' anniversaries (one point a year, the latest first)."""
+    end = date(2024, 3, 31)
+    days = tuple(reversed([years_before(end, k) for k in range(len(levels))]))
+    values = tuple(reversed(levels))
+    changes = [levels[i] - levels[i + 1] for i in range(len(levels) - 1)]
+    gaps = [abs(changes[i] - changes[i + 1]) for i in range(len(changes) - 1)]
+    want = gaps[0]
+    for gap in gaps[1:5]:  # the last four years' changes, as pace_shift counts them
+        want = max(want, gap)
+    got = pace_shift(days, values)
+    assert got is not None
+    assert _bits(got) == _bits(want)

@@ -232,7 +232,8 @@ class Metrics:
 def _ratio(num: float | None, den: float | None) -> float | None:
     if num is None or den is None or den == 0:
         return None
-    return _finite(num / den)
+    ratio = num / den
+    return ratio if math.isfinite(ratio) else None  # _finite, without a call each
 
 
 def _finite(value: float | None) -> float | None:

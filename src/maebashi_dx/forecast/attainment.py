@@ -120,8 +120,9 @@ def _monotone(weights: Sequence[float], lines: Sequence[Line], sign: int) -> boo
     line moving that way or flat, every weight non-negative. Each line's value is then
     monotone (a rising line through a monotone back-transform, capped by ordered
     bounds), and so is their weighted sum: its first day meeting the target is unique."""
-    if any(w < 0 for w in weights):
-        return False
+    for w in weights:
+        if w < 0:
+            return False
     for line in lines:
         if sign * line.b < 0:
             return False

@@ -200,21 +200,28 @@ def blend_figures(
     day's). ``shift``, ``origin``, ``bounds``: the blend's (:func:`widened`)."""
     # The weighted sums below are _BlendTrend's: the same products (map(mul) is w * e),
     # summed by sum in the same order.
-    ends = [line_at(line, day) for line in lines]
+    # (Loops rather than comprehensions: no frame each, for a handful of lines.)
+    ends = []
+    paces = []
+    fitted = []
+    for line in lines:
+        ends.append(line_at(line, day))
+        paces.append(line_pace_on(line, last_day))
+        if line.n >= 3:
+            fitted.append(line)
     # _BlendTrend.predict: the members' weighted sum.
     value = sum(map(operator.mul, weights, ends))
     # _BlendTrend.interval: the members' values, the prediction intervals of the members
     # fitted on three or more points (all of them when none is), widened for the pace.
-    fitted = [line for line in lines if line.n >= 3] or lines
-    for line in fitted:
+    for line in fitted or lines:
         ends += line_interval(line, day, level)
     # _BlendTrend.pace: the members' weighted sum.
-    pace_last = sum(map(operator.mul, weights, [line_pace_on(line, last_day) for line in lines]))
-    observed = (
-        pace_last
-        if as_of == last_day
-        else sum(map(operator.mul, weights, [line_pace_on(line, as_of) for line in lines]))
-    )
+    pace_last = sum(map(operator.mul, weights, paces))
+    if as_of == last_day:
+        observed = pace_last
+    else:
+        paces = [line_pace_on(line, as_of) for line in lines]
+        observed = sum(map(operator.mul, weights, paces))
     ahead, since_last = (day - origin).days, (day - last_day).days
     return (
         value,

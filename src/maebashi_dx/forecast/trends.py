@@ -239,7 +239,7 @@ def line_interval(line: Line, day: date, level: float) -> tuple[float, float]:
         z_last = to_space(line, line.last_value)
         far = stall_or_double(z_last, line.b, x, _years(line.last_day, line.origin))
         ends = (z_last, far, z)
-    capped = [_held(line, e) for e in ends]
+    capped = list(map(_held, (line,) * len(ends), ends))
     return min(capped), max(capped)
 
 
