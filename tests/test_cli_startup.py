@@ -206,12 +206,20 @@ def test_the_collector_is_paused_while_the_command_starts(
     dump_plan(maebashi_2022(), plan)
     assert _gc_seen(monkeypatch, ["status", plan]) == {"begun": False, "file": True}
     assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # what it froze is given back
     gc.disable()
     try:
         assert _gc_seen(monkeypatch, ["status", plan]) == {"begun": False, "file": False}
         assert not gc.isenabled()
     finally:
         gc.enable()
+    gc.freeze()  # a caller's own frozen objects: the collector is left as it is
+    try:
+        frozen = gc.get_freeze_count()
+        assert _gc_seen(monkeypatch, ["status", plan]) == {"begun": True, "file": True}
+        assert gc.get_freeze_count() <= frozen  # none added (some freed since)
+    finally:
+        gc.unfreeze()
 
 
 def test_status_reads_only_the_catalogues_it_shows() -> None:

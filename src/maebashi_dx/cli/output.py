@@ -45,12 +45,16 @@ def start_up() -> Iterator[None]:
     Starting is importing the modules the command uses and reading the bundled plan:
     tens of thousands of objects that live as long as the process and that the
     collector, run every 700 allocations, would scan again and again (about 3 ms of
-    the 70 that ``maebashi-dx status`` takes). They hold no garbage to collect. The
-    collector is resumed before any file of the user's is read, and its state is put
-    back as it was, so a program that calls :func:`maebashi_dx.cli.main` keeps its own.
+    the 70 that ``maebashi-dx status`` takes). They hold no garbage to collect: when
+    the collector resumes, they are frozen out of its reach (:func:`gc.freeze`), or
+    its first collection would scan them all at once. The collector resumes before
+    any file of the user's is read. At the end its state is put back as it was
+    (:func:`gc.unfreeze`), so a program that calls :func:`maebashi_dx.cli.main` keeps
+    its own; one that has turned the collector off, or frozen objects of its own, is
+    left alone.
     """
     global _paused
-    if not gc.isenabled():  # the caller's choice: left alone
+    if not gc.isenabled() or gc.get_freeze_count():  # the caller's own settings
         yield
         return
     gc.disable()
@@ -59,14 +63,17 @@ def start_up() -> Iterator[None]:
         yield
     finally:
         started()
+        gc.unfreeze()
 
 
 def started() -> None:
-    """The command has started: resume the collector :func:`start_up` paused (nothing
-    when it paused none, or when it is resumed already)."""
+    """The command has started: resume the collector :func:`start_up` paused, the
+    objects made so far frozen (nothing when it paused none, or when it is resumed
+    already)."""
     global _paused
     if _paused:
         _paused = False
+        gc.freeze()
         gc.enable()
 
 
