@@ -249,6 +249,9 @@ class Progress(NamedTuple):
     expected: float | None
 
 
+_new_tuple = tuple.__new__
+
+
 def progress(kpi: KPI, as_of: date, *, start: date | None = None) -> Progress:
     """Every number of this module for one KPI as of a day, in one pass (``start``: the
     plan's, for a KPI without a baseline); each equals its own function's.
@@ -270,14 +273,8 @@ def progress(kpi: KPI, as_of: date, *, start: date | None = None) -> Progress:
         value = numeric(kpi, latest)
         ach = _ratio(kpi, value, base, target)
         simple = _ratio(kpi, value, base, target, method="simple")
-    return Progress(
-        latest=latest,
-        value=value,
-        base=base,
-        target=target,
-        achievement=ach,
-        achievement_simple=simple,
-        elapsed=share,
-        expected_share=_expected_share(first, due, as_of),
-        expected=None if share is None or base is None else _pro_rated(base, share, target),
-    )
+    fiscal = _expected_share(first, due, as_of)
+    expected = None if share is None or base is None else _pro_rated(base, share, target)
+    # Progress(...) through tuple.__new__, as the named tuple's own _make builds one (its
+    # fields in order), without the generated __new__'s frame: this runs for every KPI.
+    return _new_tuple(Progress, (latest, value, base, target, ach, simple, share, fiscal, expected))

@@ -238,6 +238,10 @@ class FusedBlend(NamedTuple):
     blend: BlendForecaster
     members: tuple[TrendForecaster, ...]
     weights: tuple[float, ...]
+    #: The blend's basis by its members' points (the ids of the messages that say which,
+    #: and whether a line has two) with those messages, which the entry keeps alive so
+    #: that their ids stay theirs: the KPIs of an assessment share a handful.
+    bases: dict[tuple[object, ...], tuple[tuple[Message, ...], Message]]
 
 
 def fused_blend(forecaster: Forecaster) -> FusedBlend | None:
@@ -262,7 +266,7 @@ def fused_blend(forecaster: Forecaster) -> FusedBlend | None:
         if type(member) is not TrendForecaster or member.space not in ("identity", "log"):
             return None
         members.append(member)
-    return FusedBlend(forecaster, tuple(members), shares(forecaster.weights))
+    return FusedBlend(forecaster, tuple(members), shares(forecaster.weights), {})
 
 
 def blend_forecast(
@@ -290,11 +294,12 @@ def blend_forecast(
     """
     if len(days) < 2:
         return None
-    blend, members, weights = fused
+    blend, members, weights, _ = fused
     span = (days[-1] - days[0]).days
     needs = blend.min_history_days or (0,) * len(members)
     lines = []
-    bases: list[Message | str] = []
+    chosen_ones = []
+    key: tuple[object, ...] = ()
     for member, need in zip(members, needs, strict=True):
         if span < need:
             return None
@@ -307,7 +312,21 @@ def blend_forecast(
         except CalculationError:
             return None
         lines.append(line)
-        bases.append(_trend_basis(member.name, line.n == 2, chosen, space))
+        chosen_ones.append(chosen)
+        key += (id(chosen), line.n == 2)
+    known = fused.bases.get(key)
+    if known is None:
+        # The members' bases and the blend's, as BlendForecaster.fit makes them.
+        bases = tuple(
+            _trend_basis(m.name, line.n == 2, chosen, m.space)
+            for m, line, chosen in zip(members, lines, chosen_ones, strict=True)
+        )
+        if len(fused.bases) >= 256:
+            fused.bases.clear()
+        known = fused.bases[key] = (
+            tuple(chosen_ones),
+            blend_basis(blend.name, weights, bases, ()),
+        )
     shift = pace_shift(days, values) if len(days) >= 3 else None
     last_day, last_value = days[-1], values[-1]
     value, interval, observed = blend_figures(
@@ -337,7 +356,7 @@ def blend_forecast(
         point_days=days,
         point_values=values,
         basis="",
-        basis_message=blend_basis(blend.name, weights, tuple(bases), ()),
+        basis_message=known[1],
     )
 
 

@@ -197,6 +197,9 @@ class Line(NamedTuple):
     last_value: float
 
 
+_new_tuple = tuple.__new__
+
+
 def to_space(line: Line, y: float) -> float:
     """A value in the line's fitting space (:func:`forward` on a float)."""
     if line.space == "identity":  # the identity, without a call (a hot path)
@@ -340,21 +343,10 @@ def fit_line(
             ssr = residual_ssr(syy, b_day / scale, sxx)
             if ssr > 1e-12 * syy:
                 sigma = residual_sigma(scale, ssr, n)
-    return Line(
-        transform.space,
-        transform.lower,
-        transform.upper,
-        origin,
-        a,
-        b,
-        n,
-        sigma,
-        x_mean,
-        sxx,
-        bounds,
-        days[-1],
-        values[-1],
-    )
+    # Line(...) through tuple.__new__, as the named tuple's own _make builds one: its
+    # fields in order, without the generated __new__'s frame (two lines per KPI).
+    numbers = (transform.space, transform.lower, transform.upper, origin, a, b, n, sigma)
+    return _new_tuple(Line, (*numbers, x_mean, sxx, bounds, days[-1], values[-1]))
 
 
 @attrs.frozen(kw_only=True)
