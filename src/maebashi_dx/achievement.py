@@ -11,6 +11,7 @@ Pure functions of a KPI and a day; they read no clock and do no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from typing import Literal, NamedTuple
@@ -161,6 +162,9 @@ def elapsed(kpi: KPI, as_of: date, *, start: date | None = None) -> float | None
     return _elapsed(start_of(kpi, start), kpi.target.due, as_of)
 
 
+# Cached per (first, due, as_of): the KPIs of a plan mostly share their first and last
+# days, and an assessment has one as_of (a pure function of three dates).
+@functools.lru_cache(maxsize=1024)
 def _elapsed(first: date | None, due: date, as_of: date) -> float | None:
     """:func:`elapsed` from the period's first and last days: (as_of − first) /
     (due − first) in days, limited to 0..1 (okr-tracker's linear time share)."""
@@ -183,6 +187,7 @@ def expected_share(kpi: KPI, as_of: date, *, start: date | None = None) -> float
     return _expected_share(start_of(kpi, start), kpi.target.due, as_of)
 
 
+@functools.lru_cache(maxsize=1024)  # as _elapsed
 def _expected_share(first: date | None, due: date, as_of: date) -> float | None:
     """:func:`expected_share` from the period's first and last days: k/n in fiscal years
     (Tama City's rule, as :func:`expected_share` says)."""

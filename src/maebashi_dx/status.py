@@ -299,6 +299,11 @@ def open_sdg_score(ratio: float | None, *, achieved: bool = False) -> float | No
     return 5.0
 
 
+# The kinds as module names (a global look-up, not the enum class's attribute look-up).
+_QUANTITATIVE = KPIKind.QUANTITATIVE
+_STAGED = KPIKind.STAGED
+
+
 def measure(
     kpi: KPI,
     as_of: date,
@@ -315,24 +320,26 @@ def measure(
     """
     p = numbers if numbers is not None else progress(kpi, as_of, start=start)
     latest = p.latest
+    due = kpi.target.due
     if latest is None or p.value is None:
-        return Metrics(past_deadline=as_of > kpi.target.due)
+        return Metrics(past_deadline=as_of > due)
     value, target = p.value, p.target
     sign = kpi.direction.sign
     ach = p.achievement
     share = p.elapsed
     fiscal = p.expected_share
     base = kpi.baseline
+    kind = kpi.kind
     change = relative = cagr = forecast_ach = None
     if base is not None and p.base is not None:
         b = p.base
         change = _finite(sign * (value - b))
         relative = _ratio(change, abs(b))
-        if kpi.kind is KPIKind.QUANTITATIVE and latest is not base:
-            cagr = open_sdg_ratio(b, base.as_of, value, latest.as_of, target, kpi.target.due, sign)
+        if kind is _QUANTITATIVE and latest is not base:
+            cagr = open_sdg_ratio(b, base.as_of, value, latest.as_of, target, due, sign)
         if forecast is not None and forecast.value is not None and target != b:
             forecast_ach = _finite((forecast.value - b) / (target - b))
-    staged = kpi.kind is KPIKind.STAGED
+    staged = kind is _STAGED
     started = (latest is not base) and not (staged and kpi.stage_index(str(latest.value)) == 0)
     return Metrics(
         achievement=ach,
@@ -349,7 +356,7 @@ def measure(
         achieved=sign * (value - target) >= 0,
         started=started,
         has_data=True,
-        past_deadline=as_of > kpi.target.due,
+        past_deadline=as_of > due,
     )
 
 

@@ -44,6 +44,7 @@ from maebashi_dx.forecast.trends import (
     TrendForecaster,
     _FlatTrend,
     _LineTrend,
+    _Transform,
     _trend_basis,
     fit_line,
     line_at,
@@ -238,6 +239,10 @@ class FusedBlend(NamedTuple):
     blend: BlendForecaster
     members: tuple[TrendForecaster, ...]
     weights: tuple[float, ...]
+    #: Each member's least history in days (BlendForecaster.min_history_days, 0 without)
+    #: and its space's transform.
+    needs: tuple[int, ...]
+    transforms: tuple[_Transform, ...]
     #: The blend's basis by its members' points (the ids of the messages that say which,
     #: and whether a line has two) with those messages, which the entry keeps alive so
     #: that their ids stay theirs: the KPIs of an assessment share a handful.
@@ -266,7 +271,14 @@ def fused_blend(forecaster: Forecaster) -> FusedBlend | None:
         if type(member) is not TrendForecaster or member.space not in ("identity", "log"):
             return None
         members.append(member)
-    return FusedBlend(forecaster, tuple(members), shares(forecaster.weights), {})
+    return FusedBlend(
+        forecaster,
+        tuple(members),
+        shares(forecaster.weights),
+        needs or (0,) * len(members),
+        tuple(_PLAIN_TRANSFORMS[m.space] for m in members),
+        {},
+    )
 
 
 def blend_forecast(
@@ -294,26 +306,23 @@ def blend_forecast(
     """
     if len(days) < 2:
         return None
-    blend, members, weights, _ = fused
+    blend, members, weights, needs, transforms, _ = fused
     span = (days[-1] - days[0]).days
-    needs = blend.min_history_days or (0,) * len(members)
     lines = []
     chosen_ones = []
-    key: tuple[object, ...] = ()
-    for member, need in zip(members, needs, strict=True):
+    keys: list[object] = []
+    for member, need, transform in zip(members, needs, transforms, strict=True):
         if span < need:
             return None
         chosen_days, chosen_values, chosen = member.select(days, values, as_of)
-        space = member.space
         try:
-            line = fit_line(
-                member.name, chosen_days, chosen_values, _PLAIN_TRANSFORMS[space], bounds
-            )
+            line = fit_line(member.name, chosen_days, chosen_values, transform, bounds)
         except CalculationError:
             return None
         lines.append(line)
         chosen_ones.append(chosen)
-        key += (id(chosen), line.n == 2)
+        keys += (id(chosen), line.n == 2)
+    key = tuple(keys)
     known = fused.bases.get(key)
     if known is None:
         # The members' bases and the blend's, as BlendForecaster.fit makes them.
@@ -332,8 +341,10 @@ def blend_forecast(
     value, interval, observed = blend_figures(
         weights, lines, deadline, as_of, level, shift, as_of, last_day, last_value, bounds
     )
-    if not all(math.isfinite(v) for v in (value, *interval, observed)):
-        return None
+    isfinite = math.isfinite
+    low, high = interval
+    if not (isfinite(value) and isfinite(low) and isfinite(high) and isfinite(observed)):
+        return None  # the general path's overflow note
     sign = direction.sign
     attained = history_met(days, values, sign, target)
     if attained is None:
