@@ -13,18 +13,21 @@ import importlib
 import math
 from datetime import date, timedelta
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from maebashi_dx import assess
+from maebashi_dx.assess import KPIRow
 from maebashi_dx.datasets import maebashi_2022
-from maebashi_dx.forecast import FORECASTERS, SeriesInput, run_forecaster
+from maebashi_dx.forecast import FORECASTERS, Forecast, Message, SeriesInput, run_forecaster
 from maebashi_dx.forecast.combine import BlendForecaster
+from maebashi_dx.forecast.result import slot_maker
 from maebashi_dx.forecast.run import FusedBlend, blend_forecast, fused_blend
 from maebashi_dx.forecast.trends import TrendForecaster
 from maebashi_dx.model import Direction, Plan, Reference
-from maebashi_dx.status import StatusPolicy
+from maebashi_dx.status import Metrics, StatusPolicy
 from tests.strategies import plans
 from tests.test_assess_onepass import monthly_plans
 
@@ -184,3 +187,27 @@ def test_monthly_plans_are_assessed_the_same(plan: Plan, as_of: date, scale: str
 @given(plan=plans(), as_of=as_of_days, on_track=st.floats(0.5, 1.5))
 def test_random_plans_are_assessed_the_same(plan: Plan, as_of: date, on_track: float) -> None:
     _same_assessment(plan, as_of, policy=StatusPolicy(on_track=on_track), scale="nagayo")
+
+
+# -------------------------------------------------------------------------- slot_maker
+
+
+@given(
+    values=st.lists(st.none() | st.floats(allow_nan=False) | st.text(), min_size=21, max_size=21)
+)
+def test_a_slot_maker_builds_what_init_builds(values: list[object]) -> None:
+    """The three types assess builds per KPI, from any values in their fields' order."""
+    for cls in (Forecast, Metrics, KPIRow):
+        fields = attrs.fields(cls)
+        given_ = values[: len(fields)]
+        made = slot_maker(cls)(*given_)
+        want = cls(**{f.alias: v for f, v in zip(fields, given_, strict=True)})
+        assert made == want
+        assert [getattr(made, f.name) for f in fields] == given_
+
+
+def test_a_slot_maker_refuses_a_class_that_needs_its_init() -> None:
+    with pytest.raises(TypeError, match="needs its __init__"):
+        slot_maker(Message)  # a cached hash
+    with pytest.raises(TypeError, match="needs its __init__"):
+        slot_maker(StatusPolicy)  # validators and a post-init

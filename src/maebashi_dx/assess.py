@@ -29,6 +29,7 @@ from maebashi_dx.forecast import (
     run_forecaster,
     series_input,
 )
+from maebashi_dx.forecast.result import slot_maker
 from maebashi_dx.forecast.run import FusedBlend, blend_forecast, fused_blend
 from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
 from maebashi_dx.i18n import Lang, day_text, localized, text
@@ -169,19 +170,20 @@ def _assess_kpi(
         fc = run_forecaster(forecaster, data, calibration=calibration)
     metrics = measure(kpi, as_of, fc, start=start, numbers=numbers)
     latest = numbers.latest
-    return KPIRow(
-        kpi_id=kpi.id,
-        latest=latest,
-        achievement=metrics.achievement,
-        elapsed=metrics.elapsed,
+    # KPIRow(...) by position, in its fields' order (slot_maker: no __init__ by name).
+    return slot_maker(KPIRow)(
+        kpi.id,  # kpi_id
+        latest,  # latest
+        metrics.achievement,  # achievement
+        metrics.elapsed,  # elapsed
         # Nothing is expected of a KPI with no value yet (its row has no elapsed share).
-        expected=numbers.expected if latest is not None else None,
-        forecast=fc,
-        status=classify(kpi, metrics, policy),
-        grade=scale.grade(metrics) if scale is not None else None,
-        stale=_stale(kpi, latest, as_of, policy),
-        days_since_update=(as_of - latest.as_of).days if latest is not None else None,
-        metrics=metrics,
+        numbers.expected if latest is not None else None,  # expected
+        fc,  # forecast
+        classify(kpi, metrics, policy),  # status
+        scale.grade(metrics) if scale is not None else None,  # grade
+        _stale(kpi, latest, as_of, policy),  # stale
+        (as_of - latest.as_of).days if latest is not None else None,  # days_since_update
+        metrics,  # metrics
     )
 
 

@@ -32,6 +32,7 @@ import attrs
 from maebashi_dx.achievement import Progress, progress
 from maebashi_dx.errors import MaebashiDXError
 from maebashi_dx.forecast import YEAR_DAYS, Forecast
+from maebashi_dx.forecast.result import slot_maker
 from maebashi_dx.i18n import check_lang, text
 from maebashi_dx.model import KPI, KPIKind
 
@@ -341,22 +342,23 @@ def measure(
             forecast_ach = _finite((forecast.value - b) / (target - b))
     staged = kind is _STAGED
     started = (latest is not base) and not (staged and kpi.stage_index(str(latest.value)) == 0)
-    return Metrics(
-        achievement=ach,
-        achievement_simple=p.achievement_simple,
-        elapsed=share,
-        expected_share=fiscal,
-        pace_ratio=_ratio(ach, share),
-        fiscal_pace_ratio=_ratio(ach, fiscal),
-        forecast_achievement=forecast_ach,
-        relative_change=relative,
-        change=change,
-        cagr_ratio=cagr,
-        probability=forecast.probability if forecast is not None else None,
-        achieved=sign * (value - target) >= 0,
-        started=started,
-        has_data=True,
-        past_deadline=as_of > due,
+    # Metrics(...) by position, in its fields' order (slot_maker: no __init__ by name).
+    return slot_maker(Metrics)(
+        ach,  # achievement
+        p.achievement_simple,  # achievement_simple
+        share,  # elapsed
+        fiscal,  # expected_share
+        _ratio(ach, share),  # pace_ratio
+        _ratio(ach, fiscal),  # fiscal_pace_ratio
+        forecast_ach,  # forecast_achievement
+        relative,  # relative_change
+        change,  # change
+        cagr,  # cagr_ratio
+        forecast.probability if forecast is not None else None,  # probability
+        sign * (value - target) >= 0,  # achieved
+        started,  # started
+        True,  # has_data
+        as_of > due,  # past_deadline
     )
 
 

@@ -26,7 +26,7 @@ from maebashi_dx.forecast.messages import (
     _msg,
     _reason,
 )
-from maebashi_dx.forecast.result import Forecast
+from maebashi_dx.forecast.result import Forecast, slot_maker
 from maebashi_dx.forecast.series import (
     DEFAULT_LEVEL,
     FORECASTERS,
@@ -349,25 +349,29 @@ def blend_forecast(
     attained = history_met(days, values, sign, target)
     if attained is None:
         attained = blend_attainment(weights, lines, sign, target, as_of)
-    return Forecast(
-        kpi_id=kpi_id,
-        method=blend.name,
-        as_of=as_of,
-        deadline=deadline,
-        target=target,
-        level=level,
-        direction=direction,
-        value=value,
-        interval=interval,
-        interval_basis="",
-        interval_message=blend_interval_message(shift),
-        observed_pace=observed,
-        required_pace=required_pace(deadline, last_day, last_value, target, sign),
-        attainment_date=attained,
-        point_days=days,
-        point_values=values,
-        basis="",
-        basis_message=known[1],
+    # Forecast(...) by position, in its fields' order (slot_maker: no __init__ by name).
+    return slot_maker(Forecast)(
+        kpi_id,  # kpi_id
+        blend.name,  # method
+        as_of,  # as_of
+        deadline,  # deadline
+        target,  # target
+        value,  # value
+        interval,  # interval
+        level,  # level
+        "",  # interval_basis
+        observed,  # observed_pace
+        required_pace(deadline, last_day, last_value, target, sign),  # required_pace
+        attained,  # attainment_date
+        days,  # point_days
+        values,  # point_values
+        "",  # basis
+        "",  # note
+        direction,  # direction
+        known[1],  # basis_message
+        blend_interval_message(shift),  # interval_message
+        None,  # note_message
+        None,  # probability
     )
 
 
