@@ -35,10 +35,12 @@ __all__ = [
 
 AchievementMethod = Literal["baseline", "simple"]
 
+_STAGED = KPIKind.STAGED  # a global look-up, not the enum class's attribute look-up
+
 
 def numeric(kpi: KPI, m: Measurement) -> float:
     """A measurement as a number: its value, or its position on a staged KPI's ladder."""
-    if kpi.kind is KPIKind.STAGED:
+    if kpi.kind is _STAGED:
         return float(kpi.stage_index(str(m.value)))
     assert isinstance(m.value, float)
     return m.value
@@ -46,7 +48,7 @@ def numeric(kpi: KPI, m: Measurement) -> float:
 
 def target_number(kpi: KPI) -> float:
     """The target as a number (a ladder position for a staged KPI)."""
-    if kpi.kind is KPIKind.STAGED:
+    if kpi.kind is _STAGED:
         return float(kpi.stage_index(str(kpi.target.value)))
     assert isinstance(kpi.target.value, float)
     return kpi.target.value

@@ -230,17 +230,15 @@ class Metrics:
         return open_sdg_score(self.cagr_ratio, achieved=self.achieved)
 
 
+# Convention: a metric beyond the float range (inputs near ±1e308) is None: no number at
+# all is better than an infinite one in a committee's table ("not finite: None" below).
+
+
 def _ratio(num: float | None, den: float | None) -> float | None:
     if num is None or den is None or den == 0:
         return None
     ratio = num / den
-    return ratio if math.isfinite(ratio) else None  # _finite, without a call each
-
-
-def _finite(value: float | None) -> float | None:
-    """None for a result beyond the float range (inputs near ±1e308): no number at all
-    is better than an infinite one in a committee's table."""
-    return value if value is None or math.isfinite(value) else None
+    return ratio if math.isfinite(ratio) else None  # not finite: None
 
 
 def open_sdg_ratio(
@@ -274,7 +272,8 @@ def open_sdg_ratio(
         return None
     if required == 0:
         return None
-    return _finite(sign * observed / abs(required))
+    ratio = sign * observed / abs(required)
+    return ratio if math.isfinite(ratio) else None  # not finite: None
 
 
 def open_sdg_score(ratio: float | None, *, achieved: bool = False) -> float | None:
@@ -334,12 +333,16 @@ def measure(
     change = relative = cagr = forecast_ach = None
     if base is not None and p.base is not None:
         b = p.base
-        change = _finite(sign * (value - b))
+        change = sign * (value - b)
+        if not math.isfinite(change):  # not finite: None
+            change = None
         relative = _ratio(change, abs(b))
         if kind is _QUANTITATIVE and latest is not base:
             cagr = open_sdg_ratio(b, base.as_of, value, latest.as_of, target, due, sign)
         if forecast is not None and forecast.value is not None and target != b:
-            forecast_ach = _finite((forecast.value - b) / (target - b))
+            forecast_ach = (forecast.value - b) / (target - b)
+            if not math.isfinite(forecast_ach):  # not finite: None
+                forecast_ach = None
     staged = kind is _STAGED
     started = (latest is not base) and not (staged and kpi.stage_index(str(latest.value)) == 0)
     # Metrics(...) by position, in its fields' order (slot_maker: no __init__ by name).
