@@ -21,6 +21,7 @@ from maebashi_dx.forecast.messages import (
     _reason,
     _too_few,
 )
+from maebashi_dx.forecast.result import slot_maker
 from maebashi_dx.forecast.series import (
     FORECASTERS,
     SeriesInput,
@@ -74,7 +75,7 @@ def blend_interval_message(shift: float | None) -> Message:
         return _msg("forecast.interval.blend_short")
     # Built afresh, not through _msg's cache of shared messages: a shift is the KPI's own
     # (no two KPIs share one), and caching each would only churn the cache.
-    return Message("forecast.interval.blend", (("shift", shift),))
+    return slot_maker(Message)("forecast.interval.blend", (("shift", shift),))
 
 
 def shares(weights: Sequence[float]) -> tuple[float, ...]:

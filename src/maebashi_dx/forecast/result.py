@@ -153,9 +153,11 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
     a row for every KPI. The function is written once per class, as attrs writes its
     ``__init__``.
 
+    A cached hash starts empty, as ``__init__`` leaves it.
+
     Raises:
-        TypeError: ``cls`` has a converter, a validator, a post-init or a cached hash
-            (each needs ``__init__``).
+        TypeError: ``cls`` has a converter, a validator or a post-init (each needs
+            ``__init__``).
     """
     known: Callable[..., _T] | None = _MAKERS.get(cls)
     if known is not None:
@@ -165,7 +167,6 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
         any(f.converter is not None or f.validator is not None for f in fields)
         or hasattr(cls, "__attrs_post_init__")
         or getattr(cls, "__attrs_own_setattr__", False)
-        or any("_attrs_cached_hash" in getattr(k, "__slots__", ()) for k in cls.__mro__)
     ):
         msg = f"{cls.__qualname__} needs its __init__"
         raise TypeError(msg)
@@ -175,6 +176,9 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
         namespace[f"_set{i}"] = slots[f.name].__set__
     names = [f"v{i}" for i in range(len(fields))]
     stores = "".join(f"    _set{i}(o, v{i})\n" for i in range(len(fields)))
+    if "_attrs_cached_hash" in slots:  # cache_hash=True: no hash yet
+        namespace["_set_hash"] = slots["_attrs_cached_hash"].__set__
+        stores += "    _set_hash(o, None)\n"
     source = f"def make({', '.join(names)}):\n    o = _new(_cls)\n{stores}    return o\n"
     exec(source, namespace)  # the function attrs would write, by position
     made: Callable[..., _T] = namespace["make"]

@@ -413,6 +413,12 @@ def _trend_basis(name: str, two: bool, chosen: Message, space: Space) -> Message
     )
 
 
+@functools.cache
+def _endpoints() -> Message:
+    """Which points an endpoints line goes through (one message, made once)."""
+    return _msg("forecast.points.endpoints")
+
+
 @functools.lru_cache(maxsize=256)
 def _window_points(count: int, months: int) -> Message:
     """Which points a window's line goes through, once per count and length (a fit runs
@@ -449,7 +455,7 @@ class TrendForecaster:
         """The points the line goes through (of two or more, up to ``as_of``), and the
         message that says which."""
         if self.selection == "endpoints":
-            return (days[0], days[-1]), (values[0], values[-1]), _msg("forecast.points.endpoints")
+            return (days[0], days[-1]), (values[0], values[-1]), _endpoints()
         if self.selection == "window":
             since = _months_before(as_of, self.window_months)
             i = bisect.bisect_right(days, since)
