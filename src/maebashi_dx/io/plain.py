@@ -16,9 +16,9 @@ import enum
 import functools
 import math
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from itertools import repeat
+from itertools import accumulate, chain
 from typing import Any
 
 from maebashi_dx.dates import DateSpan, Precision, parse_date
@@ -42,9 +42,12 @@ from maebashi_dx.model.kpi import (
     Series,
     Stage,
     built_kpi,
+    checked_kpis,
     checked_measurement,
     checked_measurements,
     checked_target,
+    checked_targets,
+    shared_values,
 )
 from maebashi_dx.model.schedule import LifecycleStage, StageRecord
 
@@ -111,9 +114,6 @@ def _supported_span(text: str) -> DateSpan | None:
     return span
 
 
-_WHEN_VALUE = frozenset(("when", "value"))
-
-
 def _plain_measurements(items: list[Any] | tuple[Any, ...]) -> tuple[Measurement, ...] | None:
     """A KPI's measurements written ``{when = "<date text>", value = <number>}`` each,
     built in bulk; None if any item is written otherwise or would be refused (then
@@ -125,24 +125,38 @@ def _plain_measurements(items: list[Any] | tuple[Any, ...]) -> tuple[Measurement
     """
     if not items:
         return ()
-    if set(map(type, items)) != {dict} or not all(
-        map(operator.eq, map(dict.keys, items), repeat(_WHEN_VALUE))
-    ):
+    read = _dated_numbers(items, "when")
+    if read is None:
         return None
-    texts = list(map(operator.itemgetter("when"), items))
-    numbers = list(map(operator.itemgetter("value"), items))
-    if set(map(type, texts)) != {str} or not set(map(type, numbers)) <= {float, int}:
+    return tuple(checked_measurements(*read))
+
+
+def _dated_numbers(items: list[Any] | tuple[Any, ...], key: str) -> _Dated | None:
+    """The spans and numbers of tables ``{<key> = "<date text>", value = <number>}``
+    (a measurement's ``when``, a target's ``deadline``): each date text read by
+    :func:`_supported_span` (each distinct text once), each number a finite float of an
+    int or a float; None if any table is written otherwise or either is refused."""
+    if not items:
+        return [], []
+    if set(map(type, items)) != {dict} or set(map(len, items)) != {2}:
         return None
-    whens = list(map(_supported_span, texts))
-    if type(None) in set(map(type, whens)):
+    try:  # two keys, both of them there: the table's keys are exactly these
+        texts = list(map(operator.itemgetter(key), items))
+        numbers = list(map(operator.itemgetter("value"), items))
+    except KeyError:
         return None
-    try:
-        values = list(map(float, numbers))  # an int too large for a float: OverflowError
-    except OverflowError:
+    if set(map(type, texts)) != {str}:
         return None
-    if not all(map(math.isfinite, values)):
+    values = _bulk_numbers(numbers)
+    if values is None:
         return None
-    return tuple(checked_measurements(whens, values))  # type: ignore[arg-type]
+    read = {text: _supported_span(text) for text in set(texts)}
+    if not all(read.values()):  # a DateSpan is true, None false
+        return None
+    return list(map(read.__getitem__, texts)), values  # type: ignore[arg-type]
+
+
+_Dated = tuple[list[DateSpan], list[float]]
 
 
 _PLAIN_KEYS: dict[type, frozenset[str]] = {
@@ -183,6 +197,8 @@ def _plain_entity(cls: type, data: object) -> KPI | Measurement | Target | None:
 _KPI_TEXTS = frozenset(("id", "name", "name_en", "unit"))
 _KPI_KEYS = _KPI_TEXTS | {"target", "baseline", "bounds", "measurements", "direction", "kind"}
 _KPI_ENUMS: dict[str, type[enum.Enum]] = {"direction": Direction, "kind": KPIKind}
+_KPI_NEEDS = frozenset(("id", "name", "target"))
+_MEMBERS = {key: {m.value: m for m in cls} for key, cls in _KPI_ENUMS.items()}
 
 
 def _plain_kpi(data: object) -> KPI | None:
@@ -226,6 +242,120 @@ def _plain_kpi(data: object) -> KPI | None:
         return built_kpi(fields)
     except Exception:  # cattrs builds it again and says what is wrong
         return None
+
+
+def _plain_kpis(items: list[Any] | tuple[Any, ...]) -> tuple[KPI, ...] | None:
+    """A plan's KPIs, those written as :func:`_plain_kpi` reads them built a field at a
+    time across all of them, by loops in C (a national plan has tens of thousands); None
+    if any item is written otherwise or would be refused, then each is read by
+    :func:`_kpi` (and named in any problem).
+
+    The same KPIs as :func:`_plain_kpi` builds one by one: the same fields read the same
+    way (texts, the two enums, a target and a baseline written ``{value, deadline}`` and
+    ``{when, value}`` with numbers, bounds, measurements), each given field converted
+    and checked as ``KPI`` does, the rest left to their defaults, then each KPI's own
+    checks (``__attrs_post_init__``).
+    """
+    count = len(items)
+    if not count:
+        return ()
+    if set(map(type, items)) != {dict}:
+        return None
+    shapes = set(map(frozenset, map(dict.keys, items)))
+    if len(shapes) != 1:
+        return None
+    (keys,) = shapes
+    if False:
+        return None
+    fields: dict[str, Sequence[Any]] = {}
+    for key in keys:
+        column = list(map(operator.itemgetter(key), items))
+        made: list[Any] | None = column
+        if key in _KPI_TEXTS:
+            if set(map(type, column)) != {str}:
+                return None
+        elif key in _KPI_ENUMS:
+            members = _MEMBERS[key]
+            if set(map(type, column)) != {str} or not members.keys() >= set(column):
+                return None
+            made = list(map(members.__getitem__, column))
+        elif key == "target":
+            made = _bulk_targets(column)
+        elif key == "baseline":
+            made = _bulk_baselines(column)
+        elif key == "bounds":
+            made = _bulk_bounds(column)
+        else:  # measurements
+            made = _bulk_measurements(column)
+        if made is None:
+            return None
+        fields[key] = made
+    if "" in set(fields["id"]):
+        return None  # KPI's id validator refuses it (and the converter names it)
+    try:
+        return tuple(checked_kpis(fields, count))
+    except Exception:  # a KPI its own checks refuse: each is read again, and named
+        return None
+
+
+def _bulk_targets(column: list[Any]) -> list[Any] | None:
+    """Targets written ``{value = <number>, deadline = "<date text>"}``, as
+    :func:`_plain_entity` reads each, built in bulk; None if any is written otherwise."""
+    read = _dated_numbers(column, "deadline")
+    return None if read is None else checked_targets(read[1], read[0])
+
+
+def _bulk_baselines(column: list[Any]) -> list[Any] | None:
+    """Baselines: None, or measurements written ``{when = "<date text>", value =
+    <number>}``, as :func:`_plain_entity` reads each, built in bulk; else None."""
+    given = [i for i, item in enumerate(column) if item is not None]
+    read = _dated_numbers([column[i] for i in given], "when")
+    if read is None:
+        return None
+    built = checked_measurements(read[0], shared_values(read[1]))
+    if len(given) == len(column):
+        return built
+    out: list[Any] = [None] * len(column)
+    for i, baseline in zip(given, built, strict=True):
+        out[i] = baseline
+    return out
+
+
+def _bulk_numbers(numbers: list[Any]) -> list[float] | None:
+    """Finite floats of ints and floats, as :func:`_number` reads each; else None."""
+    if not set(map(type, numbers)) <= {float, int}:
+        return None
+    try:
+        values = list(map(float, numbers))  # an int too large for a float: OverflowError
+    except OverflowError:
+        return None
+    if not all(map(math.isfinite, values)):
+        return None
+    return values
+
+
+def _bulk_bounds(column: list[Any]) -> list[Any] | None:
+    """Bounds as :func:`_plain_pair` reads each (None, or two finite numbers) and
+    ``KPI`` stores and checks them (two floats, the lower below the upper); else None."""
+    if set(map(type, column)) != {list} or set(map(len, column)) != {2}:
+        return None
+    lows = _bulk_numbers(list(map(operator.itemgetter(0), column)))
+    highs = _bulk_numbers(list(map(operator.itemgetter(1), column)))
+    if lows is None or highs is None or not all(map(operator.lt, lows, highs)):
+        return None
+    return list(zip(lows, highs, strict=True))
+
+
+def _bulk_measurements(column: list[Any]) -> list[Any] | None:
+    """Each KPI's measurements as :func:`_plain_measurements` reads them, all KPIs'
+    items read together and then cut into each KPI's tuple; else None."""
+    if set(map(type, column)) != {list}:
+        return None
+    made = _plain_measurements(list(chain.from_iterable(column)))
+    if made is None:
+        return None
+    ends = list(accumulate(map(len, column)))
+    return list(map(made.__getitem__, map(slice, [0, *ends[:-1]], ends)))
 
 
 def _plain_pair(value: object) -> tuple[float, float] | None:
@@ -406,6 +536,14 @@ def _kpi(value: object) -> KPI:
     return _entity(KPI)(value) if made is None else made
 
 
+def _kpis(value: object) -> tuple[KPI, ...]:
+    if type(value) is list or type(value) is tuple:
+        made = _plain_kpis(value)
+        if made is not None:
+            return made
+    return _many(_kpi)(value)  # type: ignore[no-any-return]
+
+
 _text_or_none = _optional(_text)
 _number_or_none = _optional(_number)
 
@@ -521,7 +659,7 @@ _FIELDS: dict[type, tuple[dict[str, _Read], frozenset[str]]] = {
             "period": _span,
             "report_date": _optional(_day),
             "pillars": _many(_entity(Pillar)),
-            "kpis": _many(_kpi),
+            "kpis": _kpis,
             "working_groups": _many(_entity(WorkingGroup)),
             "departments": _many(_entity(Department)),
             "milestones": _many(_entity(Milestone)),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import enum
 import math
+import operator
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from itertools import repeat
+from itertools import accumulate, chain, islice, repeat
 from operator import attrgetter
 from typing import Any
 
@@ -31,10 +32,13 @@ __all__ = [
     "Target",
     "Value",
     "built_kpi",
+    "checked_kpis",
     "checked_measurement",
     "checked_measurements",
     "checked_target",
+    "checked_targets",
     "own_measurements",
+    "shared_values",
 ]
 
 #: A measured value: a number for a quantitative KPI, a stage id for a staged one.
@@ -370,12 +374,34 @@ def checked_target(value: Value, deadline: DateSpan) -> Target:
     return made
 
 
+def checked_targets(values: Sequence[float], deadlines: Sequence[DateSpan]) -> list[Target]:
+    """``[Target(value=v, deadline=d) for v, d in zip(values, deadlines)]`` of finite
+    floats and spans a reader has checked as :func:`checked_target` takes them, built in
+    bulk as :func:`checked_measurements` builds measurements, each value stored as
+    :func:`shared_values` stores it."""
+    made = list(map(_NEW, repeat(Target, len(values))))
+    deque(map(_SET_TARGET_VALUE, made, shared_values(values)), maxlen=0)
+    deque(map(_SET_DEADLINE, made, deadlines), maxlen=0)
+    for setter, default in _TARGET_DEFAULTS:
+        deque(map(setter, made, repeat(default)), maxlen=0)
+    return made
+
+
+def shared_values(values: Sequence[float]) -> list[float]:
+    """Finite floats as ``Measurement`` stores them (see :func:`_value`): each the float
+    object the table of shared values holds for it, if any (a value seen before), else
+    itself; the table is filled by the values ``Measurement`` and ``Target`` store one
+    at a time."""
+    return list(map(_SHARED.get, values, values))
+
+
 _NEW = object.__new__
 _SET_WHEN, _SET_VALUE = _MEASUREMENT_SLOTS[:2]
 _TARGET_FIELDS: tuple[attrs.Attribute[Any], ...] = tuple(attrs.fields(Target))
 _TARGET_SLOTS = {f.name: Target.__dict__[f.name].__set__ for f in _TARGET_FIELDS}
 _SET_TARGET_VALUE = _TARGET_SLOTS["value"]
 _SET_DEADLINE = _TARGET_SLOTS["deadline"]
+
 _TARGET_DEFAULTS = tuple(
     (_TARGET_SLOTS[f.name], f.default)
     for f in _TARGET_FIELDS
@@ -585,3 +611,88 @@ _KPI_DEFAULTS = tuple(
     for name, (setter, f) in _KPI_INIT.items()
     if f.default is not attrs.NOTHING
 )
+
+
+def checked_kpis(fields: dict[str, Sequence[Any]], count: int) -> list[KPI]:
+    """``KPI(**{name: column[i] ...})`` for each of ``count`` KPIs, of columns of fields a
+    reader has checked as ``KPI``'s converters and validators take them as they are:
+    ids non-empty texts, measurements tuples, bounds ``(low, high)`` pairs of finite
+    floats with ``low < high``, the other given fields among id, name, name_en, unit,
+    direction, kind, baseline and target (which ``KPI`` neither converts nor checks).
+    The slots are filled a field at a time across all of them by loops in C, a field
+    not given takes its default, then each KPI's own checks run
+    (``__attrs_post_init__``) and raise as ``KPI`` does.
+
+    Raises:
+        KeyError: A field not among those above.
+        PlanError: What a KPI's own checks find.
+    """
+    if not fields.keys() >= _KPI_REQUIRED or not fields.keys() <= _KPI_CHECKED:
+        raise KeyError(", ".join(sorted(fields.keys() ^ _KPI_CHECKED)))
+    made = list(map(_NEW, repeat(KPI, count)))
+    for name, column in fields.items():
+        deque(map(_KPI_INIT[name][0], made, column), maxlen=0)
+    for name, setter, default in _KPI_DEFAULTS:
+        if name not in fields:
+            deque(map(setter, made, repeat(default, count)), maxlen=0)
+    if not _settled_in_bulk(made):
+        deque(map(KPI.__attrs_post_init__, made), maxlen=0)
+    return made
+
+
+def _settled_in_bulk(kpis: list[KPI]) -> bool:
+    """Whether ``KPI.__attrs_post_init__`` finds nothing wrong in any of the KPIs,
+    decided for the usual ones (as :func:`~maebashi_dx.model.checks.kpi_problems` finds
+    them sound: quantitative, without stages, a float target, a baseline of the KPI's own
+    series with a float value on or before the deadline and not equal to the target,
+    measurements of its own series with float values, each after the one before), the
+    measurements of all of them looked at together by loops in C. If so, the slots that
+    ``__attrs_post_init__`` fills are filled as it fills them; if not, nothing is, and
+    each KPI is settled by ``__attrs_post_init__`` (which names each problem)."""
+    owns: list[tuple[Measurement, ...]] = []
+    for kpi in kpis:
+        target = kpi.target
+        if kpi.kind is not KPIKind.QUANTITATIVE or kpi.stages or type(target.value) is not float:
+            return False
+        base = kpi.baseline
+        own = kpi.measurements
+        if base is not None:
+            if base.when.end > target.deadline.end or (
+                type(base.value) is float  # else refused below
+                and abs(base.value - target.value) <= _SAME  # math.isclose(abs_tol=1e-12)
+            ):
+                return False
+            own = (base, *own)
+        owns.append(own)
+    everything = list(chain.from_iterable(owns))  # the baselines and the measurements
+    values = list(map(_VALUE, everything))
+    if everything and (
+        set(map(_SERIES, everything)) != {None} or set(map(type, values)) != {float}
+    ):
+        return False
+    days = list(map(_AS_OF, everything))
+    ends = list(accumulate(map(len, owns)))
+    rising = list(map(operator.lt, days, islice(days, 1, None)))
+    for end in ends:
+        if 0 < end < len(days):
+            rising[end - 1] = True  # the last day of one KPI and the first of the next
+    if not all(rising):
+        return False
+    cuts = list(map(slice, [0, *ends[:-1]], ends))
+    for name, column in (
+        ("_own", owns),
+        ("_own_days", map(tuple, map(days.__getitem__, cuts))),
+        ("_own_values", map(tuple, map(values.__getitem__, cuts))),
+    ):
+        deque(map(_KPI_SLOTS[name], kpis, column), maxlen=0)
+    return True
+
+
+_SAME = 1e-12  # kpi_problems' test of a target equal to the baseline
+_KPI_SLOTS = {f.name: KPI.__dict__[f.name].__set__ for f in attrs.fields(KPI)}
+
+
+# The fields checked_kpis takes as given (see there).
+_KPI_CHECKED = frozenset(
+    ("id", "name", "name_en", "unit", "direction", "kind", "baseline", "target")
+) | {"bounds", "measurements"}
