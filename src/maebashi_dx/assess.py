@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from maebashi_dx.forecast import (
     run_forecaster,
     series_input,
 )
-from maebashi_dx.forecast.result import slot_maker
+from maebashi_dx.forecast.result import slot_maker, slot_makers
 from maebashi_dx.forecast.run import FusedBlend, blend_forecast, fused_blend
 from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
 from maebashi_dx.i18n import Lang, day_text, localized, text
@@ -171,7 +171,8 @@ def _assess_kpi(
     metrics = measure(kpi, as_of, fc, start=start, numbers=numbers)
     latest = numbers.latest
     # KPIRow(...) by position, in its fields' order (slot_maker: no __init__ by name).
-    return slot_maker(KPIRow)(
+    make: Callable[..., KPIRow] = slot_makers.get(KPIRow) or slot_maker(KPIRow)
+    return make(
         kpi.id,  # kpi_id
         latest,  # latest
         metrics.achievement,  # achievement

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,7 @@ import attrs
 from maebashi_dx.achievement import Progress, progress
 from maebashi_dx.errors import MaebashiDXError
 from maebashi_dx.forecast import YEAR_DAYS, Forecast
-from maebashi_dx.forecast.result import slot_maker
+from maebashi_dx.forecast.result import slot_maker, slot_makers
 from maebashi_dx.i18n import check_lang, text
 from maebashi_dx.model import KPI, KPIKind
 
@@ -346,7 +346,8 @@ def measure(
     staged = kind is _STAGED
     started = (latest is not base) and not (staged and kpi.stage_index(str(latest.value)) == 0)
     # Metrics(...) by position, in its fields' order (slot_maker: no __init__ by name).
-    return slot_maker(Metrics)(
+    make: Callable[..., Metrics] = slot_makers.get(Metrics) or slot_maker(Metrics)
+    return make(
         ach,  # achievement
         p.achievement_simple,  # achievement_simple
         share,  # elapsed

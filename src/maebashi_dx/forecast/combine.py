@@ -4,7 +4,7 @@ pooled toward a reference series's pace)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import attrs
@@ -21,7 +21,7 @@ from maebashi_dx.forecast.messages import (
     _reason,
     _too_few,
 )
-from maebashi_dx.forecast.result import slot_maker
+from maebashi_dx.forecast.result import slot_maker, slot_makers
 from maebashi_dx.forecast.series import (
     FORECASTERS,
     SeriesInput,
@@ -75,7 +75,8 @@ def blend_interval_message(shift: float | None) -> Message:
         return _msg("forecast.interval.blend_short")
     # Built afresh, not through _msg's cache of shared messages: a shift is the KPI's own
     # (no two KPIs share one), and caching each would only churn the cache.
-    return slot_maker(Message)("forecast.interval.blend", (("shift", shift),))
+    make: Callable[..., Message] = slot_makers.get(Message) or slot_maker(Message)
+    return make("forecast.interval.blend", (("shift", shift),))
 
 
 def shares(weights: Sequence[float]) -> tuple[float, ...]:

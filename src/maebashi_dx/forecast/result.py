@@ -141,7 +141,9 @@ class Forecast:
 _T = TypeVar("_T")
 
 
-_MAKERS: dict[type, Callable[..., Any]] = {}
+#: The functions slot_maker wrote, by class: a hot path reads ``slot_makers.get(cls) or
+#: slot_maker(cls)``, a dictionary look-up rather than a call.
+slot_makers: dict[type, Callable[..., Any]] = {}
 
 
 def slot_maker(cls: type[_T]) -> Callable[..., _T]:
@@ -159,7 +161,7 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
         TypeError: ``cls`` has a converter, a validator or a post-init (each needs
             ``__init__``).
     """
-    known: Callable[..., _T] | None = _MAKERS.get(cls)
+    known: Callable[..., _T] | None = slot_makers.get(cls)
     if known is not None:
         return known
     fields = attrs.fields(cls)  # type: ignore[arg-type]
@@ -182,5 +184,5 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
     source = f"def make({', '.join(names)}):\n    o = _new(_cls)\n{stores}    return o\n"
     exec(source, namespace)  # the function attrs would write, by position
     made: Callable[..., _T] = namespace["make"]
-    _MAKERS[cls] = made
+    slot_makers[cls] = made
     return made

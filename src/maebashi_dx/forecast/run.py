@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -26,7 +26,7 @@ from maebashi_dx.forecast.messages import (
     _msg,
     _reason,
 )
-from maebashi_dx.forecast.result import Forecast, slot_maker
+from maebashi_dx.forecast.result import Forecast, slot_maker, slot_makers
 from maebashi_dx.forecast.series import (
     DEFAULT_LEVEL,
     FORECASTERS,
@@ -350,7 +350,8 @@ def blend_forecast(
     if attained is None:
         attained = blend_attainment(weights, lines, sign, target, as_of)
     # Forecast(...) by position, in its fields' order (slot_maker: no __init__ by name).
-    return slot_maker(Forecast)(
+    make: Callable[..., Forecast] = slot_makers.get(Forecast) or slot_maker(Forecast)
+    return make(
         kpi_id,  # kpi_id
         blend.name,  # method
         as_of,  # as_of
