@@ -265,7 +265,7 @@ def _plain_kpis(items: list[Any] | tuple[Any, ...]) -> tuple[KPI, ...] | None:
     if len(shapes) != 1:
         return None
     (keys,) = shapes
-    if False:
+    if not keys <= _KPI_KEYS or not keys >= _KPI_NEEDS:
         return None
     fields: dict[str, Sequence[Any]] = {}
     for key in keys:
