@@ -125,6 +125,33 @@ def test_the_common_case_takes_the_one_pass(data: SeriesInput) -> None:
     assert got == _general(data)
 
 
+@pytest.mark.parametrize(
+    ("values", "step"),
+    [((1.0, 2.0, 3.5), 30), ((0.0, 1.0, 2.0), 200), ((2.0, 2.5), 100)],
+    ids=["short history", "a zero for the growth rate", "two points"],
+)
+def test_a_member_left_out_is_left_out_in_the_one_pass(
+    values: tuple[float, ...], step: int
+) -> None:
+    """cagr lacking a year of history, or a value at zero, is left out with its reason
+    and the weights normalised over the rest, as BlendForecaster.fit does."""
+    days = tuple(START + timedelta(days=step * i) for i in range(len(values)))
+    data = SeriesInput(
+        kpi_id="k",
+        days=days,
+        values=values,
+        target=10.0,
+        deadline=days[-1] + timedelta(days=900),
+        as_of=days[-1],
+        bounds=(0.0, 4.0) if values[0] == 0 else None,
+    )
+    got = _fused(data)
+    assert got is not None
+    assert got.basis_message is not None
+    assert got.basis_message.key == "forecast.basis.blend_left_out"
+    assert got == _general(data)
+
+
 def test_only_the_built_in_kinds_of_blend_are_fused() -> None:
     assert fused_blend(FORECASTERS.get("recent")) is None
     assert fused_blend(FORECASTERS.get("pooled")) is None

@@ -145,28 +145,23 @@ def _assess_kpi(
     # its series once for the forecast; the metrics add the forecast's share of the way.
     numbers = progress(kpi, as_of, start=start)
     fc = None
-    if (
-        fused is not None
-        and reference is None
-        and calibration is None
-        and kpi.kind is KPIKind.QUANTITATIVE
-    ):
-        # The default blend of lines in one pass, on what series_input would give (None
-        # when the KPI needs the general path: a member that cannot fit, ...).
-        days, values = kpi.numbers(as_of)
+    data = None
+    if fused is not None and reference is None and calibration is None:
+        # The default blend of lines in one pass (None when the KPI needs the general
+        # path: too few points, no member that fits, ...), on what series_input gives:
+        # a quantitative KPI's own numbers read directly, a staged KPI's ladder
+        # positions and bounds through series_input.
+        if kpi.kind is KPIKind.QUANTITATIVE:
+            days, values = kpi.numbers(as_of)
+            target, bounds = numbers.target, kpi.bounds
+        else:
+            data = series_input(kpi, as_of)
+            days, values, target, bounds = data.days, data.values, data.target, data.bounds
         fc = blend_forecast(
-            fused,
-            kpi.id,
-            days,
-            values,
-            numbers.target,
-            kpi.target.due,
-            as_of,
-            kpi.direction,
-            kpi.bounds,
+            fused, kpi.id, days, values, target, kpi.target.due, as_of, kpi.direction, bounds
         )
     if fc is None:
-        data = series_input(kpi, as_of, reference)
+        data = data or series_input(kpi, as_of, reference)
         fc = run_forecaster(forecaster, data, calibration=calibration)
     metrics = measure(kpi, as_of, fc, start=start, numbers=numbers)
     latest = numbers.latest

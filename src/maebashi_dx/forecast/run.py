@@ -22,7 +22,9 @@ from maebashi_dx.forecast.combine import (
 from maebashi_dx.forecast.intervals import widened
 from maebashi_dx.forecast.messages import (
     Message,
+    MethodName,
     _basis_of,
+    _FitError,
     _msg,
     _reason,
 )
@@ -300,41 +302,60 @@ def blend_forecast(
     messages, through the same functions the trends' methods call, so the forecast is
     the same to the bit.
 
+    As ``BlendForecaster.fit``, a member that lacks history or cannot fit is left out,
+    its reason given in the basis, and the weights are normalised over the others.
+
     For the common case only: None whenever the general path would do something else
-    (fewer than two points, a member that cannot fit or lacks history, a figure beyond
-    the float range); the caller then runs :func:`run_forecaster`.
+    (fewer than two points, no member that fits, a figure beyond the float range); the
+    caller then runs :func:`run_forecaster`.
     """
     if len(days) < 2:
         return None
     blend, members, weights, needs, transforms, _ = fused
     span = (days[-1] - days[0]).days
     lines = []
-    chosen_ones = []
+    fitted: list[TrendForecaster] = []  # the members that fit, and their weights
+    kept: list[float] = []
+    chosen_ones: list[Message] = []
+    reasons: list[Message] = []
     keys: list[object] = []
-    for member, need, transform in zip(members, needs, transforms, strict=True):
+    for name, member, weight, need, transform in zip(
+        blend.members, members, blend.weights, needs, transforms, strict=True
+    ):
         if span < need:
-            return None
-        chosen_days, chosen_values, chosen = member.select(days, values, as_of)
-        try:
-            line = fit_line(member.name, chosen_days, chosen_values, transform, bounds)
-        except CalculationError:
-            return None
-        lines.append(line)
-        chosen_ones.append(chosen)
-        keys += (id(chosen), line.n == 2)
+            reason = _msg("forecast.note.history", method=MethodName(name), need=need, span=span)
+        else:
+            chosen_days, chosen_values, chosen = member.select(days, values, as_of)
+            try:
+                line = fit_line(member.name, chosen_days, chosen_values, transform, bounds)
+            except _FitError as exc:
+                reason = exc.message
+            else:
+                lines.append(line)
+                fitted.append(member)
+                kept.append(weight)
+                chosen_ones.append(chosen)
+                keys += (id(chosen), line.n == 2)
+                continue
+        reasons.append(reason)
+        keys += (id(reason), None)
+    if not lines:
+        return None  # the general path's note: no member fits
+    if reasons:
+        weights = shares(kept)
     key = tuple(keys)
     known = fused.bases.get(key)
     if known is None:
         # The members' bases and the blend's, as BlendForecaster.fit makes them.
         bases = tuple(
             _trend_basis(m.name, line.n == 2, chosen, m.space)
-            for m, line, chosen in zip(members, lines, chosen_ones, strict=True)
+            for m, line, chosen in zip(fitted, lines, chosen_ones, strict=True)
         )
         if len(fused.bases) >= 256:
             fused.bases.clear()
         known = fused.bases[key] = (
-            tuple(chosen_ones),
-            blend_basis(blend.name, weights, bases, ()),
+            (*chosen_ones, *reasons),  # kept alive, so that their ids stay theirs
+            blend_basis(blend.name, weights, bases, tuple(reasons)),
         )
     shift = pace_shift(days, values) if len(days) >= 3 else None
     last_day, last_value = days[-1], values[-1]
