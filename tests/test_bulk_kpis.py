@@ -255,3 +255,18 @@ def test_dated_numbers_read_as_each_table_alone(items: list[Any]) -> None:
         assert [m.when.text for m in each] == [s.text for s in spans]
         assert values == [m.value for m in each]
         assert list(map(type, values)) == [float] * len(items)
+
+
+@given(plans())
+def test_kpis_with_the_same_days_share_them(plan: Any) -> None:
+    """KPIs reported on the same days hold one tuple of them, built one by one or in bulk
+    (a national plan's 35,000 KPIs share a few)."""
+    data = _alike(plan_to_dict(plan))
+    entry = data["kpis"][0]
+    twins = [dict(copy.deepcopy(entry), id=f"{entry['id']}-{i}") for i in range(3)]
+    bulk = plain._plain_kpis(twins)
+    assert bulk is not None
+    each = [plain._kpi(copy.deepcopy(t)) for t in twins]
+    days = {id(k.numbers()[0]) for k in (*bulk, *each)}
+    assert len(days) == 1
+    assert bulk == tuple(each)

@@ -16,18 +16,19 @@ limit).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import math
 import operator
 import os
 import re
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import compress, repeat
+from itertools import compress, islice
 from operator import attrgetter
 from pathlib import Path
+from typing import overload
 
 import attrs
 
@@ -42,6 +43,7 @@ from maebashi_dx.model.reference import Reference
 
 __all__ = [
     "MeasurementRow",
+    "MeasurementRows",
     "load_measurements",
     "load_reference",
     "loads_measurements",
@@ -172,8 +174,12 @@ def _span(text: str, spans: dict[str, DateSpan | str]) -> DateSpan | str:
 
 def loads_measurements(
     text: str, *, source: str | None = None, progress: Callable[[int], None] | None = None
-) -> tuple[MeasurementRow, ...]:
+) -> Sequence[MeasurementRow]:
     """Read measurement rows from CSV text; a leading BOM is allowed.
+
+    The rows are a sequence that compares equal to the tuple of them: a
+    :class:`MeasurementRows` (held by column) for a file of the columns
+    ``kpi_id,date,value`` without quotes, else a tuple.
 
     ``progress``, if given, is called with the number of rows read so far, every
     thousand rows (the command line shows a progress bar with it).
@@ -250,12 +256,105 @@ class _NotPlainError(Exception):
         self.reported = reported
 
 
-# The slot setters of MeasurementRow (see own_measurements): a million rows are built by
-# C-level loops, not a million calls of attrs' __init__.
-_ROW_SLOTS = {
-    field.name: MeasurementRow.__dict__[field.name].__set__
-    for field in attrs.fields(MeasurementRow)
-}
+class MeasurementRows(Sequence[MeasurementRow]):
+    """The rows of a CSV file, held by column: each row's measurement, and its KPI id and
+    line once for each run of rows of one KPI and of consecutive lines (a national file
+    has 1.7 million rows of 35,000 KPIs, in a few dozen blocks of lines).
+
+    A sequence of :class:`MeasurementRow` (a row is made when it is asked for) that
+    compares equal to the tuple of the same rows; :func:`merge_measurements` reads its
+    columns, so that the rows of a national file are never all made at once.
+    """
+
+    __slots__ = ("_id_starts", "_ids", "_line_starts", "_lines", "_measurements", "source")
+
+    def __init__(self, source: str | None = None) -> None:
+        self.source = source
+        self._measurements: list[Measurement] = []
+        self._ids: list[str] = []  # the KPI id of each run of rows of one KPI
+        self._id_starts: list[int] = []  # the first row of each such run
+        self._lines: list[int] = []  # the line of the first row of each run of lines
+        self._line_starts: list[int] = []  # the first row of each such run
+
+    def _extend(self, ids: Sequence[str], measurements: Sequence[Measurement], line: int) -> None:
+        """Rows of consecutive lines from ``line``: their ids and measurements."""
+        first = len(self._measurements)
+        if ids:
+            changes = compress(range(1, len(ids)), map(operator.ne, ids, islice(ids, 1, None)))
+            for i in (0, *changes):
+                if i or not self._ids or self._ids[-1] != ids[0]:
+                    self._ids.append(ids[i])
+                    self._id_starts.append(first + i)
+            if not self._lines or self._lines[-1] + first - self._line_starts[-1] != line:
+                self._lines.append(line)
+                self._line_starts.append(first)
+        self._measurements += measurements
+
+    def __len__(self) -> int:
+        return len(self._measurements)
+
+    def _row(self, i: int) -> MeasurementRow:
+        run = bisect.bisect_right(self._line_starts, i) - 1
+        return MeasurementRow(
+            kpi_id=self._ids[bisect.bisect_right(self._id_starts, i) - 1],
+            measurement=self._measurements[i],
+            line=self._lines[run] + i - self._line_starts[run],
+            source=self.source,
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> MeasurementRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[MeasurementRow, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> MeasurementRow | tuple[MeasurementRow, ...]:
+        if isinstance(index, slice):
+            return tuple(map(self._row, range(*index.indices(len(self)))))
+        i = operator.index(index)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            msg = "measurement row index out of range"
+            raise IndexError(msg)
+        return self._row(i)
+
+    def __iter__(self) -> Iterator[MeasurementRow]:
+        return map(self._row, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MeasurementRows | tuple):
+            return len(self) == len(other) and all(map(operator.eq, self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __add__(self, other: object) -> tuple[MeasurementRow, ...]:
+        if isinstance(other, MeasurementRows | tuple):
+            return (*self, *other)
+        return NotImplemented
+
+    def __radd__(self, other: object) -> tuple[MeasurementRow, ...]:
+        if isinstance(other, tuple):
+            return (*other, *self)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<MeasurementRows: {len(self):,} rows from {self.source!r}>"
+
+    def _groups(self) -> dict[str, list[range]]:
+        """Each KPI id's rows, as ranges of row numbers in order."""
+        groups: dict[str, list[range]] = {}
+        ends = [*self._id_starts[1:], len(self)] if self._ids else []
+        for kpi_id, start, end in zip(self._ids, self._id_starts, ends, strict=True):
+            groups.setdefault(kpi_id, []).append(range(start, end))
+        return groups
+
+    def _measurements_of(self, ranges: list[range]) -> list[Measurement]:
+        if len(ranges) == 1:
+            return self._measurements[ranges[0].start : ranges[0].stop]
+        return [self._measurements[i] for part in ranges for i in part]
 
 
 class _Plain:
@@ -280,14 +379,14 @@ class _Plain:
         self.spans: dict[str, DateSpan | str] = {}
         self.cells: dict[str, DateSpan | None] = {}
         self.numbers = _Numbers()
-        self.rows_read: list[MeasurementRow] = []
+        self.rows_read = MeasurementRows(source)
         self.problems: list[Problem] = []
 
-    def rows(self) -> tuple[MeasurementRow, ...]:
+    def rows(self) -> MeasurementRows:
         with collector_paused():
             return self._rows()
 
-    def _rows(self) -> tuple[MeasurementRow, ...]:
+    def _rows(self) -> MeasurementRows:
         text = self.text
         limit = csv.field_size_limit()
         pos, line = 0, 1
@@ -308,7 +407,7 @@ class _Plain:
         if self.problems:
             self.problems.sort(key=lambda p: p.line or 0)
             raise PlanError(self.problems, source=self.source)
-        return tuple(self.rows_read)
+        return self.rows_read
 
     def _block(self, block: str, line: int, limit: int) -> None:
         """The lines of a block (split at its newlines), the first at ``line``; a cell
@@ -363,9 +462,11 @@ class _Plain:
         if not any((v or "").strip() for v in fields.values()):
             return  # a blank line
         try:
-            self.rows_read.append(_row(fields, line, self.source, "", self.spans))
+            row = _row(fields, line, self.source, "", self.spans)
         except (ValueError, TypeError) as exc:
             self.problems.append(Problem(f"line {line}", str(exc), line))
+        else:
+            self.rows_read._extend([row.kpi_id], [row.measurement], line)
 
     def _bulk(self, columns: list[list[str]], line: int, limit: int) -> bool:
         """The rows of a block's cells (the kpi_id, date and value columns), if every
@@ -396,16 +497,8 @@ class _Plain:
         whens = list(map(self.cells.__getitem__, days))
         measurements = checked_measurements(whens, values)  # type: ignore[arg-type]
         self._count(len(ids))
-        made = list(map(object.__new__, repeat(MeasurementRow, len(ids))))
-        for name, column in (
-            ("kpi_id", map(self.ids.__getitem__, ids)),
-            ("measurement", measurements),
-            ("line", range(line, line + len(ids))),
-            ("source", repeat(self.source)),
-            ("place", repeat("")),
-        ):
-            deque(map(_ROW_SLOTS[name], made, column), maxlen=0)
-        self.rows_read += made
+        kpi_ids: list[str] = list(map(self.ids.__getitem__, ids))  # type: ignore[arg-type]
+        self.rows_read._extend(kpi_ids, measurements, line)
         return True
 
 
@@ -506,8 +599,9 @@ def rows_to_measurements(
 
 def load_measurements(
     path: str | os.PathLike[str], *, progress: Callable[[int], None] | None = None
-) -> tuple[MeasurementRow, ...]:
-    """Read a measurements file: CSV (UTF-8, with or without BOM) or Excel (.xlsx)."""
+) -> Sequence[MeasurementRow]:
+    """Read a measurements file: CSV (UTF-8, with or without BOM) or Excel (.xlsx); the
+    rows as :func:`loads_measurements` gives them."""
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         from maebashi_dx.io.excel import load_measurements_xlsx  # optional
 
@@ -572,33 +666,69 @@ def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
             and the KPI.
     """
     with collector_paused():
-        return _merge(plan, tuple(rows))
+        if isinstance(rows, MeasurementRows):
+            return _merge(plan, _Parts.of_columns(rows), rows.source)
+        given = tuple(rows)
+        return _merge(
+            plan, _Parts.of_rows(given), next((r.source for r in given if r.source), None)
+        )
 
 
-def _merge(plan: Plan, rows: tuple[MeasurementRow, ...]) -> Plan:
-    by_kpi: dict[str, list[MeasurementRow]] = {}
+class _Parts:
+    """The rows to merge, by KPI id: each KPI's measurements, and its rows when a
+    problem is to be named (made then, from columns)."""
+
+    def __init__(
+        self,
+        ids: Iterable[str],
+        measurements: Callable[[str], list[Measurement]],
+        rows: Callable[[str], list[MeasurementRow]],
+    ) -> None:
+        self.ids = ids
+        self.measurements = measurements
+        self.rows = rows
+
+    @classmethod
+    def of_rows(cls, rows: tuple[MeasurementRow, ...]) -> _Parts:
+        by_kpi: dict[str, list[MeasurementRow]] = {}
+        for row in rows:
+            by_kpi.setdefault(row.kpi_id, []).append(row)
+        return cls(by_kpi, lambda kpi_id: list(map(_MEASUREMENT, by_kpi[kpi_id])), by_kpi.get)  # type: ignore[arg-type]
+
+    @classmethod
+    def of_columns(cls, rows: MeasurementRows) -> _Parts:
+        groups = rows._groups()
+
+        def rows_of(kpi_id: str) -> list[MeasurementRow]:
+            return [rows[i] for part in groups[kpi_id] for i in part]
+
+        return cls(groups, lambda kpi_id: rows._measurements_of(groups[kpi_id]), rows_of)
+
+
+def _merge(plan: Plan, parts: _Parts, source: str | None) -> Plan:
     problems: list[Problem] = []
     known = {k.id: k for k in plan.kpis}
-    for row in rows:
-        if row.kpi_id not in known:
-            close = ", ".join(show(k, 30) for k in sorted(known)[:20]) or "none"
-            more = ", …" if len(known) > 20 else ""
-            msg = f"unknown KPI {show(row.kpi_id)} (known: {close}{more})"
-            problems.append(Problem(row.where, msg, row.line))
-        else:
-            by_kpi.setdefault(row.kpi_id, []).append(row)
+    unknown = [row for kpi_id in parts.ids if kpi_id not in known for row in parts.rows(kpi_id)]
+    for row in unknown:
+        close = ", ".join(show(k, 30) for k in sorted(known)[:20]) or "none"
+        more = ", …" if len(known) > 20 else ""
+        msg = f"unknown KPI {show(row.kpi_id)} (known: {close}{more})"
+        problems.append(Problem(row.where, msg, row.line))
     new_kpis = []
+    given = set(parts.ids)
     for i, kpi in enumerate(plan.kpis):
-        added = by_kpi.get(kpi.id, [])
-        if added:
-            merged, found = _merge_one(kpi, added)
-            problems += found
+        if kpi.id in given:
+            merged = _merge_own(kpi, parts.measurements(kpi.id))
+            added: list[MeasurementRow] | None = None
+            if merged is None:
+                added = parts.rows(kpi.id)
+                merged, found = _merge_one(kpi, added)
+                problems += found
             try:
                 kpi = attrs.evolve(kpi, measurements=merged)
             except PlanError as exc:
-                problems += _locate(exc, kpi, i, merged, added)
+                problems += _locate(exc, kpi, i, merged, added or parts.rows(kpi.id))
         new_kpis.append(kpi)
-    source = next((r.source for r in rows if r.source), None)
     if problems:
         problems.sort(key=lambda p: p.line or 0)
         raise PlanError(problems, source=source)
@@ -649,9 +779,6 @@ _AS_OF = attrgetter("when.end")  # Measurement.as_of
 def _merge_one(
     kpi: KPI, rows: list[MeasurementRow]
 ) -> tuple[tuple[Measurement, ...], list[Problem]]:
-    bulk = _merge_own(kpi, rows)
-    if bulk is not None:
-        return bulk, []
     problems: list[Problem] = []
     existing = {(m.series, m.as_of): m for m in kpi.measurements}
     if kpi.baseline is not None:
@@ -683,12 +810,11 @@ def _merge_one(
     return tuple(merged), problems
 
 
-def _merge_own(kpi: KPI, rows: list[MeasurementRow]) -> tuple[Measurement, ...] | None:
+def _merge_own(kpi: KPI, added: list[Measurement]) -> tuple[Measurement, ...] | None:
     """What _merge_one makes of rows of the KPI's own series, each on its own day, by
     loops in C: the rows on a day the KPI has, with the same value, are left out, the
     others added. None for anything else (another series, two rows on one day, another
     value on a day the KPI has), which _merge_one reads row by row."""
-    added = list(map(_MEASUREMENT, rows))
     if set(map(_SERIES, added)) != {None}:
         return None
     days = list(map(_AS_OF, added))

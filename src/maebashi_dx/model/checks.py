@@ -149,7 +149,15 @@ def _texts_pass(values: Iterable[object], key: str) -> bool:
     find them; each distinct object and text is looked at once, a field at a time
     across all the objects that have it, so that a plan of a million measurements is
     checked by loops in C."""
-    values = list(values)
+    items = iter(values)
+    # A block at a time, so that a million measurements need no million-entry list.
+    return all(
+        _texts_pass_block(block, key) for block in iter(lambda: list(islice(items, _BLOCK)), [])
+    )
+
+
+def _texts_pass_block(values: list[object], key: str) -> bool:
+    """:func:`_texts_pass` of a list of values."""
     kinds = set(map(type, values))
     for kind in kinds:
         same = values if len(kinds) == 1 else [v for v in values if type(v) is kind]

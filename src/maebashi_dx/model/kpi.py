@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import accumulate, chain, islice, repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from attrs import validators as v
@@ -43,6 +43,7 @@ __all__ = [
 
 #: A measured value: a number for a quantitative KPI, a stage id for a staged one.
 Value = float | str
+_T = TypeVar("_T")
 
 
 def finite_or_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -119,11 +120,18 @@ def _value(value: Value) -> Value:
     if isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if type(value) is float and value and math.isfinite(value):
-        shared = _SHARED.get(value)
-        if shared is not None:
-            return shared
-        if len(_SHARED) < _SHARED_MOST:
-            _SHARED[value] = value
+        return _shared(_SHARED, _SHARED_MOST, value)
+    return value
+
+
+def _shared(table: dict[_T, _T], most: int, value: _T) -> _T:
+    """The object equal to ``value`` that ``table`` holds (one object for equal values),
+    else ``value``, then kept in the table while it holds fewer than ``most``."""
+    shared = table.get(value)
+    if shared is not None:
+        return shared
+    if len(table) < most:
+        table[value] = value
     return value
 
 
@@ -228,7 +236,8 @@ class Series:
     label_en: str = ""
 
 
-@attrs.frozen(kw_only=True)
+# No __weakref__ slot: a national plan holds 1.7 million measurements (8 bytes each).
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Measurement:
     """One reported value of a KPI.
 
@@ -477,7 +486,7 @@ class KPI:
             mine = tuple(m for m in mine if m.series is None)
         own = ((self.baseline,) if self.baseline is not None else ()) + mine
         object.__setattr__(self, "_own", own)
-        object.__setattr__(self, "_own_days", tuple(map(_AS_OF, own)))
+        object.__setattr__(self, "_own_days", _shared_days(tuple(map(_AS_OF, own))))
         if self.kind is KPIKind.STAGED:
             numbers = tuple(float(self.stage_index(str(m.value))) for m in own)
         else:
@@ -681,7 +690,7 @@ def _settled_in_bulk(kpis: list[KPI]) -> bool:
     cuts = list(map(slice, [0, *ends[:-1]], ends))
     for name, column in (
         ("_own", owns),
-        ("_own_days", map(tuple, map(days.__getitem__, cuts))),
+        ("_own_days", map(_shared_days, map(tuple, map(days.__getitem__, cuts)))),
         ("_own_values", map(tuple, map(values.__getitem__, cuts))),
     ):
         deque(map(_KPI_SLOTS[name], kpis, column), maxlen=0)
@@ -689,6 +698,17 @@ def _settled_in_bulk(kpis: list[KPI]) -> bool:
 
 
 _SAME = 1e-12  # kpi_problems' test of a target equal to the baseline
+
+
+def _shared_days(days: tuple[date, ...]) -> tuple[date, ...]:
+    """The days of a KPI's own series as one tuple shared by every KPI with the same days
+    (KPIs reported together share them: a national plan's 35,000 KPIs have a few
+    sequences of monthly days), up to a bound on the table."""
+    return _shared(_DAYS, _DAYS_MOST, days)
+
+
+_DAYS: dict[tuple[date, ...], tuple[date, ...]] = {}
+_DAYS_MOST = 1 << 12
 _KPI_SLOTS = {f.name: KPI.__dict__[f.name].__set__ for f in attrs.fields(KPI)}
 
 
