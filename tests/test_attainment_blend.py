@@ -18,9 +18,9 @@ from maebashi_dx.forecast.attainment import (
     _monotone,
     _solve_blend,
 )
-from maebashi_dx.forecast.combine import _BlendTrend
+from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend
 from maebashi_dx.forecast.series import SeriesInput
-from maebashi_dx.forecast.trends import Line, _LineTrend
+from maebashi_dx.forecast.trends import Line
 from maebashi_dx.model import Direction
 
 START = date(2018, 4, 30)

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from maebashi_dx.forecast import FORECASTERS, SeriesInput
 from maebashi_dx.forecast.attainment import _attainment, _first_day, _monotone
-from maebashi_dx.forecast.combine import BlendForecaster, _BlendTrend, _PooledTrend
+from maebashi_dx.forecast.combine import BlendForecaster
+from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend, _PooledTrend
 from maebashi_dx.forecast.series import _HORIZON_YEARS, YEAR_DAYS, Trend
-from maebashi_dx.forecast.trends import _LineTrend
 from maebashi_dx.model import Direction
 
 

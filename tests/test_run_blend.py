@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from maebashi_dx.forecast import FORECASTERS
-from maebashi_dx.forecast.combine import _BlendTrend
+from maebashi_dx.forecast.fitted import _BlendTrend
 from maebashi_dx.forecast.run import _blend_at
 from maebashi_dx.forecast.series import SeriesInput
 

@@ -14,10 +14,6 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from maebashi_dx.forecast.combine import (
-    _BlendTrend,
-    _PooledTrend,
-)
 from maebashi_dx.forecast.series import (
     _HORIZON_YEARS,
     YEAR_DAYS,
@@ -27,7 +23,6 @@ from maebashi_dx.forecast.series import (
 from maebashi_dx.forecast.trends import (
     Line,
     Space,
-    _LineTrend,
     back,
     cap,
     crossing,
@@ -57,6 +52,8 @@ def history_met(
 
 
 def _attainment(data: SeriesInput, trend: Trend) -> date | None:
+    from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend, _PooledTrend  # fitted
+
     sign, target = data.direction.sign, data.target
     met = history_met(data.days, data.values, sign, target)
     if met is not None:

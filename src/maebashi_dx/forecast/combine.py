@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.forecast.intervals import Num, _size, _WidenedTrend
+from maebashi_dx.forecast.intervals import Num
 from maebashi_dx.forecast.messages import (
     Items,
     Message,
@@ -29,43 +29,10 @@ from maebashi_dx.forecast.series import (
     pace_shift,
     value_at,
 )
-from maebashi_dx.forecast.trends import (
-    _LineTrend,
-    _years,
-)
+from maebashi_dx.forecast.trends import _years
 
-
-@attrs.frozen(kw_only=True)
-class _BlendTrend(_WidenedTrend):
-    """A weighted mean of member trends; its interval spans theirs."""
-
-    members: tuple[Trend, ...]
-    weights: tuple[float, ...]
-
-    @property
-    def interval_message(self) -> Message:
-        """How the interval is made: the members', widened for changes of pace."""
-        return blend_interval_message(self.shift)
-
-    @property
-    def interval_basis(self) -> str:
-        return self.interval_message.text("en")
-
-    def predict(self, day: date) -> float:
-        return sum(w * t.predict(day) for w, t in zip(self.weights, self.members, strict=True))
-
-    def interval(self, day: date, level: float) -> tuple[float, float]:
-        # The members' forecasts, and the prediction intervals of the members fitted on
-        # three or more points; with none of those, the members' two-point heuristics
-        # (stall .. double), which are wide, as they should be.
-        fitted = [t for t in self.members if _size(t) >= 3] or list(self.members)
-        ends = [t.predict(day) for t in self.members]
-        middle = sum(w * e for w, e in zip(self.weights, ends, strict=True))  # predict(day)
-        ends += [e for t in fitted for e in t.interval(day, level)]
-        return self._widen(ends, day, middle, self.pace(self.days[-1]))
-
-    def pace(self, day: date) -> float:
-        return sum(w * t.pace(day) for w, t in zip(self.weights, self.members, strict=True))
+if TYPE_CHECKING:
+    from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend
 
 
 def blend_interval_message(shift: float | None) -> Message:
@@ -150,6 +117,8 @@ class BlendForecaster:
 
     def fit(self, data: SeriesInput) -> _BlendTrend:
         """Fit every member that can; CalculationError if none can."""
+        from maebashi_dx.forecast.fitted import _BlendTrend  # defined on first fit
+
         fitted: list[tuple[float, Trend]] = []
         reasons: list[Message | str] = []
         span = (data.days[-1] - data.days[0]).days if data.days else 0
@@ -188,42 +157,6 @@ def pooled_pace(own: Num, theirs: Num, last: Num, level: Num, weight: float) -> 
     proportional pooling; one formula for floats and numpy arrays)."""
     scaled = theirs * (last / level)
     return scaled, (1 - weight) * own + weight * scaled
-
-
-@attrs.frozen(kw_only=True)
-class _PooledTrend(_WidenedTrend):
-    """A line through the latest point whose pace is pooled with a reference's."""
-
-    line: _LineTrend  # the pooled pace, through the latest point
-    own: _LineTrend  # the series' own line
-    theirs: _LineTrend  # the reference's pace scaled to the series' level, through it too
-
-    @property
-    def interval_message(self) -> Message:
-        """How the interval is made: the three paces and the own line's interval."""
-        if self.shift is None:
-            return _msg("forecast.interval.pooled_short")
-        return _msg("forecast.interval.pooled", shift=self.shift)
-
-    @property
-    def interval_basis(self) -> str:
-        return self.interval_message.text("en")
-
-    def predict(self, day: date) -> float:
-        return self.line.predict(day)
-
-    def interval(self, day: date, level: float) -> tuple[float, float]:
-        middle = self.line.predict(day)
-        ends = [middle, self.own.predict(day), self.theirs.predict(day)]
-        ends += self.own.interval(day, level)
-        return self._widen(ends, day, middle, self.line.line.b)
-
-    def pace(self, day: date) -> float:
-        return self.line.pace(day)
-
-    def solve(self, target: float, sign: int, after: date) -> date | None:
-        """The first day from ``after`` the pooled line meets ``target`` (closed form)."""
-        return self.line.solve(target, sign, after)
 
 
 @attrs.frozen(kw_only=True)
@@ -266,6 +199,8 @@ class PooledForecaster:
 
     def fit(self, data: SeriesInput) -> Trend:
         """Pool the series' line with the reference's; the fallback without one."""
+        from maebashi_dx.forecast.fitted import _LineTrend, _PooledTrend  # on first fit
+
         ref = data.reference.until(data.as_of) if data.reference is not None else None
         if ref is None:
             return self._fallback(data, _msg("forecast.why.no_reference"))

@@ -6,18 +6,10 @@ from __future__ import annotations
 
 import functools
 import math
-from datetime import date
 from typing import Any
 
-import attrs
-
-from maebashi_dx.forecast.messages import (
-    Message,
-    _Explained,
-)
 from maebashi_dx.forecast.series import (
     YEAR_DAYS,
-    Point,
     Trend,
 )
 
@@ -108,39 +100,6 @@ def _size(trend: Trend) -> int:
     """How many points a trend was fitted on (without building them, for the built-ins)."""
     days = getattr(trend, "days", None)
     return len(days) if days is not None else len(trend.points)
-
-
-@attrs.frozen(kw_only=True)
-class _WidenedTrend(_Explained):
-    """What ``blend`` and ``pooled`` share: the history, and how an interval is widened
-    for changes of pace."""
-
-    days: tuple[date, ...]
-    values: tuple[float, ...]
-    bounds: tuple[float, float] | None
-    shift: float | None  # largest past change in the yearly pace, per year
-    origin: date
-    basis_message: Message
-
-    @property
-    def points(self) -> tuple[Point, ...]:
-        return tuple(map(Point, self.days, self.values))
-
-    def _widen(
-        self, ends: list[float], day: date, middle: float, pace: float
-    ) -> tuple[float, float]:
-        """The hull of ``ends`` and of the pace's possible changes, within the bounds
-        (:func:`widened`)."""
-        return widened(
-            ends,
-            middle,
-            pace,
-            self.shift,
-            (day - self.origin).days,
-            (day - self.days[-1]).days,
-            self.values[-1],
-            self.bounds,
-        )
 
 
 def widened(

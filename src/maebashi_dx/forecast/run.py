@@ -13,8 +13,6 @@ from maebashi_dx.errors import CalculationError, UnknownPluginError
 from maebashi_dx.forecast.attainment import _attainment, blend_attainment, history_met
 from maebashi_dx.forecast.combine import (
     BlendForecaster,
-    _BlendTrend,
-    _PooledTrend,
     blend_basis,
     blend_interval_message,
     shares,
@@ -44,8 +42,6 @@ from maebashi_dx.forecast.trends import (
     _PLAIN_TRANSFORMS,
     Line,
     TrendForecaster,
-    _FlatTrend,
-    _LineTrend,
     _Transform,
     _trend_basis,
     fit_line,
@@ -108,6 +104,9 @@ def run_forecaster(
             note=str(exc),
             note_message=reason if isinstance(reason, Message) else None,
         )
+    # The built-ins' trends (their module is loaded: a forecaster has fitted).
+    from maebashi_dx.forecast.fitted import _BlendTrend, _FlatTrend, _LineTrend, _PooledTrend
+
     if isinstance(trend, _LineTrend | _BlendTrend | _FlatTrend | _PooledTrend):
         days, values = trend.days, trend.values
     else:
@@ -162,6 +161,8 @@ def _blend_at(
     """A blend of lines' ``predict(day)``, ``interval(day, level)`` and ``pace(as_of)``,
     as :class:`_BlendTrend` computes them (:func:`blend_figures`). None for any other
     trend (its own methods then answer)."""
+    from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend  # a trend was fitted
+
     # Exactly these types: a subclass may answer otherwise.
     if not isinstance(trend, _BlendTrend) or type(trend) is not _BlendTrend:
         return None

@@ -9,7 +9,7 @@ import functools
 import math
 import operator
 from datetime import date, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import attrs
 
@@ -17,7 +17,6 @@ from maebashi_dx.forecast.intervals import Num, ScalarMath, student_t_quantile
 from maebashi_dx.forecast.messages import (
     Message,
     MethodName,
-    _Explained,
     _FitError,
     _msg,
     _too_few,
@@ -25,7 +24,6 @@ from maebashi_dx.forecast.messages import (
 from maebashi_dx.forecast.series import (
     _HORIZON_YEARS,
     YEAR_DAYS,
-    Point,
     SeriesInput,
     months_before,
 )
@@ -34,6 +32,9 @@ from maebashi_dx.forecast.series import (
 
 Space = Literal["identity", "log", "logit"]
 Selection = Literal["endpoints", "all", "window"]
+if TYPE_CHECKING:
+    from maebashi_dx.forecast.fitted import _FlatTrend, _LineTrend
+
 _EPS = 1e-4  # how close to a bound a logistic value may sit (logit of 0 or 1 is infinite)
 
 
@@ -349,57 +350,6 @@ def fit_line(
     return _new_tuple(Line, (*numbers, x_mean, sxx, bounds, days[-1], values[-1]))
 
 
-@attrs.frozen(kw_only=True)
-class _LineTrend(_Explained):
-    """A least-squares line z = a + b·x in a transformed space, x in years from origin:
-    its numbers (:class:`Line`), the points it was fitted on and its basis."""
-
-    basis_message: Message
-    days: tuple[date, ...]
-    values: tuple[float, ...]
-    transform: _Transform
-    line: Line
-
-    @property
-    def points(self) -> tuple[Point, ...]:
-        return tuple(map(Point, self.days, self.values))
-
-    @property
-    def interval_message(self) -> Message | None:
-        """How the interval is made; None for the prediction interval, which
-        run_forecaster names with its level."""
-        return _line_interval_message(self.line)
-
-    @property
-    def interval_basis(self) -> str:
-        message = self.interval_message
-        return "" if message is None else message.text("en")
-
-    def predict(self, day: date) -> float:
-        return line_at(self.line, day)
-
-    def interval(self, day: date, level: float) -> tuple[float, float]:
-        return line_interval(self.line, day, level)
-
-    def solve(self, target: float, sign: int, after: date) -> date | None:
-        """The first day from ``after`` on which the trend meets ``target``
-        (:func:`solve_line`)."""
-        return solve_line(self.line, target, sign, after)
-
-    def pace(self, day: date) -> float:
-        return line_pace_on(self.line, day)
-
-
-def _line_interval_message(line: Line) -> Message | None:
-    """How a line's interval is made: None for the prediction interval (named with its
-    level by run_forecaster), else the heuristic's message."""
-    if line.sigma > 0:
-        return None
-    if line.n >= 3:
-        return _msg("forecast.interval.on_line", count=line.n)
-    return _msg("forecast.interval.two_points")
-
-
 @functools.lru_cache(maxsize=256, typed=True)
 def _trend_basis(name: str, two: bool, chosen: Message, space: Space) -> Message:
     """A line's basis: one shared message per forecaster, point count (two or more),
@@ -474,6 +424,8 @@ class TrendForecaster:
 
     def fit(self, data: SeriesInput) -> _LineTrend:
         """Fit the line; CalculationError when the data cannot support it."""
+        from maebashi_dx.forecast.fitted import _LineTrend  # defined on first fit
+
         if len(data.days) < 2:
             raise _FitError(_too_few(self.name, len(data.days)))
         days, values, chosen = self._select(data)
@@ -489,37 +441,6 @@ class TrendForecaster:
 
 
 @attrs.frozen(kw_only=True)
-class _FlatTrend(_Explained):
-    """The latest value, carried forward."""
-
-    days: tuple[date, ...]
-    values: tuple[float, ...]
-    basis_message: Message
-
-    @property
-    def points(self) -> tuple[Point, ...]:
-        return tuple(map(Point, self.days, self.values))
-
-    @property
-    def interval_message(self) -> Message:
-        """How the interval is made: it is not."""
-        return _msg("forecast.interval.naive")
-
-    @property
-    def interval_basis(self) -> str:
-        return self.interval_message.text("en")
-
-    def predict(self, day: date) -> float:
-        return self.values[-1]
-
-    def interval(self, day: date, level: float) -> tuple[float, float]:
-        return self.values[-1], self.values[-1]
-
-    def pace(self, day: date) -> float:
-        return 0.0
-
-
-@attrs.frozen(kw_only=True)
 class NaiveForecaster:
     """The last value, unchanged: the baseline every forecaster must beat."""
 
@@ -528,6 +449,8 @@ class NaiveForecaster:
 
     def fit(self, data: SeriesInput) -> _FlatTrend:
         """Carry the latest value forward."""
+        from maebashi_dx.forecast.fitted import _FlatTrend  # defined on first fit
+
         if not data.days:
             raise _FitError(_msg("forecast.note.no_points", method=MethodName(self.name)))
         basis = _msg("forecast.basis.flat", method=MethodName(self.name))
