@@ -102,7 +102,9 @@ def _mistake(draw: st.DrawFn, kpis: list[dict[str, Any]], change: int) -> None:
         base["value"] = draw(st.sampled_from([0.5, 10**400, "x", True, float("nan")]))
     elif change == 12:
         field = draw(st.sampled_from(["direction", "kind", "name", "unit"]))
-        entry[field] = draw(st.sampled_from(["decrease", "staged", "up", 5, None]))
+        entry[field] = draw(
+            st.sampled_from(["decrease", "staged", "up", 5, None, "a\x01b", "\ud800", " x "])
+        )
     elif change == 13:
         entry["baseline"] = None
 

@@ -381,7 +381,7 @@ _SOME_TEXTS = st.sets(
 @example({"k", "\x0a"}, True)  # a newline: fine in a text, not in an id
 def test_texts_sound_in_bulk_where_each_is_sound(texts: set[str], is_id: bool) -> None:
     each = all(checks.text_problem(t, is_id=is_id) is None for t in texts)
-    assert checks._texts_sound(texts, is_id=is_id) == each
+    assert checks.texts_sound(texts, is_id=is_id) == each
 
 
 # ---------------------------------------------------------------------- plan files

@@ -17,6 +17,7 @@ import functools
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from itertools import accumulate, chain
 from typing import Any
@@ -36,7 +37,7 @@ from maebashi_dx.model import (
     Value,
     WorkingGroup,
 )
-from maebashi_dx.model.checks import EARLIEST, LATEST, show
+from maebashi_dx.model.checks import EARLIEST, LATEST, show, texts_found_sound, texts_sound
 from maebashi_dx.model.kpi import (
     Frequency,
     Series,
@@ -293,9 +294,22 @@ def _plain_kpis(items: list[Any] | tuple[Any, ...]) -> tuple[KPI, ...] | None:
     if "" in set(fields["id"]):
         return None  # KPI's id validator refuses it (and the converter names it)
     try:
-        return tuple(checked_kpis(fields, count))
+        built = tuple(checked_kpis(fields, count))
     except Exception:  # a KPI its own checks refuse: each is read again, and named
         return None
+    found = _SOUND_KPIS.get()
+    if found is not None:
+        # The KPIs' texts are these (the rest are numbers, dates, enums and defaults).
+        names = set(
+            chain.from_iterable(fields[k] for k in ("name", "name_en", "unit") if k in fields)
+        )
+        if texts_sound(set(fields["id"]), is_id=True) and texts_sound(names, is_id=False):
+            found.append(built)
+    return built
+
+
+# The KPI tuples of the plan being read whose texts are sound (see plain_plan).
+_SOUND_KPIS: ContextVar[list[tuple[KPI, ...]] | None] = ContextVar("_SOUND_KPIS", default=None)
 
 
 def _bulk_targets(column: list[Any]) -> list[Any] | None:
@@ -524,7 +538,13 @@ def _entity(cls: type) -> _Read:
             raise _REFUSED
         made = {key: fields[key](item) for key, item in value.items()}
         try:
-            return built_kpi(made) if cls is KPI else cls(**made)
+            if cls is KPI:
+                return built_kpi(made)
+            kpis = made.get("kpis") if cls is Plan else None
+            if any(kpis is sound for sound in _SOUND_KPIS.get() or ()):
+                with texts_found_sound(kpis):  # type: ignore[arg-type]
+                    return cls(**made)
+            return cls(**made)
         except Exception:  # the converter builds it again and says what is wrong
             raise _REFUSED from None
 
@@ -682,8 +702,11 @@ def plain_plan(data: Mapping[str, Any]) -> Plan | None:
     >>> plain_plan({"id": "p", "name": "計画", "period": "R3.4～R8.3", "kpis": "k"}) is None
     True
     """
+    token = _SOUND_KPIS.set([])
     try:
         plan: Plan = _entity(Plan)(data)
     except _RefusedError:
         return None
+    finally:
+        _SOUND_KPIS.reset(token)
     return plan
