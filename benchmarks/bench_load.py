@@ -15,9 +15,11 @@ measurements plus a baseline each, seeded), written once to a folder and reused:
   long CSV is merged into.
 
 Each figure is the best CPU time of ``--repeat`` runs, printed beside its anchor
-measured in the same run, and as their ratio. Memory is measured with tracemalloc in separate
-processes: the peak of the object path (the definitions, the CSV read and merged into
-them), and the national plans held in memory as bench_assess.py builds them.
+measured in the same run, and as their ratio. Memory is measured in separate processes:
+the peak of the object path (the definitions, the CSV read and merged into them) with
+tracemalloc, and as the resident memory it gains beside pandas and polars reading the
+same CSV (their ratio); and the national plans held in memory as bench_assess.py builds
+them.
 
     python benchmarks/bench_load.py                  # the national workload
     python benchmarks/bench_load.py --cities 100     # a quicker look
@@ -128,6 +130,39 @@ plan = merge_measurements(load_plan(sys.argv[1]), load_measurements(sys.argv[2])
 print(tracemalloc.get_traced_memory()[1] / 2**20)
 """
 
+# Peak resident memory gained by a step, in a new process: the same measure for the object
+# path and for the anchors (tracemalloc does not see polars' own allocator).
+_RSS = """
+import resource, sys
+import psutil
+{imports}
+before = psutil.Process().memory_info().rss
+{run}
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before) / 2**20)
+"""
+_RSS_STEPS = {
+    "ours": (
+        "from maebashi_dx.io import load_measurements, load_plan, merge_measurements",
+        "plan = merge_measurements(load_plan(sys.argv[1]), load_measurements(sys.argv[2]))",
+    ),
+    "pandas": ("import pandas", "frame = pandas.read_csv(sys.argv[2])"),
+    "polars": ("import polars", "frame = polars.read_csv(sys.argv[2])"),
+}
+
+
+def rss_mib(step: str, kpis: Path, measurements: Path) -> float:
+    """Peak resident memory (MiB) a step gains over its imports, in a new process."""
+    imports, run = _RSS_STEPS[step]
+    return _printed(_RSS.format(imports=imports, run=run), str(kpis), str(measurements))
+
+
+def _printed(code: str, *argv: str) -> float:
+    """The number a script prints last, run in a new process."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv], check=True, capture_output=True, text=True
+    )
+    return float(done.stdout.split()[-1])
+
 
 _PLANS = """
 import random, sys, tracemalloc
@@ -142,22 +177,12 @@ print(tracemalloc.get_traced_memory()[0] / 2**20)
 
 def plans_mib(cities: int, kpis: int, months: int, seed: int) -> float:
     """Traced memory (MiB) of the plans as bench_assess.py builds them, in a new process."""
-    argv = [str(HERE), str(cities), str(kpis), str(months), str(seed)]
-    done = subprocess.run(
-        [sys.executable, "-c", _PLANS, *argv], check=True, capture_output=True, text=True
-    )
-    return float(done.stdout.split()[-1])
+    return _printed(_PLANS, str(HERE), str(cities), str(kpis), str(months), str(seed))
 
 
 def peak_mib(kpis: Path, measurements: Path) -> float:
     """Peak traced memory (MiB) of load_plan + load_measurements + merge, in a new process."""
-    done = subprocess.run(
-        [sys.executable, "-c", _PEAK, str(kpis), str(measurements)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return float(done.stdout.split()[-1])
+    return _printed(_PEAK, str(kpis), str(measurements))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,6 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_memory:
         peak = peak_mib(files["kpis"], files["national"])
         print(f"peak memory (tracemalloc), load_plan + load_measurements + merge: {peak:,.0f} MiB")
+        rss = {step: rss_mib(step, files["kpis"], files["national"]) for step in _RSS_STEPS}
+        print(
+            f"peak resident memory gained: ours (load_plan + load_measurements + merge)"
+            f" {rss['ours']:,.0f} MiB; pandas.read_csv {rss['pandas']:,.0f} MiB"
+            f" ({rss['ours'] / rss['pandas']:.2f}×); polars.read_csv {rss['polars']:,.0f} MiB"
+            f" ({rss['ours'] / rss['polars']:.2f}×)"
+        )
         held = plans_mib(args.cities, args.kpis, args.months, args.seed)
         print(f"the plans in memory, built as bench_assess.py builds them: {held:,.0f} MiB")
     return 0
