@@ -23,7 +23,7 @@ from maebashi_dx.assess import KPIRow
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.forecast import FORECASTERS, Forecast, Message, SeriesInput, run_forecaster
 from maebashi_dx.forecast.combine import BlendForecaster
-from maebashi_dx.forecast.result import slot_maker
+from maebashi_dx.forecast.result import WRITE_AFTER, slot_maker, slot_makers
 from maebashi_dx.forecast.run import FusedBlend, blend_forecast, fused_blend
 from maebashi_dx.forecast.trends import TrendForecaster
 from maebashi_dx.model import Direction, Plan, Reference
@@ -244,3 +244,25 @@ def test_a_slot_maker_leaves_a_cached_hash_to_be_made(key: str, shift: float) ->
     made, want = slot_maker(Message)(key, fields), Message(key, fields)
     assert made == want
     assert hash(made) == hash(want)
+
+
+def test_a_slot_maker_is_written_out_after_a_few_objects() -> None:
+    """The loop that stores the first objects and the function written out for the rest
+    build the same objects."""
+    values = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, None, False, True, True, False)
+    want = Metrics(**{f.alias: v for f, v in zip(attrs.fields(Metrics), values, strict=True)})
+    kept = slot_makers.pop(Metrics, None)
+    try:
+        looping = slot_maker(Metrics)
+        with pytest.raises(ValueError, match="zip"):  # a value short
+            looping(*values[:-1])
+        made = [looping(*values) for _ in range(WRITE_AFTER + 3)]
+        written = slot_makers[Metrics]
+        assert written is not looping
+        made.append(written(*values))
+        assert all(m == want for m in made)
+        with pytest.raises(TypeError):
+            written(*values[:-1])
+    finally:
+        if kept is not None:
+            slot_makers[Metrics] = kept

@@ -141,9 +141,14 @@ class Forecast:
 _T = TypeVar("_T")
 
 
-#: The functions slot_maker wrote, by class: a hot path reads ``slot_makers.get(cls) or
+#: The functions slot_maker made, by class: a hot path reads ``slot_makers.get(cls) or
 #: slot_maker(cls)``, a dictionary look-up rather than a call.
 slot_makers: dict[type, Callable[..., Any]] = {}
+
+#: How many objects a class's maker builds by a loop over its slots before the maker is
+#: written out as attrs writes an ``__init__`` (compiling one costs about 0.1 ms: worth it
+#: for an assessment of many KPIs, not for the command's start on a few).
+WRITE_AFTER = 64
 
 
 def slot_maker(cls: type[_T]) -> Callable[..., _T]:
@@ -151,11 +156,10 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
     validators or post-init, the fields given positionally in their order, each stored
     through its slot (as :func:`maebashi_dx.model.kpi.checked_measurement` fills a
     measurement): attrs's ``__init__`` stores each by name through
-    ``object.__setattr__``, about twice as slow, and assess builds a forecast, metrics and
-    a row for every KPI. The function is written once per class, as attrs writes its
-    ``__init__``.
-
-    A cached hash starts empty, as ``__init__`` leaves it.
+    ``object.__setattr__``, two to three times as slow, and assess builds a forecast,
+    metrics and a row for every KPI. A cached hash starts empty, as ``__init__`` leaves
+    it. The first :data:`WRITE_AFTER` objects are stored by a loop, the rest by a
+    function written out for the class.
 
     Raises:
         TypeError: ``cls`` has a converter, a validator or a post-init (each needs
@@ -173,16 +177,43 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
         msg = f"{cls.__qualname__} needs its __init__"
         raise TypeError(msg)
     slots = {n: d for k in reversed(cls.__mro__) for n, d in vars(k).items()}
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    for i, f in enumerate(fields):
-        namespace[f"_set{i}"] = slots[f.name].__set__
-    names = [f"v{i}" for i in range(len(fields))]
-    stores = "".join(f"    _set{i}(o, v{i})\n" for i in range(len(fields)))
+    setters = [slots[f.name].__set__ for f in fields]
+    unset: tuple[Callable[[object, object], None], ...] = ()
     if "_attrs_cached_hash" in slots:  # cache_hash=True: no hash yet
-        namespace["_set_hash"] = slots["_attrs_cached_hash"].__set__
-        stores += "    _set_hash(o, None)\n"
+        unset = (slots["_attrs_cached_hash"].__set__,)
+    built = 0
+    new = object.__new__
+
+    def make(*values: object) -> _T:
+        nonlocal built
+        built += 1
+        if built == WRITE_AFTER:
+            slot_makers[cls] = _written(cls, setters, unset)
+        made: _T = new(cls)
+        for store, value in zip(setters, values, strict=True):
+            store(made, value)
+        for store in unset:
+            store(made, None)
+        return made
+
+    slot_makers[cls] = make
+    return make
+
+
+def _written(
+    cls: type[_T], setters: list[Callable[[object, object], None]], unset: tuple[Any, ...]
+) -> Callable[..., _T]:
+    """slot_maker's loop written out as a function of the fields (as attrs writes an
+    ``__init__``): one store a line, no loop."""
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    for i, store in enumerate(setters):
+        namespace[f"_set{i}"] = store
+    names = [f"v{i}" for i in range(len(setters))]
+    stores = "".join(f"    _set{i}(o, v{i})\n" for i in range(len(setters)))
+    if unset:
+        namespace["_unset"] = unset[0]
+        stores += "    _unset(o, None)\n"
     source = f"def make({', '.join(names)}):\n    o = _new(_cls)\n{stores}    return o\n"
     exec(source, namespace)  # the function attrs would write, by position
     made: Callable[..., _T] = namespace["make"]
-    slot_makers[cls] = made
     return made

@@ -143,8 +143,10 @@ def crossing(f_target: Num, a: Num, b: Num) -> Num:
     return (f_target - a) / b
 
 
-@attrs.frozen
-class _Transform:
+class _Transform(NamedTuple):
+    """A fitting space and a logit's bounds (a named tuple: cheaper to define than an
+    attrs class, and the command's start defines it)."""
+
     space: Space
     lower: float = 0.0
     upper: float = 1.0
