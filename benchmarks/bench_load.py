@@ -131,14 +131,23 @@ print(tracemalloc.get_traced_memory()[1] / 2**20)
 """
 
 # Peak resident memory gained by a step, in a new process: the same measure for the object
-# path and for the anchors (tracemalloc does not see polars' own allocator).
+# path and for the anchors (tracemalloc does not see polars' own allocator). Linux's
+# ru_maxrss of a process started by another counts the starting process's memory too
+# (it is kept across exec), so the high-water mark is read from /proc where there is one.
 _RSS = """
 import resource, sys
 import psutil
 {imports}
+def peak():  # the high-water mark of this process's memory (Linux: not the parent's)
+    try:
+        with open("/proc/self/status") as status:
+            line = next(x for x in status if x.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 before = psutil.Process().memory_info().rss
 {run}
-print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before) / 2**20)
+print((peak() - before) / 2**20)
 """
 _RSS_STEPS = {
     "ours": (
