@@ -9,6 +9,7 @@ import functools
 import math
 import operator
 from datetime import date, timedelta
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import attrs
@@ -321,7 +322,11 @@ def fit_line(
     origin = days[0]
     first = origin.toordinal()
     xs = [o - first for o in map(date.toordinal, days)]  # whole days from the origin
-    zs = values if transform.space == "identity" else tuple(map(transform.forward, values))
+    space, lower, upper = transform
+    if space == "identity":
+        zs = values
+    else:  # transform.forward of each value: forward itself, without the method's frame
+        zs = tuple(map(forward, repeat(space), values, repeat(lower), repeat(upper)))
     n = len(xs)
     # Ordinary least squares on centred sums (two passes, for numerical stability), in
     # days; the line is then expressed in years.
