@@ -18,7 +18,14 @@ from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError
-from maebashi_dx.model.checks import EARLIEST, LATEST, in_supported_range, nonempty, show
+from maebashi_dx.model.checks import (
+    EARLIEST,
+    LATEST,
+    entity_repr,
+    in_supported_range,
+    nonempty,
+    show,
+)
 
 __all__ = [
     "DEFAULT_STAGES",
@@ -211,6 +218,8 @@ class Stage:
             committee writes those as "— (未着手)".
     """
 
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
+
     id: str = attrs.field(validator=nonempty)
     label: str
     label_en: str = ""
@@ -230,6 +239,8 @@ DEFAULT_STAGES: tuple[Stage, ...] = (
 @attrs.frozen(kw_only=True)
 class Series:
     """A secondary series reported beside a KPI's own, e.g. 申請 (applied) beside 交付."""
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     id: str = attrs.field(validator=nonempty)
     label: str
@@ -254,6 +265,8 @@ class Measurement:
         label: The source's own words for a non-numeric value (e.g. "R4年度～ 事業化"),
             shown in tables in place of the stage's label.
     """
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     when: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
@@ -346,6 +359,8 @@ class Target:
         label: The plan's words for the target, e.g. フルデジタル化実現.
         label_en: The same in English.
     """
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
     deadline: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
@@ -446,6 +461,8 @@ class KPI:
         decimals: Decimal places to show values with (the ministry prints 45.0%); as
             reported when None (45.42, 1.8).
     """
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     id: str = attrs.field(validator=nonempty)
     name: str

@@ -20,6 +20,7 @@ from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError, Problem
 from maebashi_dx.model.checks import (
     duplicates_at,
+    entity_repr,
     in_supported_range,
     nonempty,
     show,
@@ -70,6 +71,8 @@ class PriorityProject:
         weight: Weight in roll-ups to the pillar (normalised there).
     """
 
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
+
     id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
@@ -84,6 +87,8 @@ class PriorityProject:
 @attrs.frozen(kw_only=True)
 class Pillar:
     """A pillar (柱) of the plan, grouping priority projects."""
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -114,6 +119,8 @@ class Plan:
         vision: ビジョン（未来像）.
         values: バリュー（共通価値）.
     """
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     id: str = attrs.field(validator=nonempty)
     name: str

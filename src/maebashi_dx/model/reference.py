@@ -12,6 +12,7 @@ from datetime import date
 import attrs
 
 from maebashi_dx.errors import CalculationError
+from maebashi_dx.model.checks import entity_repr
 
 
 def _days_tuple(days: Iterable[date]) -> tuple[date, ...]:
@@ -51,6 +52,8 @@ class Reference:
     ...
     maebashi_dx.errors.CalculationError: reference 'x': the value on 2022-01-01 is nan
     """
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     label: str
     days: tuple[date, ...] = attrs.field(converter=_days_tuple, validator=_check_reference)

@@ -11,7 +11,7 @@ import attrs
 from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
-from maebashi_dx.model.checks import in_supported_range, nonempty, show
+from maebashi_dx.model.checks import entity_repr, in_supported_range, nonempty, show
 
 __all__ = ["Department", "LifecycleStage", "Milestone", "StageRecord", "WorkingGroup"]
 
@@ -79,6 +79,8 @@ _STAGE_EN = {
 class StageRecord:
     """A lifecycle stage a working group reached, and when."""
 
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
+
     stage: LifecycleStage
     when: DateSpan | None = attrs.field(
         default=None, validator=[v.optional(v.instance_of(DateSpan)), in_supported_range]
@@ -102,6 +104,8 @@ class WorkingGroup:
         history: The stages it passed through, in order, when recorded.
         note: Free text.
     """
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -141,6 +145,8 @@ class Department:
         name_en: English name.
     """
 
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
+
     id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
@@ -165,6 +171,8 @@ class Milestone:
             each share is above 0 and at most 1.
         note: Free text.
     """
+
+    __repr__ = entity_repr  # attrs' repr, not compiled per class
 
     id: str = attrs.field(validator=nonempty)
     title: str
