@@ -16,8 +16,8 @@ import enum
 import functools
 import math
 import operator
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from contextvars import ContextVar
 from datetime import date, datetime
 from itertools import accumulate, chain
 from typing import Any
@@ -297,7 +297,7 @@ def _plain_kpis(items: list[Any] | tuple[Any, ...]) -> tuple[KPI, ...] | None:
         built = tuple(checked_kpis(fields, count))
     except Exception:  # a KPI its own checks refuse: each is read again, and named
         return None
-    found = _SOUND_KPIS.get()
+    found: list[tuple[KPI, ...]] | None = getattr(_READING, "sound", None)
     if found is not None:
         # The KPIs' texts are these (the rest are numbers, dates, enums and defaults).
         names = set(
@@ -308,8 +308,9 @@ def _plain_kpis(items: list[Any] | tuple[Any, ...]) -> tuple[KPI, ...] | None:
     return built
 
 
-# The KPI tuples of the plan being read whose texts are sound (see plain_plan).
-_SOUND_KPIS: ContextVar[list[tuple[KPI, ...]] | None] = ContextVar("_SOUND_KPIS", default=None)
+# ``_READING.sound``: the KPI tuples of the plan being read (in this thread) whose texts
+# are sound; None outside plain_plan.
+_READING = threading.local()
 
 
 def _bulk_targets(column: list[Any]) -> list[Any] | None:
@@ -541,7 +542,7 @@ def _entity(cls: type) -> _Read:
             if cls is KPI:
                 return built_kpi(made)
             kpis = made.get("kpis") if cls is Plan else None
-            if any(kpis is sound for sound in _SOUND_KPIS.get() or ()):
+            if any(kpis is sound for sound in getattr(_READING, "sound", None) or ()):
                 with texts_found_sound(kpis):  # type: ignore[arg-type]
                     return cls(**made)
             return cls(**made)
@@ -702,11 +703,12 @@ def plain_plan(data: Mapping[str, Any]) -> Plan | None:
     >>> plain_plan({"id": "p", "name": "計画", "period": "R3.4～R8.3", "kpis": "k"}) is None
     True
     """
-    token = _SOUND_KPIS.set([])
+    before = getattr(_READING, "sound", None)
+    _READING.sound = []
     try:
         plan: Plan = _entity(Plan)(data)
     except _RefusedError:
         return None
     finally:
-        _SOUND_KPIS.reset(token)
+        _READING.sound = before
     return plan

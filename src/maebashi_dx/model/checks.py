@@ -23,7 +23,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 from itertools import chain, islice
 from operator import attrgetter
@@ -228,7 +227,7 @@ def _texts_pass_block(values: list[object], key: str) -> bool:
                     ):
                         return False
         elif issubclass(kind, tuple):
-            sound = _SOUND.get()
+            sound = getattr(_SOUND, "items", None)
             if sound is not None:  # found sound by a reader (see texts_found_sound)
                 same = [items for items in same if items is not sound]
             if not _texts_pass(chain.from_iterable(same), key):  # type: ignore[arg-type]
@@ -247,7 +246,7 @@ _BLOCK = 1 << 16
 
 # A tuple of entities whose texts a reader has found sound, while it builds the object
 # that holds them (see texts_found_sound).
-_SOUND: ContextVar[tuple[object, ...] | None] = ContextVar("_SOUND", default=None)
+_SOUND = threading.local()  # its ``items``, in the thread building them
 
 
 @contextmanager
@@ -256,11 +255,12 @@ def texts_found_sound(items: tuple[object, ...]) -> Iterator[None]:
     entities held by what is being built) as sound, not looking at them again: a reader
     has found that it finds nothing in them by looking at each of their texts in bulk
     (a national plan's 35,000 KPIs and their 300,000 measurements)."""
-    token = _SOUND.set(items)
+    before = getattr(_SOUND, "items", None)
+    _SOUND.items = items
     try:
         yield
     finally:
-        _SOUND.reset(token)
+        _SOUND.items = before
 
 
 def texts_sound(texts: set[str], *, is_id: bool) -> bool:
