@@ -48,6 +48,7 @@ from maebashi_dx.status import (
 __all__ = ["Assessment", "KPIRow", "assess"]
 
 _MONTH_DAYS = 30.4375
+_QUANTITATIVE = KPIKind.QUANTITATIVE  # a global look-up, not the enum class's attribute
 
 if TYPE_CHECKING:
     from maebashi_dx.forecast.conformal import Calibration
@@ -151,7 +152,7 @@ def _assess_kpi(
         # path: too few points, no member that fits, ...), on what series_input gives:
         # a quantitative KPI's own numbers read directly, a staged KPI's ladder
         # positions and bounds through series_input.
-        if kpi.kind is KPIKind.QUANTITATIVE:
+        if kpi.kind is _QUANTITATIVE:
             days, values = kpi.numbers(as_of)
             target, bounds = numbers.target, kpi.bounds
         else:

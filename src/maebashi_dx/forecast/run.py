@@ -242,10 +242,9 @@ class FusedBlend(NamedTuple):
     blend: BlendForecaster
     members: tuple[TrendForecaster, ...]
     weights: tuple[float, ...]
-    #: Each member's least history in days (BlendForecaster.min_history_days, 0 without)
-    #: and its space's transform.
-    needs: tuple[int, ...]
-    transforms: tuple[_Transform, ...]
+    #: Each member's registered name, forecaster, weight (as given), least history in
+    #: days (BlendForecaster.min_history_days, 0 without) and its space's transform.
+    rows: tuple[tuple[str, TrendForecaster, float, int, _Transform], ...]
     #: The blend's basis by its members' points (the ids of the messages that say which,
     #: and whether a line has two) with those messages, which the entry keeps alive so
     #: that their ids stay theirs: the KPIs of an assessment share a handful.
@@ -274,14 +273,15 @@ def fused_blend(forecaster: Forecaster) -> FusedBlend | None:
         if type(member) is not TrendForecaster or member.space not in ("identity", "log"):
             return None
         members.append(member)
-    return FusedBlend(
-        forecaster,
-        tuple(members),
-        shares(forecaster.weights),
+    rows = zip(
+        forecaster.members,
+        members,
+        forecaster.weights,
         needs or (0,) * len(members),
-        tuple(_PLAIN_TRANSFORMS[m.space] for m in members),
-        {},
+        [_PLAIN_TRANSFORMS[m.space] for m in members],
+        strict=True,
     )
+    return FusedBlend(forecaster, tuple(members), shares(forecaster.weights), tuple(rows), {})
 
 
 def blend_forecast(
@@ -312,7 +312,7 @@ def blend_forecast(
     """
     if len(days) < 2:
         return None
-    blend, members, weights, needs, transforms, _ = fused
+    blend, _, weights, rows, _ = fused
     span = (days[-1] - days[0]).days
     lines = []
     fitted: list[TrendForecaster] = []  # the members that fit, and their weights
@@ -320,9 +320,7 @@ def blend_forecast(
     chosen_ones: list[Message] = []
     reasons: list[Message] = []
     keys: list[object] = []
-    for name, member, weight, need, transform in zip(
-        blend.members, members, blend.weights, needs, transforms, strict=True
-    ):
+    for name, member, weight, need, transform in rows:
         if span < need:
             reason = _msg("forecast.note.history", method=MethodName(name), need=need, span=span)
         else:
