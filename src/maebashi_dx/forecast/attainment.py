@@ -26,6 +26,7 @@ from maebashi_dx.forecast.trends import (
     back,
     cap,
     crossing,
+    fitted_trends,
     solve_line,
     to_space,
 )
@@ -52,18 +53,17 @@ def history_met(
 
 
 def _attainment(data: SeriesInput, trend: Trend) -> date | None:
-    from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend, _PooledTrend  # fitted
-
+    line_trend, _, blend_trend, pooled_trend = fitted_trends()
     sign, target = data.direction.sign, data.target
     met = history_met(data.days, data.values, sign, target)
     if met is not None:
         return met
-    if isinstance(trend, _LineTrend | _PooledTrend):
+    if isinstance(trend, (line_trend, pooled_trend)):
         return trend.solve(target, sign, data.as_of)
-    if isinstance(trend, _BlendTrend):
+    if isinstance(trend, blend_trend):
         members = trend.members
-        if all(isinstance(m, _LineTrend) for m in members):
-            lines = [m.line for m in members if isinstance(m, _LineTrend)]
+        if all(isinstance(m, line_trend) for m in members):
+            lines = [m.line for m in members if isinstance(m, line_trend)]
             return blend_attainment(trend.weights, lines, sign, target, data.as_of)
 
     def gap(day: int) -> float:
@@ -71,7 +71,7 @@ def _attainment(data: SeriesInput, trend: Trend) -> date | None:
         return sign * (trend.predict(date.fromordinal(day)) - target)
 
     after = data.as_of.toordinal()
-    if isinstance(trend, _BlendTrend) and gap(after) >= 0:
+    if isinstance(trend, blend_trend) and gap(after) >= 0:
         return data.as_of  # a blend with a plugin's member: met now
     found = _over_horizon(gap, after, monotone=False)
     return None if found is None else date.fromordinal(found)

@@ -29,7 +29,7 @@ from maebashi_dx.forecast.series import (
     pace_shift,
     value_at,
 )
-from maebashi_dx.forecast.trends import _years
+from maebashi_dx.forecast.trends import _years, fitted_trends
 
 if TYPE_CHECKING:
     from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend
@@ -117,8 +117,7 @@ class BlendForecaster:
 
     def fit(self, data: SeriesInput) -> _BlendTrend:
         """Fit every member that can; CalculationError if none can."""
-        from maebashi_dx.forecast.fitted import _BlendTrend  # defined on first fit
-
+        blend_trend = fitted_trends()[2]
         fitted: list[tuple[float, Trend]] = []
         reasons: list[Message | str] = []
         span = (data.days[-1] - data.days[0]).days if data.days else 0
@@ -139,7 +138,7 @@ class BlendForecaster:
         weights = shares([w for w, _ in fitted])
         bases = tuple(_basis_of(t) for _, t in fitted)
         basis = blend_basis(self.name, weights, bases, tuple(reasons))
-        return _BlendTrend(
+        return blend_trend(
             basis_message=basis,
             members=tuple(t for _, t in fitted),
             weights=weights,
@@ -199,8 +198,7 @@ class PooledForecaster:
 
     def fit(self, data: SeriesInput) -> Trend:
         """Pool the series' line with the reference's; the fallback without one."""
-        from maebashi_dx.forecast.fitted import _LineTrend, _PooledTrend  # on first fit
-
+        line_trend, _, _, pooled_trend = fitted_trends()
         ref = data.reference.until(data.as_of) if data.reference is not None else None
         if ref is None:
             return self._fallback(data, _msg("forecast.why.no_reference"))
@@ -223,8 +221,8 @@ class PooledForecaster:
             attrs.evolve(data, kpi_id=ref.label, days=ref.days, values=ref.values, reference=None)
         )
         if not (
-            isinstance(own, _LineTrend)
-            and isinstance(theirs, _LineTrend)
+            isinstance(own, line_trend)
+            and isinstance(theirs, line_trend)
             and own.transform.space == theirs.transform.space == "identity"
         ):
             raise _FitError(
@@ -257,7 +255,7 @@ class PooledForecaster:
             line = own.line._replace(a=last - b * x_last, b=b, sigma=0.0)
             return attrs.evolve(own, line=line, basis_message=message)
 
-        return _PooledTrend(
+        return pooled_trend(
             basis_message=basis,
             line=through_latest(pace, basis),
             own=own,

@@ -45,6 +45,7 @@ from maebashi_dx.forecast.trends import (
     _Transform,
     _trend_basis,
     fit_line,
+    fitted_trends,
     line_at,
     line_interval,
     line_pace_on,
@@ -104,10 +105,7 @@ def run_forecaster(
             note=str(exc),
             note_message=reason if isinstance(reason, Message) else None,
         )
-    # The built-ins' trends (their module is loaded: a forecaster has fitted).
-    from maebashi_dx.forecast.fitted import _BlendTrend, _FlatTrend, _LineTrend, _PooledTrend
-
-    if isinstance(trend, _LineTrend | _BlendTrend | _FlatTrend | _PooledTrend):
+    if isinstance(trend, fitted_trends()):  # a built-in's
         days, values = trend.days, trend.values
     else:
         days = tuple(p.day for p in trend.points)
@@ -161,12 +159,11 @@ def _blend_at(
     """A blend of lines' ``predict(day)``, ``interval(day, level)`` and ``pace(as_of)``,
     as :class:`_BlendTrend` computes them (:func:`blend_figures`). None for any other
     trend (its own methods then answer)."""
-    from maebashi_dx.forecast.fitted import _BlendTrend, _LineTrend  # a trend was fitted
-
+    line_trend, _, blend_trend, _ = fitted_trends()
     # Exactly these types: a subclass may answer otherwise.
-    if not isinstance(trend, _BlendTrend) or type(trend) is not _BlendTrend:
+    if not isinstance(trend, blend_trend) or type(trend) is not blend_trend:
         return None
-    lines = [m.line for m in trend.members if isinstance(m, _LineTrend) and type(m) is _LineTrend]
+    lines = [m.line for m in trend.members if isinstance(m, line_trend) and type(m) is line_trend]
     if len(lines) < len(trend.members):
         return None
     last = trend.days[-1]

@@ -34,7 +34,7 @@ from maebashi_dx.forecast.series import (
 Space = Literal["identity", "log", "logit"]
 Selection = Literal["endpoints", "all", "window"]
 if TYPE_CHECKING:
-    from maebashi_dx.forecast.fitted import _FlatTrend, _LineTrend
+    from maebashi_dx.forecast.fitted import _BlendTrend, _FlatTrend, _LineTrend, _PooledTrend
 
 _EPS = 1e-4  # how close to a bound a logistic value may sit (logit of 0 or 1 is infinite)
 
@@ -357,6 +357,19 @@ def fit_line(
     return _new_tuple(Line, (*numbers, x_mean, sxx, bounds, days[-1], values[-1]))
 
 
+@functools.cache
+def fitted_trends() -> tuple[
+    type[_LineTrend], type[_FlatTrend], type[_BlendTrend], type[_PooledTrend]
+]:
+    """The built-in forecasters' trends (:mod:`maebashi_dx.forecast.fitted`): a line,
+    the latest value, a blend and a pooled line. Imported by the first fit, not at start
+    (assess's one pass for the default blend builds none), then answered from the cache
+    (an import statement in each fit would cost more than the fit's own arithmetic)."""
+    from maebashi_dx.forecast import fitted
+
+    return fitted._LineTrend, fitted._FlatTrend, fitted._BlendTrend, fitted._PooledTrend
+
+
 @functools.lru_cache(maxsize=256, typed=True)
 def _trend_basis(name: str, two: bool, chosen: Message, space: Space) -> Message:
     """A line's basis: one shared message per forecaster, point count (two or more),
@@ -431,14 +444,13 @@ class TrendForecaster:
 
     def fit(self, data: SeriesInput) -> _LineTrend:
         """Fit the line; CalculationError when the data cannot support it."""
-        from maebashi_dx.forecast.fitted import _LineTrend  # defined on first fit
-
+        line_trend = fitted_trends()[0]
         if len(data.days) < 2:
             raise _FitError(_too_few(self.name, len(data.days)))
         days, values, chosen = self._select(data)
         transform = self._transform(data)
         line = fit_line(self.name, days, values, transform, data.bounds)
-        return _LineTrend(
+        return line_trend(
             basis_message=_trend_basis(self.name, line.n == 2, chosen, transform.space),
             days=days,
             values=values,
@@ -456,12 +468,11 @@ class NaiveForecaster:
 
     def fit(self, data: SeriesInput) -> _FlatTrend:
         """Carry the latest value forward."""
-        from maebashi_dx.forecast.fitted import _FlatTrend  # defined on first fit
-
+        flat_trend = fitted_trends()[1]
         if not data.days:
             raise _FitError(_msg("forecast.note.no_points", method=MethodName(self.name)))
         basis = _msg("forecast.basis.flat", method=MethodName(self.name))
-        return _FlatTrend(
+        return flat_trend(
             basis_message=basis,
             days=data.days[-1:],
             values=data.values[-1:],
