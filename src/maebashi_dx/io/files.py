@@ -355,7 +355,6 @@ def _path(where: _Where) -> str:
 
 # The types a parser gives (TOML and YAML give dates and times too).
 _ALLOWED = frozenset({str, dict, list, int, float, bool, type(None), date, datetime, time})
-_CONTAINERS = frozenset({dict, list})
 
 
 def _within_limits(data: dict[Any, Any], tally: list[int] | None = None) -> bool:
@@ -367,40 +366,52 @@ def _within_limits(data: dict[Any, Any], tally: list[int] | None = None) -> bool
     ``tally``, if given, gets the number of keys added to its first item and the colons
     in the keys and texts to its second (see :func:`_load_json`), when True.
     """
+    if type(data) is not dict:
+        return False
     count = 0
-    level: list[Any] = [data]
+    # The tables and the lists of one depth, split by the types of the values of the
+    # depth above (each value's type looked up once).
+    dicts: list[Any] = [data]
+    lists: list[Any] = []
     depth = 1
-    while level:
+    while dicts or lists:
         if depth > MAX_DEPTH:
-            return False
-        kinds = list(map(type, level))
-        dicts = list(compress(level, map(operator.is_, kinds, repeat(dict))))
-        lists = list(compress(level, map(operator.is_, kinds, repeat(list))))
-        if len(dicts) + len(lists) != len(level):
             return False
         # The distinct keys (a parser gives the same few keys to thousands of tables).
         keys = set(chain.from_iterable(dicts))
         if keys and (set(map(type, keys)) != {str} or max(map(len, keys)) > MAX_TEXT):
             return False
         values = list(chain.from_iterable(map(dict.values, dicts)))
+        pairs = len(values)  # a table has as many values as keys
         values += chain.from_iterable(lists)
         count += len(values)
         if count > MAX_NODES:
             return False
         kinds = list(map(type, values))
-        if not set(kinds) <= _ALLOWED:
+        present = set(kinds)
+        if not present <= _ALLOWED:
             return False
-        texts = list(compress(values, map(operator.is_, kinds, repeat(str))))
+        texts = _of_kind(values, kinds, str, present)
         if texts and max(map(len, texts)) > MAX_TEXT:
             return False
         if tally is not None:
-            tally[0] += sum(map(len, dicts))
+            tally[0] += pairs
             if any(":" in key for key in keys):
                 tally[1] += "".join(chain.from_iterable(dicts)).count(":")
             tally[1] += "".join(texts).count(":")
-        level = list(compress(values, map(_CONTAINERS.__contains__, kinds)))
+        dicts = _of_kind(values, kinds, dict, present)
+        lists = _of_kind(values, kinds, list, present)
         depth += 1
     return True
+
+
+def _of_kind(values: list[Any], kinds: list[type], kind: type, present: set[type]) -> list[Any]:
+    """The values of one type (``kinds`` are their types, ``present`` the distinct ones)."""
+    if kind not in present:
+        return []
+    if len(present) == 1:
+        return values
+    return list(compress(values, map(operator.is_, kinds, repeat(kind))))
 
 
 def _check_plain(data: object) -> None:
