@@ -31,7 +31,6 @@ from maebashi_dx.forecast import (
 )
 from maebashi_dx.forecast.result import slot_maker, slot_makers
 from maebashi_dx.forecast.run import FusedBlend, blend_forecast, fused_blend
-from maebashi_dx.grades import RATING_SCALES, Grade, RatingScale
 from maebashi_dx.i18n import Lang, day_text, localized, text
 from maebashi_dx.model import KPI, KPIKind, Measurement, Plan
 from maebashi_dx.rollup import MissingPolicy, Rollup
@@ -52,6 +51,7 @@ _QUANTITATIVE = KPIKind.QUANTITATIVE  # a global look-up, not the enum class's a
 
 if TYPE_CHECKING:
     from maebashi_dx.forecast.conformal import Calibration
+    from maebashi_dx.grades import Grade, RatingScale
 
 
 @attrs.frozen(kw_only=True)
@@ -237,7 +237,11 @@ def assess(
         by_kpi = dict.fromkeys(
             references, FORECASTERS.get(policy.method or DEFAULT_POOLED_FORECASTER)
         )
-    rating = RATING_SCALES.get(scale) if scale is not None else None
+    rating = None
+    if scale is not None:  # the rating scales are loaded only when a scale is asked for
+        from maebashi_dx.grades import RATING_SCALES
+
+        rating = RATING_SCALES.get(scale)
     start = plan.period.start
     # The blend's members, when the default blend of lines is one pass (fused_members).
     fused = fused_blend(forecaster)
@@ -430,6 +434,8 @@ def _explain(a: Assessment, kpi: KPI, row: KPIRow, lang: Lang) -> str:
     lines.append(f"{status} ({row.status.value})" if lang == "en" else status)
     lines.append("  " + _status_reason(kpi, row, a.policy, lang))
     if row.grade is not None and a.scale is not None:
+        from maebashi_dx.grades import RATING_SCALES
+
         scale = RATING_SCALES.get(a.scale)
         glabel = localized(row.grade.label, row.grade.label_en, lang)
         lines.append(

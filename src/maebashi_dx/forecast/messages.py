@@ -147,7 +147,13 @@ class _FitError(CalculationError):
 
     def __init__(self, message: Message) -> None:
         self.message = message
-        super().__init__(message.text("en"))
+        # The English text is rendered when the error is shown, not when it is raised:
+        # a fit that fails in a Japanese run (the blend leaves the member out, with its
+        # reason as a Message) never reads the English catalogue.
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message.text("en")
 
 
 def _too_few(name: str, count: int) -> Message:
