@@ -25,10 +25,10 @@ from tests.test_fast_loading import _csv_texts
 _BLOCKS = st.sampled_from([1 << 20, 1, 7, 40])
 
 
-def _rows(text: str, block: int) -> object:
+def _rows(text: str, block: int, source: str | None = "m.csv") -> object:
     with mock.patch.object(measurements._Plain, "_BLOCK", block):
         try:
-            return loads_measurements(text, source="m.csv")
+            return loads_measurements(text, source=source)
         except PlanError as exc:
             return "error", [str(p) for p in exc.problems]
 
@@ -71,12 +71,14 @@ def _merged(rows: Any) -> object:
     return plan, [[m.when.text for m in k.measurements] for k in plan.kpis]
 
 
-@given(_csv_texts(), _BLOCKS)
-@example("kpi_id,date,value\nkpi2,2022-06-30,48\nkpi9,2022-06-30,1\nkpi2,2022-06-30,49\n", 1)
-@example("kpi_id,date,value\nkpi2,2022-06-30,48\nkpi3,2022-06-30,1\nkpi2,2022-07-31,49\n", 1)
-@example("kpi_id,date,value\nkpi2,2017-01-31,1\nkpi9,2022-06-30,1\nkpi2,2022-07-31,x\n", 7)
-def test_rows_by_column_merge_as_the_tuple_of_them(text: str, block: int) -> None:
-    rows = _rows(text, block)
+@given(_csv_texts(), _BLOCKS, st.sampled_from(["m.csv", "", None]))
+@example("kpi_id,date,value\nkpi2,2022-06-30,48\nkpi9,2022-06-30,1\nkpi2,2022-06-30,49\n", 1, "")
+@example("kpi_id,date,value\nkpi2,2022-06-30,48\nkpi3,2022-06-30,1\nkpi2,2022-07-31,49\n", 1, "m")
+@example("kpi_id,date,value\nkpi2,2017-01-31,1\nkpi9,2022-06-30,1\nkpi2,2022-07-31,x\n", 7, None)
+def test_rows_by_column_merge_as_the_tuple_of_them(
+    text: str, block: int, source: str | None
+) -> None:
+    rows = _rows(text, block, source)
     if isinstance(rows, MeasurementRows):
         assert _merged(rows) == _merged(tuple(rows))
         assert _merged(rows) == _merged(iter(tuple(rows)))

@@ -667,7 +667,7 @@ def merge_measurements(plan: Plan, rows: Iterable[MeasurementRow]) -> Plan:
     """
     with collector_paused():
         if isinstance(rows, MeasurementRows):
-            return _merge(plan, _Parts.of_columns(rows), rows.source)
+            return _merge(plan, _Parts.of_columns(rows), rows.source or None)
         given = tuple(rows)
         return _merge(
             plan, _Parts.of_rows(given), next((r.source for r in given if r.source), None)
