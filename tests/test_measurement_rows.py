@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 from unittest import mock
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.errors import PlanError
-from maebashi_dx.io import measurements
+from maebashi_dx.io import measurements, plan_from_dict, plan_to_dict
 from maebashi_dx.io.measurements import MeasurementRows, loads_measurements, merge_measurements
 from tests.test_fast_loading import _csv_texts
 
@@ -82,3 +83,28 @@ def test_rows_by_column_merge_as_the_tuple_of_them(
     if isinstance(rows, MeasurementRows):
         assert _merged(rows) == _merged(tuple(rows))
         assert _merged(rows) == _merged(iter(tuple(rows)))
+
+
+def _problems(rows: Any, plan: Any) -> list[str]:
+    with pytest.raises(PlanError) as caught:
+        merge_measurements(plan, rows)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_only_what_was_read_and_checked_is_taken_as_sound() -> None:
+    """Merging skips the check of the KPIs' texts only for rows the reader made (each cell
+    checked): rows made otherwise, and the rest of the plan, are checked as ever."""
+    plan = plan_from_dict(plan_to_dict(maebashi_2022()))  # not the shared one: changed below
+    text = "kpi_id,date,value\nkpi2,2023-01-31,50\n"
+    rows = loads_measurements(text, source="m.csv")
+    assert isinstance(rows, MeasurementRows)
+    # A table of a milestone (the one mutable part of a plan) given a bad key.
+    object.__getattribute__(plan.milestones[0], "effort")["a\x01"] = 0.5
+    expected = _problems(tuple(rows), plan)
+    assert any("control character" in p for p in expected)
+    assert _problems(rows, plan) == expected
+    # Rows made by hand, not read: a measurement with a bad note is found.
+    made = MeasurementRows("m.csv")
+    bad = attrs.evolve(rows[0].measurement, note="a\x01")
+    made._extend(["kpi2"], [bad], 2)
+    assert any("kpis" in p and "control character" in p for p in _problems(made, maebashi_2022()))

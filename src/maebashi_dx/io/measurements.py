@@ -37,7 +37,7 @@ from maebashi_dx.errors import DateParseError, PlanError, Problem
 from maebashi_dx.io.files import collector_paused, read_input
 from maebashi_dx.io.plain import MAX_DATE_TEXT
 from maebashi_dx.model import KPI, Measurement, Plan
-from maebashi_dx.model.checks import EARLIEST, LATEST, show, text_problem
+from maebashi_dx.model.checks import EARLIEST, LATEST, show, text_problem, texts_found_sound
 from maebashi_dx.model.kpi import checked_measurements
 from maebashi_dx.model.reference import Reference
 
@@ -266,10 +266,19 @@ class MeasurementRows(Sequence[MeasurementRow]):
     columns, so that the rows of a national file are never all made at once.
     """
 
-    __slots__ = ("_id_starts", "_ids", "_line_starts", "_lines", "_measurements", "source")
+    __slots__ = (
+        "_id_starts",
+        "_ids",
+        "_line_starts",
+        "_lines",
+        "_measurements",
+        "_read",
+        "source",
+    )
 
     def __init__(self, source: str | None = None) -> None:
         self.source = source
+        self._read = False  # made by the reader, each cell checked (see _merge)
         self._measurements: list[Measurement] = []
         self._ids: list[str] = []  # the KPI id of each run of rows of one KPI
         self._id_starts: list[int] = []  # the first row of each such run
@@ -380,6 +389,7 @@ class _Plain:
         self.cells: dict[str, DateSpan | None] = {}
         self.numbers = _Numbers()
         self.rows_read = MeasurementRows(source)
+        self.rows_read._read = True
         self.problems: list[Problem] = []
 
     def rows(self) -> MeasurementRows:
@@ -683,10 +693,13 @@ class _Parts:
         ids: Iterable[str],
         measurements: Callable[[str], list[Measurement]],
         rows: Callable[[str], list[MeasurementRow]],
+        *,
+        read: bool = False,
     ) -> None:
         self.ids = ids
         self.measurements = measurements
         self.rows = rows
+        self.read = read  # the rows were read from a file here, every cell checked
 
     @classmethod
     def of_rows(cls, rows: tuple[MeasurementRow, ...]) -> _Parts:
@@ -702,7 +715,8 @@ class _Parts:
         def rows_of(kpi_id: str) -> list[MeasurementRow]:
             return [rows[i] for part in groups[kpi_id] for i in part]
 
-        return cls(groups, lambda kpi_id: rows._measurements_of(groups[kpi_id]), rows_of)
+        measurements = rows._measurements_of
+        return cls(groups, lambda kpi_id: measurements(groups[kpi_id]), rows_of, read=rows._read)
 
 
 def _merge(plan: Plan, parts: _Parts, source: str | None) -> Plan:
@@ -732,8 +746,14 @@ def _merge(plan: Plan, parts: _Parts, source: str | None) -> Plan:
     if problems:
         problems.sort(key=lambda p: p.line or 0)
         raise PlanError(problems, source=source)
+    kpis = tuple(new_kpis)
     try:
-        return attrs.evolve(plan, kpis=tuple(new_kpis))
+        if not parts.read:
+            return attrs.evolve(plan, kpis=kpis)
+        # The KPIs' texts are sound: the plan's (checked when it was built; a KPI holds
+        # nothing that changes) and the rows' (each cell checked as it was read).
+        with texts_found_sound(kpis):
+            return attrs.evolve(plan, kpis=kpis)
     except PlanError as exc:
         raise exc.with_source(source) if source else exc from None
 
