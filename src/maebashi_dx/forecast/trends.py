@@ -304,6 +304,19 @@ def solve_line(line: Line, target: float, sign: int, after: date) -> date | None
     return day if meets(day) else None
 
 
+# Once per tuple of days: the KPIs of a plan are mostly measured on the same days, so
+# their windows' days repeat (hashing a few dates costs less than the sums).
+@functools.lru_cache(maxsize=256)
+def _centred_days(days: tuple[date, ...]) -> tuple[float, tuple[float, ...], float]:
+    """The days' side of :func:`fit_line`'s least squares, in whole days from the first
+    day: their mean x̄, each day's deviation x − x̄, and Sxx = Σ(x − x̄)²."""
+    first = days[0].toordinal()
+    xs = [o - first for o in map(date.toordinal, days)]
+    x_mean = sum(xs) / len(xs)
+    dxs = tuple([x - x_mean for x in xs])
+    return x_mean, dxs, sum(map(operator.mul, dxs, dxs))
+
+
 def fit_line(
     name: str,
     days: tuple[date, ...],
@@ -320,21 +333,17 @@ def fit_line(
     if transform.space == "log" and min(values) <= 0:
         raise _FitError(_msg("forecast.note.not_positive", method=MethodName(name)))
     origin = days[0]
-    first = origin.toordinal()
-    xs = [o - first for o in map(date.toordinal, days)]  # whole days from the origin
     space, lower, upper = transform
     if space == "identity":
         zs = values
     else:  # transform.forward of each value: forward itself, without the method's frame
         zs = tuple(map(forward, repeat(space), values, repeat(lower), repeat(upper)))
-    n = len(xs)
+    n = len(days)
     # Ordinary least squares on centred sums (two passes, for numerical stability), in
     # days; the line is then expressed in years.
-    x_mean = sum(xs) / n
+    x_mean, dxs, sxx = _centred_days(days)
     z_mean = sum(zs) / n
-    dxs = [x - x_mean for x in xs]
     dzs = [z - z_mean for z in zs]
-    sxx = sum(map(operator.mul, dxs, dxs))
     if sxx == 0:
         raise _FitError(_msg("forecast.note.one_date", method=MethodName(name)))
     a, b_day, b, x_mean, sxx = ols_line(x_mean, z_mean, sxx, sum(map(operator.mul, dxs, dzs)))
