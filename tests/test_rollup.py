@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from maebashi_dx import Status, assess
 from maebashi_dx.datasets import maebashi_2022
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.rollup import Rollup, weighted_mean
+from maebashi_dx.rollup import MissingPolicy, Rollup, weighted_mean
 
 values = st.floats(-10, 10, allow_nan=False)
 weights = st.floats(0.001, 100)
@@ -149,3 +149,44 @@ class TestRollupOf:
         assert skip.overall.value is not None
         assert zero.overall.value < skip.overall.value
         assert propagate.overall.value is None
+
+
+statuses = st.sampled_from(list(Status))
+parts_of = st.lists(
+    st.tuples(st.text(max_size=3), st.none() | values, weights, st.none() | statuses),
+    max_size=12,
+)
+
+
+@given(parts_of, st.sampled_from(["skip", "zero", "propagate"]))
+def test_a_rollup_is_what_its_init_builds_from_the_sums(
+    parts: list[tuple[str, float | None, float, Status | None]], missing: MissingPolicy
+) -> None:
+    # Rollup.of builds through its slots (slot_maker): the same object as __init__ by name
+    # from the weighted mean (over generators, as it was) and the worst status read
+    # through the severity property, to the bit; its hash too.
+    pairs = [(v, w) for _, v, w, _ in parts]
+    total = sum(w for _, w in pairs)
+    known = [(v, w) for v, w in pairs if v is not None]
+    value, coverage = weighted_mean(pairs, missing)
+    if known and missing == "skip":
+        weight = sum(w for _, w in known)
+        assert value == sum(v * w for v, w in known) / weight
+        assert coverage == weight / total
+    found = [s for _, _, _, s in parts if s is not None]
+    informative = [s for s in found if s is not Status.NO_DATA] or found
+    worst = max(informative, key=lambda s: s.severity) if found else None
+    got = Rollup.of("project", "p", "事業", "Project", parts, missing)
+    want = Rollup(
+        level="project",
+        id="p",
+        name="事業",
+        name_en="Project",
+        value=value,
+        status=worst,
+        coverage=coverage,
+        members=tuple(m for m, _, _, _ in parts),
+    )
+    assert got == want
+    assert got.status is worst
+    assert hash(got) == hash(want)

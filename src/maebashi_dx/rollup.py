@@ -17,12 +17,13 @@ Two roll-ups, each with a stated policy:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import attrs
 
 from maebashi_dx.errors import CalculationError
+from maebashi_dx.forecast.result import slot_maker, slot_makers
 from maebashi_dx.status import Status, worst_status
 
 __all__ = ["MissingPolicy", "Rollup", "weighted_mean"]
@@ -49,20 +50,22 @@ def weighted_mean(
         raise CalculationError(msg)
     if not items:
         return None, 0.0
-    total = sum(w for _, w in items)
+    # The sums over lists rather than generators (the same terms in the same order, no
+    # generator frame to resume for each): an assessment rolls up every project.
+    total = sum([w for _, w in items])
     if total <= 0:
         items = [(v, 1.0) for v, _ in items]
         total = float(len(items))
     known = [(v, w) for v, w in items if v is not None]
-    coverage = sum(w for _, w in known) / total
+    coverage = sum([w for _, w in known]) / total
     if missing == "propagate" and len(known) < len(items):
         return None, coverage
     if missing == "zero":
         known = [(v if v is not None else 0.0, w) for v, w in items]
-    weight = sum(w for _, w in known)
+    weight = sum([w for _, w in known])
     if not known or weight <= 0:
         return None, coverage
-    return sum(v * w for v, w in known) / weight, coverage
+    return sum([v * w for v, w in known]) / weight, coverage
 
 
 @attrs.frozen(kw_only=True)
@@ -101,14 +104,17 @@ class Rollup:
     ) -> Rollup:
         """Roll up (member id, value, weight, status) parts."""
         value, coverage = weighted_mean([(v, w) for _, v, w, _ in parts], missing)
-        status = worst_status(s for _, _, _, s in parts if s is not None)
-        return cls(
-            level=level,
-            id=id,
-            name=name,
-            name_en=name_en,
-            value=value,
-            status=status,
-            coverage=coverage,
-            members=tuple(m for m, _, _, _ in parts),
+        status = worst_status([s for _, _, _, s in parts if s is not None])
+        # Rollup(...) by position, in its fields' order (slot_maker: each field stored
+        # through its slot, not attrs's __init__ by name; six roll-ups a 20-KPI plan).
+        make: Callable[..., Rollup] = slot_makers.get(cls) or slot_maker(cls)
+        return make(
+            level,  # level
+            id,  # id
+            name,  # name
+            name_en,  # name_en
+            value,  # value
+            status,  # status
+            coverage,  # coverage
+            tuple([m for m, _, _, _ in parts]),  # members
         )
