@@ -1,8 +1,10 @@
-"""Every model entity's repr is the one attrs writes (one function serves every class).
+"""Every model entity's repr, == and hash are attrs' (one function each serves every class).
 
-The model's classes share :func:`maebashi_dx.model.checks.entity_repr` instead of the
-repr attrs compiles for each class at import; for every entity of random plans and of
-the bundled plan, it must give what attrs' own repr gives for the same fields.
+The model's classes share :func:`maebashi_dx.model.checks.entity_repr`, ``entity_eq`` and
+``entity_hash`` instead of the methods attrs compiles for each class at import; for every
+entity of random plans and of the bundled plan, and every pair of them, they must give
+what attrs' own give for the same fields: the same text, the same answer to ``==`` and
+``!=``, and equal hashes for equal entities (or the same refusal to hash).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import attrs
 from hypothesis import given
 
 from maebashi_dx.datasets import maebashi_2022
+from maebashi_dx.io import plan_from_dict, plan_to_dict
 from maebashi_dx.model import Milestone, Plan, Reference
 from tests.strategies import plans
 
@@ -40,19 +43,41 @@ def _entities(value: object, out: list[object]) -> list[object]:
     return out
 
 
-def _check(plan: Plan) -> None:
+def _twin_of(entity: object) -> object:
+    made = _twin(type(entity))
+    return made(**{f.alias: getattr(entity, f.name) for f in attrs.fields(made)})
+
+
+def _hash(value: object) -> object:
+    try:
+        return hash(value)
+    except TypeError as exc:
+        return str(exc)
+
+
+def _check(plan: Plan, other: Plan | None = None) -> None:
     found = _entities(plan, [])
     assert len({type(e) for e in found}) > 3
+    others = _entities(other, []) if other is not None else found
     for entity in found:
-        cls = type(entity)
-        made = _twin(cls)
-        twin = made(**{f.alias: getattr(entity, f.name) for f in attrs.fields(made)})
+        twin = _twin_of(entity)
         assert repr(entity) == repr(twin)
+        for another in others:
+            if type(another) is not type(entity):
+                assert (entity == another) is False
+                continue
+            pair = _twin_of(another)
+            assert (entity == another) is (twin == pair)
+            assert (entity != another) is (twin != pair)
+            if entity == another:
+                assert isinstance(_hash(entity), str) is isinstance(_hash(twin), str)
+                assert _hash(entity) == _hash(another)
 
 
-@given(plans())
-def test_the_repr_of_every_entity_is_attrs(plan: Any) -> None:
-    _check(plan)
+@given(plans(), plans())
+def test_the_repr_eq_and_hash_of_every_entity_are_attrs(plan: Any, other: Any) -> None:
+    _check(plan, other)
+    _check(plan, plan_from_dict(plan_to_dict(plan)))
 
 
 def test_the_bundled_plan_reprs_as_attrs_writes_it() -> None:

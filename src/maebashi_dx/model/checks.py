@@ -41,6 +41,8 @@ __all__ = [
     "LATEST",
     "MAX_TEXT",
     "duplicates_at",
+    "entity_eq",
+    "entity_hash",
     "entity_repr",
     "in_supported_range",
     "kpi_problems",
@@ -120,6 +122,38 @@ def _shown(cls: type) -> _Shown:
     )
     _SHOWN[cls] = names, values
     return names, values
+
+
+def entity_eq(self: object, other: object) -> bool:
+    """attrs' ``==`` for an entity: of the same class, and its fields compared in order
+    as a tuple (the ``eq=False`` ones left out), written once for every model class."""
+    if other.__class__ is not self.__class__:
+        return NotImplemented  # type: ignore[no-any-return]
+    values = _COMPARED.get(self.__class__) or _compared(self.__class__)
+    same: bool = values(self) == values(other)
+    return same
+
+
+def entity_hash(self: object) -> int:
+    """A hash that agrees with :func:`entity_eq`: of the class and the compared fields,
+    as attrs' is for a frozen class."""
+    cls = self.__class__
+    values = _COMPARED.get(cls) or _compared(cls)
+    return hash((cls.__qualname__, values(self)))
+
+
+_COMPARED: dict[type, Callable[[object], tuple[object, ...]]] = {}
+
+
+def _compared(cls: type) -> Callable[[object], tuple[object, ...]]:
+    """What reads the values of the fields an entity's ``==`` compares, as a tuple."""
+    names = [f.name for f in attrs.fields(cls) if f.eq]
+    getter = attrgetter(*names)
+    values: Callable[[object], tuple[object, ...]] = (
+        getter if len(names) > 1 else lambda obj: (getter(obj),)
+    )
+    _COMPARED[cls] = values
+    return values
 
 
 def nonempty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

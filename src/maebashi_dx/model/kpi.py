@@ -21,6 +21,8 @@ from maebashi_dx.errors import PlanError
 from maebashi_dx.model.checks import (
     EARLIEST,
     LATEST,
+    entity_eq,
+    entity_hash,
     entity_repr,
     in_supported_range,
     nonempty,
@@ -218,7 +220,10 @@ class Stage:
             committee writes those as "— (未着手)".
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     label: str
@@ -240,7 +245,10 @@ DEFAULT_STAGES: tuple[Stage, ...] = (
 class Series:
     """A secondary series reported beside a KPI's own, e.g. 申請 (applied) beside 交付."""
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     label: str
@@ -266,7 +274,10 @@ class Measurement:
             shown in tables in place of the stage's label.
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     when: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
@@ -360,7 +371,10 @@ class Target:
         label_en: The same in English.
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
     deadline: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
@@ -462,7 +476,10 @@ class KPI:
             reported when None (45.42, 1.8).
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str

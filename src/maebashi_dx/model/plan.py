@@ -20,6 +20,8 @@ from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError, Problem
 from maebashi_dx.model.checks import (
     duplicates_at,
+    entity_eq,
+    entity_hash,
     entity_repr,
     in_supported_range,
     nonempty,
@@ -71,7 +73,10 @@ class PriorityProject:
         weight: Weight in roll-ups to the pillar (normalised there).
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -88,7 +93,10 @@ class PriorityProject:
 class Pillar:
     """A pillar (柱) of the plan, grouping priority projects."""
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -120,7 +128,10 @@ class Plan:
         values: バリュー（共通価値）.
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str

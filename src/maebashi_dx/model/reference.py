@@ -12,7 +12,7 @@ from datetime import date
 import attrs
 
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.model.checks import entity_repr
+from maebashi_dx.model.checks import entity_eq, entity_hash, entity_repr
 
 
 def _days_tuple(days: Iterable[date]) -> tuple[date, ...]:
@@ -53,7 +53,10 @@ class Reference:
     maebashi_dx.errors.CalculationError: reference 'x': the value on 2022-01-01 is nan
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     label: str
     days: tuple[date, ...] = attrs.field(converter=_days_tuple, validator=_check_reference)

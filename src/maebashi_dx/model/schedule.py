@@ -11,7 +11,14 @@ import attrs
 from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
-from maebashi_dx.model.checks import entity_repr, in_supported_range, nonempty, show
+from maebashi_dx.model.checks import (
+    entity_eq,
+    entity_hash,
+    entity_repr,
+    in_supported_range,
+    nonempty,
+    show,
+)
 
 __all__ = ["Department", "LifecycleStage", "Milestone", "StageRecord", "WorkingGroup"]
 
@@ -79,7 +86,10 @@ _STAGE_EN = {
 class StageRecord:
     """A lifecycle stage a working group reached, and when."""
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     stage: LifecycleStage
     when: DateSpan | None = attrs.field(
@@ -105,7 +115,10 @@ class WorkingGroup:
         note: Free text.
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -145,7 +158,10 @@ class Department:
         name_en: English name.
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -172,7 +188,10 @@ class Milestone:
         note: Free text.
     """
 
-    __repr__ = entity_repr  # attrs' repr, not compiled per class
+    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
+    __repr__ = entity_repr
+    __eq__ = entity_eq
+    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     title: str
