@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import date
 from itertools import chain, islice
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -41,6 +41,7 @@ __all__ = [
     "LATEST",
     "MAX_TEXT",
     "duplicates_at",
+    "entity",
     "entity_eq",
     "entity_hash",
     "entity_repr",
@@ -88,6 +89,19 @@ def show(value: object, limit: int = 60) -> str:
     except (ValueError, RecursionError):  # an int of too many digits, a cyclic list
         return f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def entity(cls: type[_T]) -> type[_T]:
+    """Class decorator, under ``attrs.frozen``: the entity's repr, ``==`` and hash are
+    :func:`entity_repr`, :func:`entity_eq` and :func:`entity_hash`, as attrs would write
+    them, not methods attrs compiles for each class when the model is imported."""
+    cls.__repr__ = entity_repr  # type: ignore[method-assign]
+    cls.__eq__ = entity_eq  # type: ignore[method-assign]
+    cls.__hash__ = entity_hash  # type: ignore[method-assign]
+    return cls
+
+
+_T = TypeVar("_T")
 
 
 def entity_repr(self: object) -> str:

@@ -21,9 +21,7 @@ from maebashi_dx.errors import PlanError
 from maebashi_dx.model.checks import (
     EARLIEST,
     LATEST,
-    entity_eq,
-    entity_hash,
-    entity_repr,
+    entity,
     in_supported_range,
     nonempty,
     show,
@@ -209,6 +207,7 @@ class Frequency(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Stage:
     """One rung of a staged KPI's ladder.
 
@@ -219,11 +218,6 @@ class Stage:
         tangible: False for stages with nothing to show yet (未着手, 検討中); the
             committee writes those as "— (未着手)".
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     label: str
@@ -242,13 +236,9 @@ DEFAULT_STAGES: tuple[Stage, ...] = (
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Series:
     """A secondary series reported beside a KPI's own, e.g. 申請 (applied) beside 交付."""
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     label: str
@@ -257,6 +247,7 @@ class Series:
 
 # No __weakref__ slot: a national plan holds 1.7 million measurements (8 bytes each).
 @attrs.frozen(kw_only=True, weakref_slot=False)
+@entity
 class Measurement:
     """One reported value of a KPI.
 
@@ -273,11 +264,6 @@ class Measurement:
         label: The source's own words for a non-numeric value (e.g. "R4年度～ 事業化"),
             shown in tables in place of the stage's label.
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     when: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
@@ -361,6 +347,7 @@ _MEASUREMENT_DEFAULTS = tuple(
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Target:
     """What a KPI aims for, and by when.
 
@@ -370,11 +357,6 @@ class Target:
         label: The plan's words for the target, e.g. フルデジタル化実現.
         label_en: The same in English.
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     value: Value = attrs.field(converter=_value, validator=finite_or_text)
     deadline: DateSpan = attrs.field(validator=[v.instance_of(DateSpan), in_supported_range])
@@ -448,6 +430,7 @@ _TARGET_DEFAULTS = tuple(
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class KPI:
     """A key performance indicator (重要業績指標).
 
@@ -475,11 +458,6 @@ class KPI:
         decimals: Decimal places to show values with (the ministry prints 45.0%); as
             reported when None (45.42, 1.8).
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str

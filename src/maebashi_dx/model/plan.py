@@ -20,9 +20,7 @@ from maebashi_dx.dates import DateSpan
 from maebashi_dx.errors import PlanError, Problem
 from maebashi_dx.model.checks import (
     duplicates_at,
-    entity_eq,
-    entity_hash,
-    entity_repr,
+    entity,
     in_supported_range,
     nonempty,
     show,
@@ -59,6 +57,7 @@ def _milestones(items: Iterable[Milestone]) -> tuple[Milestone, ...]:
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class PriorityProject:
     """A priority project (重点事業).
 
@@ -73,11 +72,6 @@ class PriorityProject:
         weight: Weight in roll-ups to the pillar (normalised there).
     """
 
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
-
     id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
@@ -90,13 +84,9 @@ class PriorityProject:
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Pillar:
     """A pillar (柱) of the plan, grouping priority projects."""
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -105,6 +95,7 @@ class Pillar:
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Plan:
     """A DX promotion plan (DX推進計画) with its KPIs, working groups and calendar.
 
@@ -127,11 +118,6 @@ class Plan:
         vision: ビジョン（未来像）.
         values: バリュー（共通価値）.
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str

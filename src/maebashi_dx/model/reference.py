@@ -12,7 +12,7 @@ from datetime import date
 import attrs
 
 from maebashi_dx.errors import CalculationError
-from maebashi_dx.model.checks import entity_eq, entity_hash, entity_repr
+from maebashi_dx.model.checks import entity
 
 
 def _days_tuple(days: Iterable[date]) -> tuple[date, ...]:
@@ -38,6 +38,7 @@ def _check_reference(instance: Reference, attribute: object, days: tuple[date, .
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Reference:
     """A series to pool a KPI's trend toward: its prefecture's or the nation's rate, a
     peer group's mean. Only its points on or before the forecast's day are ever used.
@@ -52,11 +53,6 @@ class Reference:
     ...
     maebashi_dx.errors.CalculationError: reference 'x': the value on 2022-01-01 is nan
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     label: str
     days: tuple[date, ...] = attrs.field(converter=_days_tuple, validator=_check_reference)

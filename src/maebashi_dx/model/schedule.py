@@ -12,9 +12,7 @@ from attrs import validators as v
 
 from maebashi_dx.dates import DateSpan
 from maebashi_dx.model.checks import (
-    entity_eq,
-    entity_hash,
-    entity_repr,
+    entity,
     in_supported_range,
     nonempty,
     show,
@@ -83,13 +81,9 @@ _STAGE_EN = {
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class StageRecord:
     """A lifecycle stage a working group reached, and when."""
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     stage: LifecycleStage
     when: DateSpan | None = attrs.field(
@@ -99,6 +93,7 @@ class StageRecord:
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class WorkingGroup:
     """A cross-departmental working group (WG).
 
@@ -114,11 +109,6 @@ class WorkingGroup:
         history: The stages it passed through, in order, when recorded.
         note: Free text.
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     name: str
@@ -149,6 +139,7 @@ def _shares(_instance: object, attribute: attrs.Attribute[Any], value: dict[str,
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Department:
     """A department of the city (担当課), which may own milestones.
 
@@ -158,17 +149,13 @@ class Department:
         name_en: English name.
     """
 
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
-
     id: str = attrs.field(validator=nonempty)
     name: str
     name_en: str = ""
 
 
 @attrs.frozen(kw_only=True)
+@entity
 class Milestone:
     """A dated point or period of work on the plan's calendar.
 
@@ -187,11 +174,6 @@ class Milestone:
             each share is above 0 and at most 1.
         note: Free text.
     """
-
-    # attrs' repr, == and hash, not compiled for each class (see checks.entity_repr)
-    __repr__ = entity_repr
-    __eq__ = entity_eq
-    __hash__ = entity_hash
 
     id: str = attrs.field(validator=nonempty)
     title: str
