@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from maebashi_dx.achievement import numeric, progress, target_number
+from maebashi_dx.achievement import _clamp, numeric, progress, target_number
 from maebashi_dx.dates import format_span
 from maebashi_dx.errors import CalculationError
 from maebashi_dx.forecast import (
@@ -279,7 +279,7 @@ def assess(
         a = row.achievement
         if a is None or not clamp:
             return a
-        return min(1.0, max(0.0, a))
+        return _clamp(a)  # limited to 0..1, as achievement(..., clamp=True) limits it
 
     projects = tuple(
         Rollup.of(
