@@ -190,3 +190,23 @@ def test_a_rollup_is_what_its_init_builds_from_the_sums(
     assert got == want
     assert got.status is worst
     assert hash(got) == hash(want)
+
+
+def test_a_subclass_of_rollup_is_rolled_up_through_its_own_init() -> None:
+    """Rollup.of builds Rollup itself through its slots, and a subclass (its own fields,
+    checks or hooks) through its __init__, with the same figures."""
+
+    @attrs.frozen(kw_only=True)
+    class Noted(Rollup):
+        note: str = ""
+
+        def __attrs_post_init__(self) -> None:
+            object.__setattr__(self, "note", f"{self.level}:{len(self.members)}")
+
+    parts = [("a", 0.5, 1.0, Status.ON_TRACK), ("b", 0.25, 1.0, Status.OFF_TRACK)]
+    for _ in range(70):  # past the point where Rollup's maker is written out
+        plain = Rollup.of("plan", "p", "計画", "Plan", parts, "skip")
+    noted = Noted.of("plan", "p", "計画", "Plan", parts, "skip")
+    assert type(noted) is Noted
+    assert noted.note == "plan:2"
+    assert attrs.asdict(noted, filter=lambda a, _: a.name != "note") == attrs.asdict(plain)

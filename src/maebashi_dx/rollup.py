@@ -93,6 +93,12 @@ class Rollup:
     members: tuple[str, ...]
 
     @classmethod
+    def _by_name(cls, *values: object) -> Rollup:
+        """``cls(...)`` from Rollup's fields given by position, through ``__init__``."""
+        names = [f.name for f in attrs.fields(Rollup)]
+        return cls(**dict(zip(names, values, strict=True)))  # type: ignore[arg-type]
+
+    @classmethod
     def of(
         cls,
         level: Literal["project", "pillar", "plan"],
@@ -107,7 +113,10 @@ class Rollup:
         status = worst_status([s for _, _, _, s in parts if s is not None])
         # Rollup(...) by position, in its fields' order (slot_maker: each field stored
         # through its slot, not attrs's __init__ by name; six roll-ups a 20-KPI plan).
-        make: Callable[..., Rollup] = slot_makers.get(cls) or slot_maker(cls)
+        # A subclass (its own fields, checks or hooks) is built by its __init__.
+        make: Callable[..., Rollup] = (
+            (slot_makers.get(Rollup) or slot_maker(Rollup)) if cls is Rollup else cls._by_name
+        )
         return make(
             level,  # level
             id,  # id

@@ -162,8 +162,10 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
     function written out for the class.
 
     Raises:
-        TypeError: ``cls`` has a converter, a validator or a post-init (each needs
-            ``__init__``).
+        TypeError: ``cls`` has a converter, a validator, a pre-init or a post-init
+            (each needs ``__init__``); the maker raises it too, as a function of the
+            fields would, when given another number of values than the class has
+            fields.
     """
     known: Callable[..., _T] | None = slot_makers.get(cls)
     if known is not None:
@@ -171,6 +173,7 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
     fields = attrs.fields(cls)  # type: ignore[arg-type]
     if (
         any(f.converter is not None or f.validator is not None for f in fields)
+        or hasattr(cls, "__attrs_pre_init__")
         or hasattr(cls, "__attrs_post_init__")
         or getattr(cls, "__attrs_own_setattr__", False)
     ):
@@ -178,6 +181,7 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
         raise TypeError(msg)
     slots = {n: d for k in reversed(cls.__mro__) for n, d in vars(k).items()}
     setters = [slots[f.name].__set__ for f in fields]
+    count = len(setters)
     unset: tuple[Callable[[object, object], None], ...] = ()
     if "_attrs_cached_hash" in slots:  # cache_hash=True: no hash yet
         unset = (slots["_attrs_cached_hash"].__set__,)
@@ -189,6 +193,9 @@ def slot_maker(cls: type[_T]) -> Callable[..., _T]:
         built += 1
         if built == WRITE_AFTER:
             slot_makers[cls] = _written(cls, setters, unset)
+        if len(values) != count:  # as the written-out function's signature refuses
+            msg = f"{cls.__qualname__} has {count} fields; {len(values)} values given"
+            raise TypeError(msg)
         made: _T = new(cls)
         for store, value in zip(setters, values, strict=True):
             store(made, value)
