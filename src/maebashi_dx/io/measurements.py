@@ -723,9 +723,11 @@ def _merge(plan: Plan, parts: _Parts, source: str | None) -> Plan:
     problems: list[Problem] = []
     known = {k.id: k for k in plan.kpis}
     unknown = [row for kpi_id in parts.ids if kpi_id not in known for row in parts.rows(kpi_id)]
+    # The known ids named once for every unknown row (sorting them for each row made a
+    # national file merged into the wrong plan quadratic: minutes before the error).
+    close = ", ".join(show(k, 30) for k in sorted(known)[:20]) or "none"
+    more = ", …" if len(known) > 20 else ""
     for row in unknown:
-        close = ", ".join(show(k, 30) for k in sorted(known)[:20]) or "none"
-        more = ", …" if len(known) > 20 else ""
         msg = f"unknown KPI {show(row.kpi_id)} (known: {close}{more})"
         problems.append(Problem(row.where, msg, row.line))
     new_kpis = []
