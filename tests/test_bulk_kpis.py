@@ -272,3 +272,22 @@ def test_kpis_with_the_same_days_share_them(plan: Any) -> None:
     days = {id(k.numbers()[0]) for k in (*bulk, *each)}
     assert len(days) == 1
     assert bulk == tuple(each)
+
+
+def test_the_shared_days_are_bounded_by_the_days_they_hold() -> None:
+    """The table of shared days lives as long as the process: it never holds more than
+    its budget of days (emptied and started again), and shares equal days after that."""
+    month = [date(2020 + i // 12, i % 12 + 1, 1) for i in range(60)]
+    with (
+        mock.patch.object(kpi_module, "_DAYS", {}),
+        mock.patch.object(kpi_module, "_DAYS_HELD_MOST", 100),
+        mock.patch.object(kpi_module, "_days_held", 0),
+    ):
+        for n in range(1, 61):
+            first = kpi_module._shared_days(tuple(month[:n]))
+            assert kpi_module._shared_days(tuple(month[:n])) is first
+            held = sum(map(len, kpi_module._DAYS))
+            assert held == kpi_module._days_held <= 100
+        too_long = tuple(month) * 2  # more than the whole budget: not kept
+        assert kpi_module._shared_days(too_long) is too_long
+        assert sum(map(len, kpi_module._DAYS)) <= 100

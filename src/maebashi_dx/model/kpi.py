@@ -715,12 +715,30 @@ _SAME = 1e-12  # kpi_problems' test of a target equal to the baseline
 def _shared_days(days: tuple[date, ...]) -> tuple[date, ...]:
     """The days of a KPI's own series as one tuple shared by every KPI with the same days
     (KPIs reported together share them: a national plan's 35,000 KPIs have a few
-    sequences of monthly days), up to a bound on the table."""
-    return _shared(_DAYS, _DAYS_MOST, days)
+    sequences of monthly days).
+
+    The table lives as long as the process, so it is bounded by the days it holds, not
+    by its entries: when a tuple would take it past :data:`_DAYS_HELD_MOST` days it is
+    emptied and starts again (a long-running program that reads plan after plan keeps
+    at most that many, and later plans share their days again).
+    """
+    global _days_held
+    shared = _DAYS.get(days)
+    if shared is not None:
+        return shared
+    if _days_held + len(days) > _DAYS_HELD_MOST:
+        _DAYS.clear()
+        _days_held = 0
+    if len(days) <= _DAYS_HELD_MOST:
+        _DAYS[days] = days
+        _days_held += len(days)
+    return days
 
 
 _DAYS: dict[tuple[date, ...], tuple[date, ...]] = {}
-_DAYS_MOST = 1 << 12
+# At most this many days held by the table (about 10 MiB with their date objects).
+_DAYS_HELD_MOST = 1 << 18
+_days_held = 0
 _KPI_SLOTS = {f.name: KPI.__dict__[f.name].__set__ for f in attrs.fields(KPI)}
 
 
