@@ -140,7 +140,8 @@ def _sums(seg: Ints, weights: Floats, n: int) -> Floats:
 
 @attrs.frozen(kw_only=True)
 class _Lines:
-    """A line z = a + b·x per KPI, as :class:`maebashi_dx.forecast.trends._LineTrend`."""
+    """A line z = a + b·x per KPI, as a fitted :class:`maebashi_dx.forecast.trends.Line`
+    holds one (its ``a`` and ``b``)."""
 
     ok: Bools
     space: Space
@@ -189,7 +190,7 @@ class _Lines:
         return np.asarray(sign * (self.predict(day) - target) >= 0)
 
     def solve(self, target: Floats, sign: Floats, after: int) -> Ints:
-        """The first day from ``after`` the line meets the target, as ``_LineTrend.solve``."""
+        """The first day from ``after`` the line meets the target, as ``trends.solve_line``."""
         after_days = np.full(len(self.a), after, dtype=np.int64)
         met_now = self.meets(after_days, target, sign)
         reachable = self.lower <= target
