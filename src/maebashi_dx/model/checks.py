@@ -130,12 +130,14 @@ _SHOWN: dict[type, _Shown] = {}
 def _shown(cls: type) -> _Shown:
     """The fields a class's repr shows, and what reads their values."""
     names = tuple(f.name for f in attrs.fields(cls) if f.repr)
+    _SHOWN[cls] = names, _reader(names)
+    return _SHOWN[cls]
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """What reads the named attributes of an object as a tuple (one name too)."""
     getter = attrgetter(*names)
-    values: Callable[[object], tuple[object, ...]] = (
-        getter if len(names) > 1 else lambda obj: (getter(obj),)
-    )
-    _SHOWN[cls] = names, values
-    return names, values
+    return getter if len(names) > 1 else lambda obj: (getter(obj),)
 
 
 def entity_eq(self: object, other: object) -> bool:
@@ -161,12 +163,7 @@ _COMPARED: dict[type, Callable[[object], tuple[object, ...]]] = {}
 
 def _compared(cls: type) -> Callable[[object], tuple[object, ...]]:
     """What reads the values of the fields an entity's ``==`` compares, as a tuple."""
-    names = [f.name for f in attrs.fields(cls) if f.eq]
-    getter = attrgetter(*names)
-    values: Callable[[object], tuple[object, ...]] = (
-        getter if len(names) > 1 else lambda obj: (getter(obj),)
-    )
-    _COMPARED[cls] = values
+    values = _COMPARED[cls] = _reader(tuple(f.name for f in attrs.fields(cls) if f.eq))
     return values
 
 
