@@ -361,12 +361,18 @@ def best_time(fn: Callable[[], object], repeat: int) -> tuple[Timing, Any]:
     return best, result
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def workload_options(parser: argparse.ArgumentParser) -> None:
+    """The national workload's size and seed, as build_plan takes them (the benchmarks
+    that generate it share these options)."""
     parser.add_argument("--cities", type=int, default=1741)
     parser.add_argument("--kpis", type=int, default=20)
     parser.add_argument("--months", type=int, default=48)
     parser.add_argument("--seed", type=int, default=20220531)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    workload_options(parser)
     parser.add_argument("--method", default=None, help="the forecaster (default: assess's)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)

@@ -43,7 +43,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_assess import build_plan, one_plan  # noqa: E402  (the sibling benchmark's generator)
+from bench_assess import build_plan, one_plan, workload_options  # noqa: E402  (the sibling benchmark's generator)
 
 import maebashi_dx  # noqa: E402
 from maebashi_dx.dates import era_of  # noqa: E402
@@ -196,10 +196,7 @@ def peak_mib(kpis: Path, measurements: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--cities", type=int, default=1741)
-    parser.add_argument("--kpis", type=int, default=20)
-    parser.add_argument("--months", type=int, default=48)
-    parser.add_argument("--seed", type=int, default=20220531)
+    workload_options(parser)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "maebashi-bench")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
