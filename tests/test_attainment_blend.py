@@ -77,15 +77,19 @@ def _series(
     )
 
 
+# The series the tests draw: _series's arguments, and the KPI's direction.
+_SERIES = {
+    "start": st.floats(1, 90),
+    "pace": st.floats(-5, 20),
+    "noise": st.lists(st.floats(-2, 2), min_size=3, max_size=60),
+    "target": st.floats(0.5, 150),
+    "rising": st.booleans(),
+    "bounded": st.booleans(),
+}
+
+
 @settings(max_examples=300)
-@given(
-    start=st.floats(1, 90),
-    pace=st.floats(-5, 20),
-    noise=st.lists(st.floats(-2, 2), min_size=3, max_size=60),
-    target=st.floats(0.5, 150),
-    rising=st.booleans(),
-    bounded=st.booleans(),
-)
+@given(**_SERIES)
 def test_the_crossings_bracket_gives_the_first_day(
     start: float,
     pace: float,
@@ -115,12 +119,7 @@ def test_the_crossings_bracket_gives_the_first_day(
 
 
 @given(
-    start=st.floats(1, 90),
-    pace=st.floats(-5, 20),
-    noise=st.lists(st.floats(-2, 2), min_size=3, max_size=60),
-    target=st.floats(0.5, 150),
-    rising=st.booleans(),
-    bounded=st.booleans(),
+    **_SERIES,
     ahead=st.lists(st.integers(-4000, 40000), min_size=1, max_size=5),
 )
 def test_the_blend_gap_is_the_trend_s_own_to_the_bit(
